@@ -1,0 +1,1 @@
+export type FinishReason = "stop" | "length" | "tool-calls" | "content-filter" | "error" | "other";

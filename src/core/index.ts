@@ -1,0 +1,56 @@
+export type { CallOptions } from "./call-options.js";
+export type { Capabilities } from "./capabilities.js";
+export { AllTargetsFailedError } from "./errors/all-targets-failed-error.js";
+export { BudgetExceededError } from "./errors/budget-exceeded-error.js";
+export type { ErrorKind } from "./errors/error-kind.js";
+export { InvalidRequestError } from "./errors/invalid-request-error.js";
+export { NoEligibleTargetError } from "./errors/no-eligible-target-error.js";
+export { formatPolicyIssue, PolicyFileError, type PolicyIssue } from "./errors/policy-file-error.js";
+export { ProviderCallError, type ProviderCallErrorOptions } from "./errors/provider-call-error.js";
+export { QueueFullError } from "./errors/queue-full-error.js";
+export { StreamInterruptedError } from "./errors/stream-interrupted-error.js";
+export { SwitchyardError } from "./errors/switchyard-error.js";
+export type { FinishReason } from "./finish-reason.js";
+export type { JsonSchema, JsonValue } from "./json-schema.js";
+export type {
+  GenerateResult,
+  LanguageModel,
+  LoadMetrics,
+  Provider,
+  ProviderContext,
+  ProviderFactory,
+  StreamResult,
+} from "./language-model.js";
+export type { TokenLogprob, TopLogprob } from "./logprobs.js";
+export type {
+  AssistantMessage,
+  Message,
+  SystemMessage,
+  ToolCall,
+  ToolMessage,
+  UserMessage,
+} from "./messages.js";
+export type { Candidate, PolicyInput, Rejection, RequestEstimate, RoutingPolicy } from "./policy.js";
+export type * from "./provider-config.js";
+export type {
+  ChatRequest,
+  LatencySlo,
+  PrivacyClass,
+  ResponseFormat,
+  ToolChoice,
+  ToolDefinition,
+} from "./request.js";
+export type { ChatResult } from "./result.js";
+export type { HedgeConfig, Route, RouteBudget, StrategyName } from "./route.js";
+export type { AttemptOutcome, AttemptRecord, RejectedCandidate, RouteTrace } from "./route-trace.js";
+export type {
+  AttemptObservation,
+  BreakerState,
+  HealthState,
+  LatencyStats,
+  StateSnapshot,
+  StateStore,
+} from "./state.js";
+export type * from "./stream-part.js";
+export type { Price, RateLimits, Target } from "./target.js";
+export type { Usage } from "./usage.js";

@@ -1,0 +1,80 @@
+import type { CallOptions } from "./call-options.js";
+import type { Capabilities } from "./capabilities.js";
+import type { FinishReason } from "./finish-reason.js";
+import type { TokenLogprob } from "./logprobs.js";
+import type { ToolCall } from "./messages.js";
+import type { ProviderConfig } from "./provider-config.js";
+import type { ProviderStreamPart } from "./stream-part.js";
+import type { Usage } from "./usage.js";
+
+export interface GenerateResult {
+  text: string;
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  usage: Usage;
+  logprobs?: TokenLogprob[];
+  requestId?: string;
+  warnings: string[];
+}
+
+export interface StreamResult {
+  stream: AsyncIterable<ProviderStreamPart>;
+  warnings: string[];
+}
+
+/**
+ * One model of one provider. `do*` methods are called by the router only ("do" so that users
+ * call the router): they never retry, and they throw `ProviderCallError` for every failure,
+ * including a stream that ends without its terminal event.
+ */
+export interface LanguageModel {
+  /** The provider's id in the policy, e.g. "openai" or "together". */
+  readonly provider: string;
+  readonly model: string;
+  /** What the adapter knows the model can do; the policy's target may narrow or extend it. */
+  readonly capabilities: Partial<Capabilities>;
+  doGenerate(options: CallOptions): Promise<GenerateResult>;
+  doStream(options: CallOptions): Promise<StreamResult>;
+}
+
+/** Live load figures a provider reports (the local engine does), read by the latency policy. */
+export interface LoadMetrics {
+  queueDepth: number;
+  busySlots: number;
+  slots: number;
+  decodeTokensPerSec?: number;
+  ttftMs?: number;
+}
+
+/** A configured provider: builds models and owns connections or engines. */
+export interface Provider {
+  readonly id: string;
+  readonly type: string;
+  /** True when it runs in this process or on a host the operator declared local. */
+  readonly local: boolean;
+  languageModel(model: string): LanguageModel;
+  /** Capabilities known for a model before any call (e.g. the local engine's context window). */
+  describe?(model: string): Promise<Partial<Capabilities>>;
+  metrics?(): LoadMetrics | undefined;
+  close?(): Promise<void>;
+}
+
+export interface ProviderContext {
+  /** Values that must never appear in errors, logs or traces (API keys, tokens). */
+  registerSecret(secret: string): void;
+  /** Replaces every registered secret in a string; use it on anything put into an error. */
+  redact(text: string): string;
+  /** Custom fetch for the provider SDKs (tests, proxies). */
+  fetch?: typeof globalThis.fetch;
+  /** Reports model load progress (local engine), 0..1. */
+  onProgress?: (event: { provider: string; fraction: number }) => void;
+}
+
+/**
+ * Turns a provider entry of the policy into a Provider. Registered by `type`
+ * ("openai", "anthropic", "replicate", "openai-compatible", "local").
+ */
+export interface ProviderFactory {
+  readonly type: string;
+  create(id: string, config: ProviderConfig, context: ProviderContext): Provider;
+}

@@ -1,0 +1,57 @@
+import type { JsonSchema } from "./json-schema.js";
+import type { Message } from "./messages.js";
+
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments object. */
+  parameters: JsonSchema;
+}
+
+export type ToolChoice = "auto" | "none" | "required" | { name: string };
+
+export type ResponseFormat =
+  | { type: "text" }
+  | { type: "json_object" }
+  | { type: "json_schema"; schema: JsonSchema; name?: string; strict?: boolean };
+
+export type PrivacyClass = "local-only" | "no-training";
+
+export interface LatencySlo {
+  /** Time to first token, in milliseconds. */
+  ttftMs?: number;
+  /** Whole call, in milliseconds; also the call's deadline. */
+  totalMs?: number;
+}
+
+/** What a caller sends to `router.chat()` / `router.stream()`. */
+export interface ChatRequest {
+  /**
+   * A route of the policy.
+   * @default the policy's `defaultRoute`, else the route named "default"
+   */
+  route?: string;
+  messages: Message[];
+  /** Upper bound on generated tokens. @default 1024 */
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  stop?: string[];
+  seed?: number;
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  responseFormat?: ResponseFormat;
+  /** A need: only targets that return log-probs with at least `topK` alternatives serve the call. */
+  logprobs?: { topK: number };
+  slo?: LatencySlo;
+  budget?: { maxCostUsd?: number };
+  privacy?: PrivacyClass;
+  tags?: string[];
+  metadata?: Record<string, string>;
+  /** Cancels the call, its upstream request and every pending retry or fallback. */
+  signal?: AbortSignal;
+  /** Deadline for the whole call, shared by every retry and fallback. @default route's, else 120 000 */
+  timeoutMs?: number;
+  /** Settings for one provider only, validated by that adapter: `{ openai: { user: "u1" } }`. */
+  providerOptions?: Record<string, Record<string, unknown>>;
+}

@@ -1,0 +1,39 @@
+import type { ErrorKind } from "./errors/error-kind.js";
+
+export type AttemptOutcome = "success" | "error" | "aborted" | "interrupted";
+
+export interface AttemptRecord {
+  target: string;
+  provider: string;
+  model: string;
+  outcome: AttemptOutcome;
+  errorKind?: ErrorKind;
+  /** One line, secrets redacted. */
+  errorMessage?: string;
+  status?: number;
+  ms: number;
+  costUsd: number;
+  /** The provider may have charged for it (a timeout or interruption after the request was accepted). */
+  possiblyBilled: boolean;
+  requestId?: string;
+}
+
+export interface RejectedCandidate {
+  target: string;
+  /** The policy that rejected it. */
+  policy: string;
+  reason: string;
+}
+
+/** Every result explains its choice. */
+export interface RouteTrace {
+  route: string;
+  /** The target that produced the answer, when one did. */
+  target?: string;
+  provider?: string;
+  model?: string;
+  /** Candidates in the order they were ranked. */
+  ranked: string[];
+  attempts: AttemptRecord[];
+  rejected: RejectedCandidate[];
+}

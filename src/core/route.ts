@@ -1,0 +1,41 @@
+import type { LatencySlo, PrivacyClass } from "./request.js";
+
+export type StrategyName = "ordered" | "cheapest" | "fastest" | "weighted" | "quality-threshold";
+
+export interface RouteBudget {
+  /** Per call. */
+  maxCostUsd?: number;
+  /** Per route and UTC day, counted from real usage. */
+  dailyUsd?: number;
+}
+
+export interface HedgeConfig {
+  /** Send a second request when the first has not produced a token after about its p95 TTFT. */
+  enabled: boolean;
+  /** Delay before the hedge when no statistics exist yet. @default 1000 */
+  delayMs?: number;
+  /** Largest extra estimated spend a hedge may add, per call. @default 0.01 */
+  maxExtraCostUsd?: number;
+}
+
+/** A resolved route of the policy. */
+export interface Route {
+  name: string;
+  strategy: StrategyName;
+  /** Target ids in the order the operator listed them. */
+  targets: string[];
+  /** A route tried when every target of this one failed. */
+  fallback?: string;
+  privacy?: PrivacyClass;
+  slo?: LatencySlo;
+  budget?: RouteBudget;
+  /** @default 120000 */
+  timeoutMs: number;
+  hedge?: HedgeConfig;
+  /** Continue a plain-text answer on the next target when a stream breaks mid-way. @default false */
+  continueOnInterrupt: boolean;
+  /** Fall back when a target refuses on content policy. @default false */
+  fallbackOnContentFilter: boolean;
+  /** For the quality-threshold strategy: difficulty at or above which the strong tier serves. @default 0.5 */
+  qualityThreshold?: number;
+}

@@ -1,0 +1,35 @@
+import type { Capabilities } from "./capabilities.js";
+
+/** Prices in US dollars per million tokens. */
+export interface Price {
+  input: number;
+  output: number;
+  cachedInput?: number;
+}
+
+export interface RateLimits {
+  /** Requests per minute. */
+  rpm?: number;
+  /** Tokens (prompt + max output) per minute. */
+  tpm?: number;
+  maxConcurrent?: number;
+  /** Calls allowed to wait in the limiter's queue. @default 100 */
+  maxQueue?: number;
+}
+
+/** A resolved target: provider + model + what it costs and can do. */
+export interface Target {
+  id: string;
+  provider: string;
+  providerType: string;
+  model: string;
+  price: Price;
+  capabilities: Capabilities;
+  limits: RateLimits;
+  /** For the weighted strategy. @default 1 */
+  weight: number;
+  /** For the quality-threshold strategy. */
+  tier?: "strong" | "weak";
+  /** Attempts on this target per call (first + retries). @default 3 */
+  maxAttempts: number;
+}
