@@ -22,6 +22,8 @@ export interface PolicyInput {
   estimate: RequestEstimate;
   candidates: readonly Candidate[];
   snapshot: StateSnapshot;
+  /** The caller asked for a stream (`router.stream()`). */
+  streaming: boolean;
 }
 
 export interface Rejection {

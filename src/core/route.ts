@@ -32,6 +32,10 @@ export interface Route {
   /** @default 120000 */
   timeoutMs: number;
   hedge?: HedgeConfig;
+  /** Per-try limit until the first token (stream) or the whole response (non-stream). @default 30000 */
+  firstTokenTimeoutMs?: number;
+  /** A stream that delivers no token for this long fails; keep-alives do not reset it. @default 60000 */
+  idleTimeoutMs?: number;
   /** Continue a plain-text answer on the next target when a stream breaks mid-way. @default false */
   continueOnInterrupt: boolean;
   /** Fall back when a target refuses on content policy. @default false */
