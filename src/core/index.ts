@@ -1,7 +1,9 @@
 export type { CallOptions } from "./call-options.js";
 export type { Capabilities } from "./capabilities.js";
+export { AbortedError } from "./errors/aborted-error.js";
 export { AllTargetsFailedError } from "./errors/all-targets-failed-error.js";
 export { BudgetExceededError } from "./errors/budget-exceeded-error.js";
+export { DeadlineExceededError } from "./errors/deadline-exceeded-error.js";
 export type { ErrorKind } from "./errors/error-kind.js";
 export { InvalidRequestError } from "./errors/invalid-request-error.js";
 export { NoEligibleTargetError } from "./errors/no-eligible-target-error.js";

@@ -1,3 +1,4 @@
+import type { RouteTrace } from "../route-trace.js";
 import type { ErrorKind } from "./error-kind.js";
 import { errorMarker, SwitchyardError } from "./switchyard-error.js";
 
@@ -33,6 +34,8 @@ export class ProviderCallError extends SwitchyardError {
   readonly requestId: string | undefined;
   readonly body: string | undefined;
   readonly possiblyBilled: boolean;
+  /** Set by the router when this error ends a call (e.g. a refusal on a route without fallback). */
+  trace: RouteTrace | undefined;
 
   constructor(options: ProviderCallErrorOptions) {
     super(options.message, { cause: options.cause });
@@ -65,6 +68,7 @@ export class ProviderCallError extends SwitchyardError {
       retryable: this.retryable,
       retryAfterMs: this.retryAfterMs,
       requestId: this.requestId,
+      ...(this.trace ? { route: this.trace } : {}),
     };
   }
 }

@@ -1,0 +1,135 @@
+import {
+  type CallOptions,
+  type GenerateResult,
+  type LanguageModel,
+  ProviderCallError,
+  type ProviderStreamPart,
+  SwitchyardError,
+} from "../core/index.js";
+import { linkSignals } from "./link-signals.js";
+import { TimeoutReason } from "./timeout-reason.js";
+
+export interface AttemptSettings {
+  model: LanguageModel;
+  options: Omit<CallOptions, "signal">;
+  /** Aborts when the caller aborts or the call's deadline passes. */
+  callSignal: AbortSignal;
+  streaming: boolean;
+  firstTokenTimeoutMs: number;
+  idleTimeoutMs: number;
+  redact: (text: string) => string;
+  /** Receives the adapter's warnings once the call is accepted. */
+  onWarnings: (warnings: string[]) => void;
+}
+
+/**
+ * Runs one attempt and yields the adapter's parts. Owns the per-try timers: until the first
+ * part (the whole response for a non-streaming call) and then between parts. Waiting for the
+ * next part races the attempt's signal, so a hung upstream cannot outlive a timeout even when
+ * an adapter's stream ignores aborts. Failures are thrown as ProviderCallError, except when the
+ * call itself was aborted: then the call signal's reason is thrown.
+ */
+export async function* attemptStream(settings: AttemptSettings): AsyncGenerator<ProviderStreamPart> {
+  const { model } = settings;
+  const link = linkSignals([settings.callSignal]);
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (phase: "first-token" | "idle", ms: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => link.abort(new TimeoutReason(phase, ms)), ms);
+  };
+  const aborted = new Promise<never>((_, reject) => {
+    const fail = () => reject(link.signal.reason);
+    if (link.signal.aborted) fail();
+    else link.signal.addEventListener("abort", fail, { once: true });
+  });
+  aborted.catch(() => {});
+  let iterator: AsyncIterator<ProviderStreamPart> | undefined;
+  let finished = false;
+  arm("first-token", settings.firstTokenTimeoutMs);
+  try {
+    const options: CallOptions = { ...settings.options, signal: link.signal };
+    const started = settings.streaming
+      ? model.doStream(options).then((result) => {
+          settings.onWarnings(result.warnings);
+          return result.stream;
+        })
+      : model.doGenerate(options).then((result) => {
+          settings.onWarnings(result.warnings);
+          return partsOf(result);
+        });
+    started.catch(() => {});
+    const source = await Promise.race([started, aborted]);
+    iterator = source[Symbol.asyncIterator]();
+    while (true) {
+      const next = await Promise.race([iterator.next(), aborted]);
+      if (next.done) break;
+      clearTimeout(timer);
+      if (next.value.type === "finish") finished = true;
+      yield next.value;
+      if (!finished) arm("idle", settings.idleTimeoutMs);
+    }
+    if (!finished) {
+      throw new ProviderCallError({
+        kind: "truncated",
+        message: `${model.provider}:${model.model} stream ended without its terminal event`,
+        provider: model.provider,
+        model: model.model,
+        retryable: true,
+        possiblyBilled: true,
+      });
+    }
+  } catch (error) {
+    throw classifyAttemptError(error, link.signal, settings);
+  } finally {
+    clearTimeout(timer);
+    if (!link.signal.aborted && !finished) link.abort(new TimeoutReason("cancelled", 0));
+    link.dispose();
+    if (iterator?.return) void Promise.resolve(iterator.return()).catch(() => {});
+  }
+}
+
+function classifyAttemptError(error: unknown, signal: AbortSignal, settings: AttemptSettings): unknown {
+  const { model } = settings;
+  if (settings.callSignal.aborted) return settings.callSignal.reason;
+  const reason: unknown = signal.aborted ? signal.reason : undefined;
+  if (reason instanceof TimeoutReason) {
+    return new ProviderCallError({
+      kind: "timeout",
+      message:
+        reason.phase === "first-token"
+          ? `${model.provider}:${model.model} sent no ${settings.streaming ? "token" : "response"} within ${reason.ms} ms`
+          : `${model.provider}:${model.model} stream stalled: no token for ${reason.ms} ms`,
+      provider: model.provider,
+      model: model.model,
+      retryable: true,
+      possiblyBilled: true,
+      cause: error,
+    });
+  }
+  if (ProviderCallError.isInstance(error)) return error;
+  if (SwitchyardError.isInstance(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProviderCallError({
+    kind: "invalid_response",
+    message: settings.redact(`${model.provider}:${model.model} failed unexpectedly: ${message}`),
+    provider: model.provider,
+    model: model.model,
+    retryable: false,
+    possiblyBilled: true,
+    cause: error instanceof Error ? new Error(settings.redact(error.message)) : undefined,
+  });
+}
+
+async function* partsOf(result: GenerateResult): AsyncGenerator<ProviderStreamPart> {
+  if (result.text) yield { type: "text-delta", text: result.text };
+  for (const [index, call] of result.toolCalls.entries()) {
+    yield { type: "tool-call", index, id: call.id, name: call.name, arguments: call.arguments };
+  }
+  if (result.logprobs?.length) yield { type: "logprobs", logprobs: result.logprobs };
+  yield {
+    type: "finish",
+    finishReason: result.finishReason,
+    usage: result.usage,
+    ...(result.requestId ? { requestId: result.requestId } : {}),
+  };
+}

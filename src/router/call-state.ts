@@ -1,0 +1,79 @@
+import type {
+  AttemptRecord,
+  ChatRequest,
+  Route,
+  RouteTrace,
+  SwitchyardError,
+  Target,
+  Usage,
+} from "../core/index.js";
+import type { RoutingContext } from "./routing-context.js";
+
+/** What one call has done so far: its trace, spend and errors, shared by every attempt. */
+export class CallState {
+  readonly trace: RouteTrace;
+  readonly errors: SwitchyardError[] = [];
+  readonly warnings: string[] = [];
+  spentUsd = 0;
+  /** Text delivered by interrupted attempts that a later target continues. */
+  continuation = "";
+  continuationUsage: Usage = { inputTokens: 0, outputTokens: 0 };
+  readonly startedAt = performance.now();
+
+  constructor(
+    readonly context: RoutingContext,
+    readonly request: ChatRequest,
+    route: Route,
+    readonly timeoutMs: number,
+  ) {
+    this.trace = { route: route.name, ranked: [], attempts: [], rejected: [] };
+  }
+
+  get remainingMs(): number {
+    return this.timeoutMs - (performance.now() - this.startedAt);
+  }
+
+  /** Records an attempt in the trace, the state store and the spend ledger. */
+  async record(
+    route: Route,
+    target: Target,
+    entry: Omit<AttemptRecord, "target" | "provider" | "model">,
+    observed: { ttftMs?: number; outputTokens: number },
+  ): Promise<void> {
+    const record: AttemptRecord = {
+      target: target.id,
+      provider: target.provider,
+      model: target.model,
+      ...entry,
+    };
+    if (record.errorMessage) record.errorMessage = this.context.redact(record.errorMessage);
+    this.trace.attempts.push(record);
+    this.spentUsd += record.costUsd;
+    this.context.emit({
+      type: "attempt",
+      route: route.name,
+      target: target.id,
+      outcome: record.outcome,
+      ...(record.errorKind ? { errorKind: record.errorKind } : {}),
+      ms: record.ms,
+      costUsd: record.costUsd,
+    });
+    const counts = record.outcome !== "aborted" && record.errorKind !== "aborted";
+    await Promise.all([
+      counts
+        ? this.context.store.recordAttempt({
+            target: target.id,
+            ok: record.outcome === "success",
+            ...(record.errorKind ? { errorKind: record.errorKind } : {}),
+            ...(observed.ttftMs !== undefined ? { ttftMs: observed.ttftMs } : {}),
+            totalMs: record.ms,
+            outputTokens: observed.outputTokens,
+            at: Date.now(),
+          })
+        : undefined,
+      record.costUsd > 0
+        ? this.context.store.addSpend(this.context.spendKeys(route, this.request), record.costUsd)
+        : undefined,
+    ]);
+  }
+}

@@ -1,0 +1,103 @@
+import {
+  type ChatRequest,
+  type ChatResult,
+  InvalidRequestError,
+  type Provider,
+  SwitchyardError,
+} from "../core/index.js";
+import { type ChatStream, PartChannel } from "./chat-stream.js";
+import { executeCall } from "./execute-call.js";
+import { linkSignals } from "./link-signals.js";
+import { planRoute, type RoutePlan } from "./plan-route.js";
+import type { RoutingContext } from "./routing-context.js";
+import { validateRequest } from "./validate-request.js";
+
+/** Swaps the routing context on reload; in-flight calls keep the context they started with. */
+export interface RouterHost {
+  context(): RoutingContext;
+  reload(): Promise<void>;
+  providers(): Iterable<Provider>;
+  close(): Promise<void>;
+}
+
+/** Routes every call through the policy. Create it with `createRouter`. */
+export class Router {
+  readonly #host: RouterHost;
+  #closed = false;
+
+  constructor(host: RouterHost) {
+    this.#host = host;
+  }
+
+  /** Sends one request and resolves with the answer and its route trace. */
+  async chat(request: ChatRequest): Promise<ChatResult> {
+    this.#assertOpen();
+    const valid = validateRequest(request);
+    return executeCall(this.#host.context(), valid, false, async () => {});
+  }
+
+  /** Streams one request: text and tool-call parts as they arrive, then `finish` or `error`. */
+  stream(request: ChatRequest): ChatStream {
+    this.#assertOpen();
+    const valid = validateRequest(request);
+    const reader = new AbortController();
+    const link = linkSignals([valid.signal, reader.signal]);
+    let channel: PartChannel | undefined;
+    const result = executeCall(this.#host.context(), { ...valid, signal: link.signal }, true, (part) =>
+      channel ? channel.push(part) : Promise.resolve(),
+    ).finally(() => link.dispose());
+    result.catch(() => {});
+    channel = new PartChannel(result, () => reader.abort(new Error("the stream's reader stopped reading")));
+    const read = channel;
+    return {
+      result,
+      [Symbol.asyncIterator]: () => read.read(),
+      textStream: {
+        async *[Symbol.asyncIterator]() {
+          for await (const part of read.read()) {
+            if (part.type === "text-delta") yield part.text;
+            if (part.type === "error") throw part.error;
+          }
+        },
+      },
+      cancel: (reason?: unknown) => reader.abort(reason ?? new Error("cancelled")),
+    };
+  }
+
+  /** A dry run: the candidates, every rejection with its policy and reason, and the ranking. */
+  async explain(
+    request: ChatRequest,
+    options: { streaming?: boolean } = {},
+  ): Promise<RoutePlan & { route: string }> {
+    const valid = validateRequest(request);
+    const context = this.#host.context();
+    const name = valid.route ?? context.defaultRoute;
+    const route = context.routes.get(name);
+    if (!route) throw new InvalidRequestError("route", `unknown route "${name}"`);
+    const plan = await planRoute(context, valid, route, options.streaming ?? false);
+    return { ...plan, route: name };
+  }
+
+  /** Re-reads the policy file; a bad edit keeps the last good policy and rejects with its error. */
+  reload(): Promise<void> {
+    return this.#host.reload();
+  }
+
+  /** Live load of each provider that reports it (the local engine). */
+  metrics(): Record<string, ReturnType<NonNullable<Provider["metrics"]>>> {
+    const entries: Record<string, ReturnType<NonNullable<Provider["metrics"]>>> = {};
+    for (const provider of this.#host.providers()) entries[provider.id] = provider.metrics?.();
+    return entries;
+  }
+
+  /** Frees engines and connections; later calls are rejected. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#host.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new SwitchyardError("This router is closed");
+  }
+}
