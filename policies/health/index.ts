@@ -1,0 +1,1 @@
+export { healthPolicy } from "./health-policy.js";

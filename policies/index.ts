@@ -1,0 +1,11 @@
+export { type BuiltinPolicyOptions, builtinPolicies } from "./builtin-policies.js";
+export * from "./capabilities/index.js";
+export * from "./cost/index.js";
+export * from "./health/index.js";
+export * from "./latency/index.js";
+export * from "./ordered/index.js";
+export * from "./privacy/index.js";
+export * from "./quality-threshold/index.js";
+export * from "./rate-limit/index.js";
+export { type StrategyOptions, strategyFor } from "./strategy-for.js";
+export * from "./weighted/index.js";

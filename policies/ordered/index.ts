@@ -1,0 +1,1 @@
+export { orderedStrategy } from "./ordered-strategy.js";

@@ -1,0 +1,1 @@
+export { effectivePrivacy, privacyPolicy } from "./privacy-policy.js";

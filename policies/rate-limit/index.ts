@@ -1,0 +1,1 @@
+export { createRateLimitPolicy, type RateLimitPolicyOptions } from "./rate-limit-policy.js";

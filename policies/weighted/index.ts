@@ -1,0 +1,1 @@
+export { createWeightedStrategy, type WeightedStrategyOptions } from "./weighted-strategy.js";

@@ -1,0 +1,2 @@
+export { LimiterRegistry } from "./limiter-registry.js";
+export { type AcquireOptions, TargetLimiter } from "./target-limiter.js";

@@ -1,0 +1,290 @@
+import Bottleneck from "bottleneck";
+import { QueueFullError, type RateLimits } from "../core/index.js";
+import { estimateWaitMs } from "./estimate-wait-ms.js";
+import { rateWindowMs } from "./rate-window.js";
+import { validateRateLimits } from "./validate-rate-limits.js";
+import { waitFor } from "./wait-for.js";
+
+/** Assumed length of a call before any has finished, for the concurrency part of the wait estimate. */
+const assumedCallMs = 1000;
+
+export interface AcquireOptions {
+  /** Tokens the call reserves against `tpm` (prompt + max output). @default 0 */
+  weight?: number;
+  /** Abandons the wait; once admitted, cancelling the call is the caller's business. */
+  signal?: AbortSignal;
+}
+
+/** One caller waiting for admission. */
+interface Waiter {
+  readonly weight: number;
+  readonly signal: AbortSignal | undefined;
+  cancelled: boolean;
+  /** The refill window the reservation was taken from. */
+  window: number;
+  admit(release: () => void): void;
+  fail(reason: unknown): void;
+}
+
+/**
+ * Admission for one target: requests per minute, tokens per minute (weighted by the call's
+ * reservation), concurrency and a bounded queue, over Bottleneck's reservoirs.
+ *
+ * Waiters queue here, not in Bottleneck, because a Bottleneck job cannot leave its queue: an
+ * aborted waiter must vanish at once (with its listener) and stop counting against `maxQueue`.
+ * Only the head waiter is handed to Bottleneck, where it waits for capacity; if it is aborted
+ * there, its reservation is given back when Bottleneck reaches it.
+ */
+export class TargetLimiter {
+  readonly target: string;
+  readonly #limits: RateLimits;
+  readonly #maxQueue: number;
+  /** Requests per minute and concurrency; absent when neither is limited. */
+  readonly #requests: Bottleneck | undefined;
+  /** Tokens per minute; absent when tpm is not limited. */
+  readonly #tokens: Bottleneck | undefined;
+  readonly #queue = new Set<Waiter>();
+  #head: Waiter | undefined;
+  #running = 0;
+  #averageCallMs = assumedCallMs;
+  #pausedUntil = 0;
+  #resumeTimer: NodeJS.Timeout | undefined;
+  readonly #refillTimer: NodeJS.Timeout | undefined;
+  #window = 0;
+  #windowStartedAt = Date.now();
+  #requestsUsed = 0;
+  #tokensUsed = 0;
+  #closed = false;
+
+  constructor(target: string, limits: RateLimits = {}) {
+    this.target = target;
+    this.#limits = validateRateLimits(target, limits);
+    this.#maxQueue = limits.maxQueue ?? 100;
+    if (limits.rpm !== undefined || limits.maxConcurrent !== undefined) {
+      this.#requests = new Bottleneck({
+        maxConcurrent: limits.maxConcurrent ?? null,
+        reservoir: limits.rpm ?? null,
+      });
+    }
+    if (limits.tpm !== undefined) this.#tokens = new Bottleneck({ reservoir: limits.tpm });
+    // Refilled here rather than by Bottleneck's heartbeat, so the wait estimate knows the window.
+    if (limits.rpm !== undefined || limits.tpm !== undefined) {
+      this.#refillTimer = setInterval(() => this.#refill(), rateWindowMs);
+      this.#refillTimer.unref();
+    }
+  }
+
+  /** Callers waiting for admission. */
+  get waiting(): number {
+    return this.#queue.size + (this.#head && !this.#head.cancelled ? 1 : 0);
+  }
+
+  /**
+   * Waits for admission and resolves with a function that frees the concurrency slot: call it
+   * exactly once when the call has finished. Rejects with `QueueFullError` when `maxQueue` callers
+   * already wait, and with the signal's reason when it aborts first.
+   */
+  acquire(options: AcquireOptions = {}): Promise<() => void> {
+    const { signal } = options;
+    const weight = options.weight ?? 0;
+    if (this.#closed) return Promise.reject(new Error(`${this.target}: the rate limiter is closed`));
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (!(Number.isFinite(weight) && weight >= 0)) {
+      return Promise.reject(
+        new RangeError(`${this.target}: weight must be a finite number ≥ 0, got ${weight}`),
+      );
+    }
+    if (this.waiting >= this.#maxQueue) {
+      return Promise.reject(new QueueFullError(this.target, this.#maxQueue));
+    }
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        waiter.fail(signal?.reason);
+        this.#queue.delete(waiter);
+        this.#syncTimers();
+      };
+      const waiter: Waiter = {
+        // A reservation above tpm could never be admitted; it waits for a whole fresh minute instead.
+        weight: this.#limits.tpm === undefined ? weight : Math.min(weight, this.#limits.tpm),
+        signal,
+        cancelled: false,
+        window: this.#window,
+        admit: (release) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(release);
+        },
+        fail: (reason) => {
+          waiter.cancelled = true;
+          signal?.removeEventListener("abort", onAbort);
+          reject(reason);
+        },
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#queue.add(waiter);
+      this.#pump();
+    });
+  }
+
+  /** Runs `fn` once admitted and frees the slot when it settles. */
+  async schedule<T>(fn: () => Promise<T>, options: AcquireOptions = {}): Promise<T> {
+    const release = await this.acquire(options);
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
+  /** After a 429: admit nobody until `retryAfterMs` has passed (calls already running go on). */
+  penalize(retryAfterMs: number): void {
+    if (!(Number.isFinite(retryAfterMs) && retryAfterMs >= 0)) {
+      throw new RangeError(`${this.target}: retryAfterMs must be a finite number ≥ 0, got ${retryAfterMs}`);
+    }
+    this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + retryAfterMs);
+  }
+
+  /** Settles a reservation with the tokens the call really used (both prompt and output). */
+  correct(reservedTokens: number, actualTokens: number): void {
+    const delta = actualTokens - reservedTokens;
+    if (!Number.isFinite(delta)) {
+      throw new RangeError(
+        `${this.target}: token correction must be finite, got ${actualTokens} − ${reservedTokens}`,
+      );
+    }
+    if (!this.#tokens || delta === 0) return;
+    this.#tokensUsed += delta;
+    void this.#tokens.incrementReservoir(-delta);
+  }
+
+  /** How long a call reserving `tokens` would wait if it asked now, ms (see `estimateWaitMs`). */
+  expectedWaitMs(tokens = 0): number {
+    const load = {
+      now: Date.now(),
+      pausedUntil: this.#pausedUntil,
+      waiting: this.waiting,
+      waitingTokens: this.#waitingTokens(),
+      running: this.#running,
+      windowStartedAt: this.#windowStartedAt,
+      requestsUsed: this.#requestsUsed,
+      tokensUsed: this.#tokensUsed,
+      averageCallMs: this.#averageCallMs,
+    };
+    return estimateWaitMs(load, this.#limits, tokens);
+  }
+
+  /** Rejects every waiter and stops the timers. Calls already admitted are not touched. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#refillTimer);
+    clearTimeout(this.#resumeTimer);
+    const error = new Error(`${this.target}: the rate limiter was closed while the call waited`);
+    for (const waiter of this.#queue) waiter.fail(error);
+    this.#queue.clear();
+    this.#head?.fail(error);
+  }
+
+  #pump(): void {
+    this.#syncTimers();
+    if (this.#head || this.#closed) return;
+    const next = this.#queue.values().next();
+    if (next.done) return;
+    const now = Date.now();
+    if (now < this.#pausedUntil) {
+      this.#resumeTimer ??= setTimeout(() => {
+        this.#resumeTimer = undefined;
+        this.#pump();
+      }, this.#pausedUntil - now);
+      return;
+    }
+    const waiter = next.value;
+    this.#queue.delete(waiter);
+    this.#head = waiter;
+    this.#dispatch(waiter).catch((error: unknown) => {
+      if (this.#head === waiter) this.#head = undefined;
+      waiter.fail(error);
+      this.#pump();
+    });
+  }
+
+  /** Passes the waiter through the token reservoir, then the request reservoir and concurrency. */
+  #dispatch(waiter: Waiter): Promise<void> {
+    const throughRequests = (): Promise<void> => {
+      const admitted = () => this.#admitted(waiter);
+      return this.#requests ? this.#requests.schedule(admitted) : admitted();
+    };
+    if (!this.#tokens) return throughRequests();
+    return this.#tokens.schedule({ weight: waiter.weight }, () => {
+      this.#tokensUsed += waiter.weight;
+      return throughRequests();
+    });
+  }
+
+  /** Runs once every reservoir admitted the waiter; holds the Bottleneck slots until released. */
+  async #admitted(waiter: Waiter): Promise<void> {
+    if (this.#limits.rpm !== undefined) this.#requestsUsed += 1;
+    waiter.window = this.#window;
+    this.#head = undefined;
+    // Deferred: without Bottleneck stages admission is synchronous, and a long queue would recurse.
+    queueMicrotask(() => this.#pump());
+    // A 429 that arrived while this waiter was waiting for capacity applies to it too.
+    while (!waiter.cancelled && Date.now() < this.#pausedUntil) {
+      await waitFor(this.#pausedUntil - Date.now(), waiter.signal);
+    }
+    if (waiter.cancelled) {
+      this.#giveBack(waiter);
+      return;
+    }
+    this.#running += 1;
+    const started = Date.now();
+    await new Promise<void>((finished) => {
+      let released = false;
+      waiter.admit(() => {
+        if (released) return;
+        released = true;
+        this.#running -= 1;
+        this.#averageCallMs += 0.2 * (Date.now() - started - this.#averageCallMs);
+        finished();
+      });
+    });
+  }
+
+  /** Returns what an abandoned waiter took, unless the window has been refilled since. */
+  #giveBack(waiter: Waiter): void {
+    if (waiter.window !== this.#window) return;
+    if (this.#tokens && waiter.weight > 0) {
+      this.#tokensUsed -= waiter.weight;
+      void this.#tokens.incrementReservoir(waiter.weight);
+    }
+    if (this.#requests && this.#limits.rpm !== undefined) {
+      this.#requestsUsed -= 1;
+      void this.#requests.incrementReservoir(1);
+    }
+  }
+
+  #refill(): void {
+    this.#window += 1;
+    this.#windowStartedAt = Date.now();
+    this.#requestsUsed = 0;
+    this.#tokensUsed = 0;
+    if (this.#limits.rpm !== undefined) void this.#requests?.updateSettings({ reservoir: this.#limits.rpm });
+    if (this.#limits.tpm !== undefined) void this.#tokens?.updateSettings({ reservoir: this.#limits.tpm });
+  }
+
+  #waitingTokens(): number {
+    let tokens = this.#head && !this.#head.cancelled ? this.#head.weight : 0;
+    for (const waiter of this.#queue) tokens += waiter.weight;
+    return tokens;
+  }
+
+  /** Timers keep the process alive only while someone waits. */
+  #syncTimers(): void {
+    if (this.waiting > 0) {
+      this.#refillTimer?.ref();
+      return;
+    }
+    this.#refillTimer?.unref();
+    clearTimeout(this.#resumeTimer);
+    this.#resumeTimer = undefined;
+  }
+}

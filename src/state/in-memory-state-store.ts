@@ -1,0 +1,117 @@
+import type {
+  AttemptObservation,
+  HealthState,
+  LatencyStats,
+  StateSnapshot,
+  StateStore,
+} from "../core/index.js";
+import { attemptEffect } from "./attempt-effect.js";
+import {
+  type InMemoryStateStoreOptions,
+  type ResolvedStateStoreOptions,
+  resolveStateStoreOptions,
+} from "./in-memory-state-store-options.js";
+import { SpendLedger } from "./spend-ledger.js";
+import { TargetHealth } from "./target-health.js";
+import { TargetLatency } from "./target-latency.js";
+
+/**
+ * Routing state of one process: latency statistics, breakers and ejections per target, and the
+ * daily spend ledger. Memory is fixed per target (no sample arrays) and per spend key.
+ * Snapshots are fresh objects, so policies cannot change the store through them.
+ */
+export class InMemoryStateStore implements StateStore {
+  readonly #options: ResolvedStateStoreOptions;
+  readonly #latency = new Map<string, TargetLatency>();
+  readonly #health = new Map<string, TargetHealth>();
+  readonly #ledger = new SpendLedger();
+
+  constructor(options: InMemoryStateStoreOptions = {}) {
+    this.#options = resolveStateStoreOptions(options);
+  }
+
+  async snapshot(targets: readonly string[], spendKeys: readonly string[]): Promise<StateSnapshot> {
+    const now = this.#options.now();
+    const latency = new Map<string, LatencyStats>();
+    const health = new Map<string, HealthState>();
+    const queueWaitMs = new Map<string, number>();
+    for (const target of targets) {
+      const stats = this.#latency.get(target);
+      if (stats) latency.set(target, stats.stats(now, this.#options.latencyPrior));
+      const state = this.#health.get(target);
+      if (state) health.set(target, state.state(now));
+      queueWaitMs.set(target, this.#options.queueWaitMs(target));
+    }
+    const spendUsd = new Map(spendKeys.map((key) => [key, this.#ledger.spentUsd(key, now)] as const));
+    return { now, latency, health, spendUsd, queueWaitMs };
+  }
+
+  async recordAttempt(observation: AttemptObservation): Promise<void> {
+    validateObservation(observation);
+    const effect = attemptEffect(observation);
+    if (effect === "ignored") return;
+    this.#healthOf(observation.target).record(
+      observation.at,
+      effect === "failure",
+      observation.errorKind === "quota",
+    );
+    if (observation.ok && observation.ttftMs !== undefined) {
+      this.#latencyOf(observation.target).record(
+        observation.at,
+        observation.ttftMs,
+        outputTokensPerSec(observation.outputTokens, observation.totalMs - observation.ttftMs),
+      );
+    }
+  }
+
+  async addSpend(keys: readonly string[], usd: number): Promise<void> {
+    if (!(Number.isFinite(usd) && usd >= 0)) {
+      throw new RangeError(`InMemoryStateStore.addSpend: usd must be a finite number ≥ 0, got ${usd}`);
+    }
+    this.#ledger.add(keys, usd, this.#options.now());
+  }
+
+  #healthOf(target: string): TargetHealth {
+    let health = this.#health.get(target);
+    if (!health) {
+      health = new TargetHealth(this.#options.breaker, this.#options.ejection);
+      this.#health.set(target, health);
+    }
+    return health;
+  }
+
+  #latencyOf(target: string): TargetLatency {
+    let latency = this.#latency.get(target);
+    if (!latency) {
+      latency = new TargetLatency(this.#options.latencyHalfLifeMs);
+      this.#latency.set(target, latency);
+    }
+    return latency;
+  }
+}
+
+/** Speed after the first token; a call of one token, or one that ended at its first token, has none. */
+function outputTokensPerSec(outputTokens: number, decodeMs: number): number | undefined {
+  if (outputTokens < 2 || decodeMs <= 0) return undefined;
+  return ((outputTokens - 1) * 1000) / decodeMs;
+}
+
+function validateObservation(observation: AttemptObservation): void {
+  const where = `InMemoryStateStore.recordAttempt(${JSON.stringify(observation.target)})`;
+  if (typeof observation.target !== "string" || observation.target === "") {
+    throw new TypeError(`${where}: target must be a non-empty string`);
+  }
+  const numbers: [string, number | undefined][] = [
+    ["totalMs", observation.totalMs],
+    ["outputTokens", observation.outputTokens],
+    ["ttftMs", observation.ttftMs],
+  ];
+  for (const [field, value] of numbers) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+      throw new RangeError(`${where}: ${field} must be a finite number ≥ 0, got ${value}`);
+    }
+  }
+  if (!Number.isFinite(observation.at)) {
+    throw new RangeError(`${where}: at must be a time in ms since epoch, got ${observation.at}`);
+  }
+}
