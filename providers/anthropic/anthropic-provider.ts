@@ -1,0 +1,77 @@
+import Anthropic from "@anthropic-ai/sdk";
+import type {
+  AnthropicProviderConfig,
+  LanguageModel,
+  Provider,
+  ProviderConfig,
+  ProviderContext,
+  ProviderFactory,
+} from "../../src/core/index.js";
+import { AnthropicLanguageModel } from "./anthropic-language-model.js";
+
+/** The last API version that still accepts temperature, top_p and top_k. */
+const samplingApiVersion = "2023-06-01";
+
+/**
+ * No client-side deadline of its own: the router aborts every attempt through
+ * `CallOptions.signal` (deadline, per-try and idle timeouts). An hour only bounds a leak.
+ */
+const clientTimeoutMs = 60 * 60 * 1000;
+
+/** Anthropic's Messages API through `@anthropic-ai/sdk`. */
+export const anthropicProvider: ProviderFactory = {
+  type: "anthropic",
+  create(id: string, config: ProviderConfig, context: ProviderContext): Provider {
+    if (config.type !== "anthropic") {
+      throw new TypeError(`anthropicProvider cannot create provider "${id}" of type "${config.type}"`);
+    }
+    return new AnthropicProvider(id, config, context);
+  },
+};
+
+class AnthropicProvider implements Provider {
+  readonly id: string;
+  readonly type = "anthropic";
+  readonly local: boolean;
+  readonly #client: Anthropic;
+  readonly #config: AnthropicProviderConfig;
+  readonly #context: ProviderContext;
+
+  constructor(id: string, config: AnthropicProviderConfig, context: ProviderContext) {
+    this.id = id;
+    this.local = config.local ?? false;
+    this.#config = config;
+    this.#context = context;
+    context.registerSecret(config.apiKey);
+    this.#client = new Anthropic({
+      apiKey: config.apiKey,
+      // Explicit, so ANTHROPIC_BASE_URL in the environment cannot redirect a configured provider.
+      baseURL: config.baseURL ?? "https://api.anthropic.com",
+      // One retry layer only: the router's, which honours retry-after and the call's deadline.
+      maxRetries: 0,
+      timeout: clientTimeoutMs,
+      // Failures reach the router as typed errors; the SDK's own console logging would print raw
+      // stream data (prompt content) on a malformed event.
+      logLevel: "off",
+      ...(config.headers ? { defaultHeaders: config.headers } : {}),
+      ...(context.fetch ? { fetch: context.fetch } : {}),
+    });
+  }
+
+  languageModel(model: string): LanguageModel {
+    return new AnthropicLanguageModel({
+      provider: this.id,
+      model,
+      client: this.#client,
+      redact: (text) => this.#context.redact(text),
+      acceptsSampling: pinnedApiVersion(this.#config.headers) === samplingApiVersion,
+      local: this.local,
+      noTraining: this.#config.noTraining ?? false,
+    });
+  }
+}
+
+function pinnedApiVersion(headers: Record<string, string> | undefined): string | undefined {
+  const entry = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === "anthropic-version");
+  return entry?.[1].trim();
+}

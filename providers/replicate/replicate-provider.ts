@@ -1,0 +1,61 @@
+import type {
+  LanguageModel,
+  Provider,
+  ProviderConfig,
+  ProviderContext,
+  ProviderFactory,
+  ReplicateProviderConfig,
+} from "../../src/core/index.js";
+import { ReplicateLanguageModel } from "./replicate-language-model.js";
+import { SingleShotReplicate } from "./single-shot-replicate.js";
+import { defaultPollSchedule } from "./wait-for-prediction.js";
+
+/** Hosted open models on Replicate, through the `replicate` SDK with a single-shot transport. */
+export const replicateProvider: ProviderFactory = {
+  type: "replicate",
+  create(id: string, config: ProviderConfig, context: ProviderContext): Provider {
+    if (config.type !== "replicate") {
+      throw new TypeError(`replicateProvider cannot create provider "${id}" of type "${config.type}"`);
+    }
+    return new ReplicateProvider(id, config, context);
+  },
+};
+
+class ReplicateProvider implements Provider {
+  readonly id: string;
+  readonly type = "replicate";
+  readonly local: boolean;
+  readonly #config: ReplicateProviderConfig;
+  readonly #context: ProviderContext;
+  readonly #client: SingleShotReplicate;
+  readonly #fetch: typeof globalThis.fetch;
+
+  constructor(id: string, config: ReplicateProviderConfig, context: ProviderContext) {
+    this.id = id;
+    this.local = config.local ?? false;
+    this.#config = config;
+    this.#context = context;
+    context.registerSecret(config.apiToken);
+    // Resolved per call, so a fetch patched after construction (test servers, tracing) is used.
+    this.#fetch = (input, init) => (context.fetch ?? globalThis.fetch)(input, init);
+    this.#client = new SingleShotReplicate({
+      auth: config.apiToken,
+      baseUrl: config.baseURL ?? "https://api.replicate.com/v1",
+      fetch: this.#fetch,
+      headers: config.headers ?? {},
+    });
+  }
+
+  languageModel(model: string): LanguageModel {
+    return new ReplicateLanguageModel({
+      provider: this.id,
+      model,
+      client: this.#client,
+      fetch: this.#fetch,
+      redact: (text) => this.#context.redact(text),
+      pollSchedule: defaultPollSchedule,
+      local: this.local,
+      noTraining: this.#config.noTraining ?? false,
+    });
+  }
+}
