@@ -1,0 +1,2 @@
+export { type HostPreset, hostPresets, openaiCompatibleHosts } from "./host-presets.js";
+export { openaiCompatibleProvider } from "./openai-compatible-provider.js";

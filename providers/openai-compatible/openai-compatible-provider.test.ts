@@ -1,0 +1,314 @@
+import { HttpResponse, http } from "msw";
+import { describe, expect, it } from "vitest";
+import {
+  type CallOptions,
+  InvalidRequestError,
+  type OpenAICompatibleProviderConfig,
+  PolicyFileError,
+} from "../../src/core/index.js";
+import { collectStream } from "../../test/conformance/index.js";
+import { useMswServer } from "../../test/support/msw-server.js";
+import { sseData, sseDone } from "../../test/support/sse-frames.js";
+import { sseResponse } from "../../test/support/sse-response.js";
+import { createTestProviderContext } from "../../test/support/test-provider-context.js";
+import {
+  chunk,
+  completion,
+  finishChunk,
+  roleChunk,
+  textChunk,
+  wireUsage,
+} from "../openai/fixtures/openai-wire.js";
+import { openaiCompatibleProvider } from "./index.js";
+
+const baseURL = "http://compatible.test/v1";
+const url = `${baseURL}/chat/completions`;
+
+function create(config: Partial<OpenAICompatibleProviderConfig> = {}) {
+  return openaiCompatibleProvider.create(
+    config.host ?? "generic",
+    { type: "openai-compatible", baseURL, ...config },
+    createTestProviderContext(),
+  );
+}
+
+function options(overrides: Partial<CallOptions> = {}): CallOptions {
+  return {
+    messages: [{ role: "user", content: "Hi" }],
+    maxTokens: 16,
+    signal: new AbortController().signal,
+    ...overrides,
+  };
+}
+
+function configIssuePath(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    if (PolicyFileError.isInstance(error)) return error.issues[0]?.path;
+    throw error;
+  }
+  throw new Error("expected a PolicyFileError");
+}
+
+const okAnswer = () =>
+  HttpResponse.json(
+    completion(
+      { message: { content: "ok" }, finish_reason: "stop" },
+      wireUsage({ inputTokens: 3, outputTokens: 1 }),
+    ),
+  );
+
+describe("openaiCompatibleProvider", () => {
+  const server = useMswServer();
+
+  function recordBodies(): Array<Record<string, unknown>> {
+    const bodies: Array<Record<string, unknown>> = [];
+    server.use(
+      http.post(url, async ({ request }) => {
+        bodies.push((await request.json()) as Record<string, unknown>);
+        return okAnswer();
+      }),
+    );
+    return bodies;
+  }
+
+  it("requires a base URL and refuses credentials inside it", () => {
+    expect(configIssuePath(() => create({ baseURL: "" }))).toBe("providers.generic.baseURL");
+    expect(configIssuePath(() => create({ baseURL: "http://user:secret@vllm.test/v1" }))).toBe(
+      "providers.generic.baseURL",
+    );
+    expect(configIssuePath(() => create({ baseURL: "file:///etc/passwd" }))).toBe(
+      "providers.generic.baseURL",
+    );
+  });
+
+  it("refuses an unknown dropParams entry, naming its index", () => {
+    expect(configIssuePath(() => create({ dropParams: ["seed", "temprature"] }))).toBe(
+      "providers.generic.dropParams[1]",
+    );
+  });
+
+  it("sends no Authorization header when no API key is configured", async () => {
+    let authorization: string | null = "unset";
+    server.use(
+      http.post(url, ({ request }) => {
+        authorization = request.headers.get("authorization");
+        return okAnswer();
+      }),
+    );
+    await create({ host: "ollama" }).languageModel("llama3.2").doGenerate(options());
+    expect(authorization).toBeNull();
+  });
+
+  it("never sends OPENAI_API_KEY from the environment to a compatible host", async () => {
+    const previous = process.env.OPENAI_API_KEY;
+    process.env.OPENAI_API_KEY = "sk-from-the-environment";
+    try {
+      let authorization: string | null = "unset";
+      server.use(
+        http.post(url, ({ request }) => {
+          authorization = request.headers.get("authorization");
+          return okAnswer();
+        }),
+      );
+      await create({ host: "vllm" }).languageModel("m").doGenerate(options());
+      expect(authorization).toBeNull();
+    } finally {
+      if (previous === undefined) delete process.env.OPENAI_API_KEY;
+      else process.env.OPENAI_API_KEY = previous;
+    }
+  });
+
+  it("marks the provider and its capabilities local when the config says local: true", () => {
+    const provider = create({ host: "llamacpp", local: true });
+    expect(provider.local).toBe(true);
+    expect(provider.languageModel("qwen2.5-0.5b").capabilities.local).toBe(true);
+    expect(create({ host: "together" }).local).toBe(false);
+  });
+
+  it("reports no log-probs for groq, so routing removes it for a log-prob need", () => {
+    expect(create({ host: "groq" }).languageModel("llama-3.3-70b-versatile").capabilities.logprobs).toBe(0);
+    expect(create({ host: "fireworks" }).languageModel("m").capabilities.logprobs).toBe(5);
+  });
+
+  it("narrows capabilities for needs listed in dropParams", () => {
+    const capabilities = create({ host: "vllm", dropParams: ["tools", "logprobs"] }).languageModel(
+      "m",
+    ).capabilities;
+    expect(capabilities).toMatchObject({ tools: false, logprobs: 0, jsonSchema: true });
+  });
+
+  it("refuses log-probs on groq without calling it", async () => {
+    const error = await create({ host: "groq" })
+      .languageModel("m")
+      .doGenerate(options({ logprobs: 1 }))
+      .catch((e: unknown) => e);
+    expect(InvalidRequestError.isInstance(error)).toBe(true);
+    expect((error as InvalidRequestError).field).toBe("logprobs");
+    expect((error as Error).message).toContain("groq (host groq) does not support logprobs");
+  });
+
+  it("drops groq's unsupported logit_bias with a warning and still answers", async () => {
+    const bodies = recordBodies();
+    const result = await create({ host: "groq" })
+      .languageModel("m")
+      .doGenerate(options({ providerOptions: { logit_bias: { "50256": -100 }, user: "u-1" } }));
+    expect(bodies[0]).not.toHaveProperty("logit_bias");
+    expect(bodies[0]).toMatchObject({ user: "u-1", max_completion_tokens: 16 });
+    expect(result.warnings).toEqual([
+      "providerOptions.groq.logit_bias was not sent: groq (host groq) does not support logit_bias",
+    ]);
+  });
+
+  it("drops what the policy's dropParams lists, saying so", async () => {
+    const bodies = recordBodies();
+    const result = await create({ dropParams: ["seed"] })
+      .languageModel("m")
+      .doGenerate(options({ seed: 1, temperature: 0 }));
+    expect(bodies[0]).toMatchObject({ temperature: 0, max_tokens: 16 });
+    expect(bodies[0]).not.toHaveProperty("seed");
+    expect(result.warnings).toEqual(["seed was not sent: providers.generic.dropParams lists seed"]);
+  });
+
+  it("warns that ollama ignores tool_choice rather than sending it", async () => {
+    const bodies = recordBodies();
+    const result = await create({ host: "ollama" })
+      .languageModel("llama3.2")
+      .doGenerate(
+        options({ tools: [{ name: "f", parameters: { type: "object" } }], toolChoice: "required" }),
+      );
+    expect(bodies[0]).toHaveProperty("tools");
+    expect(bodies[0]).not.toHaveProperty("tool_choice");
+    expect(result.warnings).toEqual([
+      "toolChoice was not sent: ollama (host ollama) does not support tool_choice",
+    ]);
+  });
+
+  it("refuses OpenAI-only provider options such as service_tier", async () => {
+    const error = await create({ host: "vllm" })
+      .languageModel("m")
+      .doGenerate(options({ providerOptions: { service_tier: "flex" } }))
+      .catch((e: unknown) => e);
+    expect((error as InvalidRequestError).field).toBe("providerOptions.vllm.service_tier");
+  });
+
+  it("passes open-model samplers to hosts that take them", async () => {
+    const bodies = recordBodies();
+    await create({ host: "vllm" })
+      .languageModel("m")
+      .doGenerate(options({ providerOptions: { top_k: 40, min_p: 0.05 } }));
+    expect(bodies[0]).toMatchObject({ top_k: 40, min_p: 0.05 });
+  });
+
+  it("refuses more alternatives than fireworks returns", async () => {
+    const error = await create({ host: "fireworks" })
+      .languageModel("m")
+      .doGenerate(options({ logprobs: 8 }))
+      .catch((e: unknown) => e);
+    expect((error as InvalidRequestError).field).toBe("logprobs");
+  });
+
+  it("asks together for log-probs as an integer and maps its token_logprobs answer, trimmed to top-k", async () => {
+    let body: Record<string, unknown> = {};
+    server.use(
+      http.post(url, async ({ request }) => {
+        body = (await request.json()) as Record<string, unknown>;
+        return HttpResponse.json({
+          id: "oBUtQrM-62bZhn-9801a1ac2a5f9b29",
+          object: "chat.completion",
+          created: 1758039001,
+          model: "meta-llama/Llama-3.3-70B-Instruct-Turbo",
+          choices: [
+            {
+              index: 0,
+              finish_reason: "stop",
+              message: { role: "assistant", content: "Hi!" },
+              logprobs: {
+                token_ids: [13347, 0],
+                tokens: ["Hi", "!"],
+                token_logprobs: [-0.12, -0.5],
+                top_logprobs: [
+                  { Hi: -0.12, Hello: -2.3 },
+                  { "!": -0.5, ".": -1.1 },
+                ],
+              },
+            },
+          ],
+          usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 },
+        });
+      }),
+    );
+    const result = await create({ host: "together" })
+      .languageModel("meta-llama/Llama-3.3-70B-Instruct-Turbo")
+      .doGenerate(options({ logprobs: 1 }));
+    expect(body.logprobs).toBe(1);
+    expect(result.logprobs).toEqual([
+      { token: "Hi", logprob: -0.12, topLogprobs: [{ token: "Hi", logprob: -0.12 }] },
+      { token: "!", logprob: -0.5, topLogprobs: [{ token: "!", logprob: -0.5 }] },
+    ]);
+  });
+
+  it("maps together's streamed log-probs, which come as a number beside a top_logprobs map", async () => {
+    const together = (text: string, logprob: number, top: Record<string, number>) =>
+      sseData(chunk({ delta: { content: text }, logprobs: logprob, top_logprobs: top }));
+    server.use(
+      http.post(url, () =>
+        sseResponse([
+          together("Hi", -0.12, { Hi: -0.12, Hello: -2.3 }),
+          together("!", -0.5, { ".": -1.1, "!": -0.5 }),
+          sseData({ ...finishChunk("stop"), usage: wireUsage({ inputTokens: 9, outputTokens: 2 }) }),
+          sseDone,
+        ]),
+      ),
+    );
+    const { parts, error } = await collectStream(() =>
+      create({ host: "together" })
+        .languageModel("m")
+        .doStream(options({ logprobs: 2 })),
+    );
+    expect(error).toBeUndefined();
+    expect(parts.flatMap((part) => (part.type === "logprobs" ? part.logprobs : []))).toEqual([
+      {
+        token: "Hi",
+        logprob: -0.12,
+        topLogprobs: [
+          { token: "Hi", logprob: -0.12 },
+          { token: "Hello", logprob: -2.3 },
+        ],
+      },
+      {
+        token: "!",
+        logprob: -0.5,
+        topLogprobs: [
+          { token: "!", logprob: -0.5 },
+          { token: ".", logprob: -1.1 },
+        ],
+      },
+    ]);
+    expect(parts.at(-1)).toMatchObject({ type: "finish", usage: { inputTokens: 9, outputTokens: 2 } });
+  });
+
+  it("reads groq's stream usage from x_groq", async () => {
+    server.use(
+      http.post(url, () =>
+        sseResponse([
+          sseData(roleChunk),
+          sseData(textChunk("ok")),
+          sseData({
+            ...finishChunk("stop"),
+            x_groq: {
+              id: "req_01jbd6g2qdfw2adyrt2az8hz4w",
+              usage: wireUsage({ inputTokens: 12, outputTokens: 1 }),
+            },
+          }),
+          sseDone,
+        ]),
+      ),
+    );
+    const { parts } = await collectStream(() =>
+      create({ host: "groq" }).languageModel("m").doStream(options()),
+    );
+    expect(parts.at(-1)).toMatchObject({ type: "finish", usage: { inputTokens: 12, outputTokens: 1 } });
+  });
+});

@@ -1,0 +1,88 @@
+import type { OpenAICompatibleProviderConfig, Provider, ProviderFactory } from "../../src/core/index.js";
+import { captureErrorBodies } from "../openai/capture-error-bodies.js";
+import { configError } from "../openai/config-error.js";
+import { createOpenAIClient } from "../openai/create-openai-client.js";
+import { OpenAIChatModel, openaiCompatibleProviderOptionsSchema } from "../openai/index.js";
+import { registerConfigSecrets } from "../openai/register-config-secrets.js";
+import { hostPresets, openaiCompatibleHosts } from "./host-presets.js";
+import { narrowCapabilities, resolveDropParams } from "./resolve-drop-params.js";
+
+/**
+ * `type: openai-compatible`: Together, Groq, Fireworks, vLLM, Ollama, llama.cpp's server or any
+ * other chat-completions endpoint, through the OpenAI adapter configured by a host preset
+ * (host-presets.ts) plus the policy's own `dropParams`.
+ */
+export const openaiCompatibleProvider: ProviderFactory = {
+  type: "openai-compatible",
+  create(id, config, context): Provider {
+    if (config.type !== "openai-compatible") {
+      throw configError(id, "type", `expected "openai-compatible", got "${config.type}"`);
+    }
+    const settings: OpenAICompatibleProviderConfig = config;
+    const baseURL = checkBaseURL(id, settings.baseURL);
+    const host = settings.host ?? "generic";
+    const preset = hostPresets[host];
+    if (!preset) {
+      throw configError(id, "host", `unknown host "${host}"; known: ${openaiCompatibleHosts.join(", ")}`);
+    }
+    if (
+      settings.apiKey !== undefined &&
+      (typeof settings.apiKey !== "string" || settings.apiKey.trim() === "")
+    ) {
+      throw configError(id, "apiKey", "must be a non-empty string when given");
+    }
+    const configured = new Set(resolveDropParams(id, settings.dropParams));
+    const dropParams = new Set([...preset.dropParams, ...configured]);
+    registerConfigSecrets(context, settings.apiKey, settings.headers);
+    const { fetch, errorBody } = captureErrorBodies(() => context.fetch ?? globalThis.fetch);
+    const client = createOpenAIClient({ apiKey: settings.apiKey, baseURL, headers: settings.headers, fetch });
+    const local = settings.local ?? false;
+    const capabilities = narrowCapabilities(
+      { ...preset.capabilities, local, noTraining: settings.noTraining ?? false },
+      dropParams,
+    );
+    return {
+      id,
+      type: "openai-compatible",
+      local,
+      languageModel(model) {
+        return new OpenAIChatModel({
+          provider: id,
+          model,
+          client,
+          capabilities,
+          dropParams,
+          dropReason: (param) =>
+            configured.has(param)
+              ? `providers.${id}.dropParams lists ${param}`
+              : `${id} (host ${host}) does not support ${param}`,
+          maxTokensParam: preset.maxTokensParam,
+          logprobsWire: preset.logprobsWire,
+          ...(preset.maxTopLogprobs === undefined ? {} : { maxTopLogprobs: preset.maxTopLogprobs }),
+          providerOptionsSchema: openaiCompatibleProviderOptionsSchema,
+          redact: context.redact,
+          errorBody,
+        });
+      },
+    };
+  },
+};
+
+function checkBaseURL(id: string, value: unknown): string {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw configError(id, "baseURL", "a base URL is required, e.g. http://localhost:8000/v1");
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw configError(id, "baseURL", "not a valid URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw configError(id, "baseURL", `expected http or https, got ${url.protocol}`);
+  }
+  if (url.username || url.password) {
+    throw configError(id, "baseURL", "credentials in the URL are not allowed; use apiKey or headers");
+  }
+  return value.replace(/\/+$/, "");
+}

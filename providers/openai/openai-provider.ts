@@ -1,0 +1,53 @@
+import type { OpenAIProviderConfig, Provider, ProviderFactory } from "../../src/core/index.js";
+import { captureErrorBodies } from "./capture-error-bodies.js";
+import { configError } from "./config-error.js";
+import { createOpenAIClient, openaiDefaultBaseURL } from "./create-openai-client.js";
+import { openaiModelFamily } from "./openai-capabilities.js";
+import { OpenAIChatModel } from "./openai-chat-model.js";
+import { openaiProviderOptionsSchema } from "./provider-options.js";
+import { registerConfigSecrets } from "./register-config-secrets.js";
+
+/** `type: openai`: OpenAI's chat completions through the official SDK. */
+export const openaiProvider: ProviderFactory = {
+  type: "openai",
+  create(id, config, context): Provider {
+    if (config.type !== "openai") throw configError(id, "type", `expected "openai", got "${config.type}"`);
+    const settings: OpenAIProviderConfig = config;
+    if (typeof settings.apiKey !== "string" || settings.apiKey.trim() === "") {
+      throw configError(id, "apiKey", "an API key is required");
+    }
+    registerConfigSecrets(context, settings.apiKey, settings.headers);
+    const { fetch, errorBody } = captureErrorBodies(() => context.fetch ?? globalThis.fetch);
+    const client = createOpenAIClient({
+      apiKey: settings.apiKey,
+      baseURL: settings.baseURL ?? openaiDefaultBaseURL,
+      organization: settings.organization,
+      project: settings.project,
+      headers: settings.headers,
+      fetch,
+    });
+    const local = settings.local ?? false;
+    return {
+      id,
+      type: "openai",
+      local,
+      languageModel(model) {
+        const family = openaiModelFamily(model);
+        return new OpenAIChatModel({
+          provider: id,
+          model,
+          client,
+          capabilities: { ...family.capabilities, local, noTraining: settings.noTraining ?? false },
+          dropParams: new Set(family.dropParams),
+          dropReason: (param) => `${id}:${model} does not accept ${param}`,
+          maxTokensParam: "max_completion_tokens",
+          logprobsWire: "openai",
+          maxTopLogprobs: 20,
+          providerOptionsSchema: openaiProviderOptionsSchema,
+          redact: context.redact,
+          errorBody,
+        });
+      },
+    };
+  },
+};

@@ -1,0 +1,9 @@
+export { bodyExcerpt, bodyExcerptLimit } from "./body-excerpt.js";
+export { classifyStatus, type StatusClassification } from "./classify-status.js";
+export { createProviderCallError, type ProviderCallFailure } from "./create-provider-call-error.js";
+export type { HeaderReader } from "./header-reader.js";
+export { isAbortError } from "./is-abort-error.js";
+export { type LinkedSignal, linkSignal } from "./link-signal.js";
+export { parseRetryAfter } from "./parse-retry-after.js";
+export { readShouldRetry } from "./read-should-retry.js";
+export { redactedCause } from "./redacted-cause.js";
