@@ -1,4 +1,4 @@
-import type { ChatRequest, PolicyIssue } from "../core/index.js";
+import type { ChatRequest } from "../core/index.js";
 import type { Router } from "../router/router.js";
 
 /** What the CLI needs from the package; the bin wires the real ones, tests may wire others. */
@@ -7,8 +7,8 @@ export interface CliDependencies {
     policy: string;
     onProgress?: (event: { provider: string; fraction: number }) => void;
   }): Promise<Router>;
-  /** Every issue of a policy file; empty when it is valid. */
-  checkPolicy(file: string): Promise<{ issues: PolicyIssue[]; summary: string }>;
+  /** Checks a policy file: `ok` false with every error listed in `report`, plus warnings either way. */
+  checkPolicy(file: string): Promise<{ ok: boolean; report: string }>;
   /** The policy used when none is named. */
   defaultPolicy: string;
   fileExists(path: string): boolean;

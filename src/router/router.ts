@@ -13,7 +13,7 @@ import type { RoutingContext } from "./routing-context.js";
 import { validateRequest } from "./validate-request.js";
 
 /** Swaps the routing context on reload; in-flight calls keep the context they started with. */
-export interface RouterHost {
+export interface RouterBackend {
   context(): RoutingContext;
   reload(): Promise<void>;
   providers(): Iterable<Provider>;
@@ -22,10 +22,10 @@ export interface RouterHost {
 
 /** Routes every call through the policy. Create it with `createRouter`. */
 export class Router {
-  readonly #host: RouterHost;
+  readonly #host: RouterBackend;
   #closed = false;
 
-  constructor(host: RouterHost) {
+  constructor(host: RouterBackend) {
     this.#host = host;
   }
 

@@ -41,13 +41,15 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
   if (!model) throw new AttemptFailure({ type: "next" });
   const estimate = context.estimate(state.request, target);
   const reserved = estimate.promptTokens + estimate.maxOutputTokens;
-  const started = performance.now();
+  let started = performance.now();
   const gate = context.gate(target.id);
   let release: (() => void) | undefined;
   const collector = new ResponseCollector();
   let ttftMs: number | undefined;
   try {
     release = gate ? await gate.acquire({ weight: reserved, signal }) : undefined;
+    // Queue time is the limiter's to predict; the target's statistics measure the target alone.
+    started = performance.now();
     for await (const part of attemptStream({
       model,
       options: buildCallOptions(state.request, target, state.continuation),

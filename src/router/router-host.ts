@@ -1,0 +1,224 @@
+import { type LoadedPolicy, loadPolicy, type PolicyWatcher, watchPolicy } from "../config/index.js";
+import {
+  type Capabilities,
+  type ChatRequest,
+  type LanguageModel,
+  type Provider,
+  type ProviderConfig,
+  type ProviderFactory,
+  type StateStore,
+  SwitchyardError,
+  type Target,
+} from "../core/index.js";
+import { actualCostUsd, countPromptTokens, countTextTokens, estimateCostUsd } from "../estimate/index.js";
+import { LimiterRegistry } from "../limits/index.js";
+import { RetryBudget } from "../state/index.js";
+import { defaultMaxTokens } from "./call-options.js";
+import { type CreateRouterOptions, conservativeCapabilities, type PolicyKit } from "./create-router.js";
+import type { RouterBackend } from "./router.js";
+import type { RoutingContext } from "./routing-context.js";
+import { SecretRedactor } from "./secret-redactor.js";
+
+interface HostSetup {
+  options: CreateRouterOptions;
+  factories: ReadonlyMap<string, ProviderFactory>;
+  policies: PolicyKit;
+  store: StateStore;
+}
+
+interface LiveProvider {
+  config: string;
+  provider: Provider;
+}
+
+/**
+ * Owns what outlives a call: providers (and their engines), limiters, the retry budget, the
+ * policy watcher. A reload builds a new routing context; providers whose configuration did not
+ * change are kept, so a local engine is not reloaded for an edit elsewhere in the file.
+ */
+export class RouterHost implements RouterBackend {
+  readonly #setup: HostSetup;
+  readonly #redactor = new SecretRedactor();
+  readonly #limiters = new LimiterRegistry();
+  #providers = new Map<string, LiveProvider>();
+  #context: RoutingContext | undefined;
+  #retryBudget = new RetryBudget();
+  #watcher: PolicyWatcher | undefined;
+
+  private constructor(setup: HostSetup) {
+    this.#setup = setup;
+  }
+
+  static async start(setup: HostSetup): Promise<RouterHost> {
+    const host = new RouterHost(setup);
+    const loaded = await host.#load();
+    await host.#apply(loaded);
+    const watch = setup.options.watch ?? loaded.policy.watch;
+    if (watch && loaded.file) {
+      host.#watcher = watchPolicy(
+        loaded.file,
+        (next) => {
+          host.#apply(next).then(
+            () => host.#emit({ type: "policy-reload", ok: true }),
+            (error: unknown) => host.#emit({ type: "policy-reload", ok: false, message: String(error) }),
+          );
+        },
+        (error) => host.#emit({ type: "policy-reload", ok: false, message: error.message }),
+        setup.options.env ? { env: setup.options.env } : {},
+      );
+    }
+    return host;
+  }
+
+  context(): RoutingContext {
+    if (!this.#context) throw new SwitchyardError("The router has no policy loaded");
+    return this.#context;
+  }
+
+  providers(): Iterable<Provider> {
+    return [...this.#providers.values()].map((entry) => entry.provider);
+  }
+
+  async reload(): Promise<void> {
+    await this.#apply(await this.#load());
+  }
+
+  async close(): Promise<void> {
+    this.#watcher?.close();
+    this.#limiters.close();
+    const providers = [...this.#providers.values()];
+    this.#providers = new Map();
+    await Promise.all(providers.map((entry) => entry.provider.close?.()));
+    await this.#setup.store.close?.();
+  }
+
+  #load(): Promise<LoadedPolicy> {
+    const { options } = this.#setup;
+    return loadPolicy(options.policy, options.env ? { env: options.env } : {});
+  }
+
+  #emit: RoutingContext["emit"] = (event) => {
+    try {
+      this.#setup.options.onEvent?.(this.#redactor.redactValue(event));
+    } catch {
+      // A failing telemetry hook must not fail the call it reports on.
+    }
+  };
+
+  async #apply(loaded: LoadedPolicy): Promise<void> {
+    const { policy } = loaded;
+    for (const secret of loaded.secrets) this.#redactor.register(secret);
+    const previous = this.#providers;
+    const providers = new Map<string, LiveProvider>();
+    for (const [id, config] of Object.entries(policy.providers)) {
+      const fingerprint = JSON.stringify(config);
+      const kept = previous.get(id);
+      providers.set(
+        id,
+        kept?.config === fingerprint ? kept : { config: fingerprint, provider: this.#create(id, config) },
+      );
+    }
+    const targets = new Map<string, Target>();
+    const models = new Map<string, LanguageModel>();
+    for (const [id, declared] of Object.entries(policy.targets)) {
+      const live = providers.get(declared.provider);
+      if (!live) throw new SwitchyardError(`target ${id} names unknown provider ${declared.provider}`);
+      const model = live.provider.languageModel(declared.model);
+      const described = (await live.provider.describe?.(declared.model)) ?? {};
+      const { declared: declaredCapabilities, ...rest } = declared;
+      const capabilities: Capabilities = {
+        ...conservativeCapabilities,
+        ...model.capabilities,
+        ...described,
+        ...declaredCapabilities,
+      };
+      if (live.provider.local) capabilities.local = true;
+      targets.set(id, { ...rest, id, capabilities });
+      models.set(id, model);
+    }
+    this.#providers = providers;
+    for (const [id, entry] of previous) {
+      if (providers.get(id) !== entry) void entry.provider.close?.();
+    }
+    this.#limiters.update([...targets.values()].filter((target) => Object.keys(target.limits).length > 0));
+    this.#retryBudget = new RetryBudget(policy.retryBudget);
+    this.#context = this.#buildContext(loaded, targets, models);
+  }
+
+  #create(id: string, config: ProviderConfig): Provider {
+    const factory = this.#setup.factories.get(config.type);
+    if (!factory)
+      throw new SwitchyardError(`provider ${id}: no adapter is registered for type "${config.type}"`);
+    const { options } = this.#setup;
+    return factory.create(id, config, {
+      registerSecret: (secret) => this.#redactor.register(secret),
+      redact: (text) => this.#redactor.redact(text),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+  }
+
+  #buildContext(
+    loaded: LoadedPolicy,
+    targets: ReadonlyMap<string, Target>,
+    models: ReadonlyMap<string, LanguageModel>,
+  ): RoutingContext {
+    const { policy } = loaded;
+    const { policies, store, options } = this.#setup;
+    const random = options.random ?? Math.random;
+    const routes = new Map(Object.entries(policy.routes));
+    const dailyLimits = new Map<string, number>();
+    for (const route of routes.values()) {
+      if (route.budget?.dailyUsd !== undefined) dailyLimits.set(`route:${route.name}`, route.budget.dailyUsd);
+    }
+    for (const [tag, budget] of Object.entries(policy.tagBudgets))
+      dailyLimits.set(`tag:${tag}`, budget.dailyUsd);
+    const filters = policies.filters({ tagBudgets: policy.tagBudgets });
+    const strategies = new Map<string, ReturnType<PolicyKit["strategy"]>>();
+    const promptTokens = new WeakMap<ChatRequest, number>();
+    const retryBudget = this.#retryBudget;
+    const redactor = this.#redactor;
+    const limiters = this.#limiters;
+    return {
+      routes,
+      targets,
+      models,
+      defaultRoute: policy.defaultRoute ?? "default",
+      filters,
+      strategy: (name) => {
+        let strategy = strategies.get(name);
+        if (!strategy) {
+          strategy = policies.strategy(name, { random });
+          strategies.set(name, strategy);
+        }
+        return strategy;
+      },
+      store,
+      gate: (target) => limiters.get(target),
+      retryBudget,
+      estimate: (request, target) => {
+        let prompt = promptTokens.get(request);
+        if (prompt === undefined) {
+          prompt = countPromptTokens(request.messages, request.tools, request.responseFormat);
+          promptTokens.set(request, prompt);
+        }
+        const ceiling = target?.capabilities.maxOutputTokens ?? defaultMaxTokens;
+        return {
+          promptTokens: prompt,
+          maxOutputTokens: request.maxTokens ?? Math.min(defaultMaxTokens, ceiling),
+        };
+      },
+      estimateCostUsd,
+      actualCostUsd,
+      countTokens: countTextTokens,
+      redact: (text) => redactor.redact(text),
+      random,
+      emit: this.#emit,
+      spendKeys: (route, request) => [
+        `route:${route.name}`,
+        ...(request.tags ?? []).map((tag) => `tag:${tag}`),
+      ],
+      dailyLimits,
+    };
+  }
+}
