@@ -6,6 +6,7 @@
 
 import { builtinPolicies, strategyFor } from "./policies/index.js";
 import { anthropicProvider } from "./providers/anthropic/index.js";
+import { localProvider } from "./providers/local/index.js";
 import { openaiProvider } from "./providers/openai/index.js";
 import { openaiCompatibleProvider } from "./providers/openai-compatible/index.js";
 import { replicateProvider } from "./providers/replicate/index.js";
@@ -14,7 +15,7 @@ import type { Router } from "./src/router/router.js";
 
 /** The providers and policies every router gets unless its options replace them. */
 export const builtins: Builtins = {
-  providers: [openaiProvider, anthropicProvider, replicateProvider, openaiCompatibleProvider],
+  providers: [openaiProvider, anthropicProvider, replicateProvider, openaiCompatibleProvider, localProvider],
   policies: {
     filters: (options) => builtinPolicies(options),
     strategy: (name, options) => strategyFor(name, options),
@@ -33,6 +34,7 @@ export function createRouter(options: CreateRouterOptions): Promise<Router> {
 }
 
 export type { DifficultyScorer } from "./policies/index.js";
+export { LocalEngineUnavailableError } from "./providers/local/index.js";
 export { checkPolicy, formatCheckReport, loadPolicy, type PolicyFile } from "./src/config/index.js";
 export * from "./src/core/index.js";
 export type { ChatStream } from "./src/router/chat-stream.js";
