@@ -1,0 +1,84 @@
+import type { ParsedPolicy } from "./policy-schema.js";
+import type { RawIssue } from "./raw-issue.js";
+import { validateBaseURL } from "./validate-base-url.js";
+
+type ParsedProvider = ParsedPolicy["providers"][string];
+
+/** Runs on this host: the local engine, or a provider the operator declared `local: true`. */
+export function isLocalProvider(provider: ParsedProvider | undefined): boolean {
+  return provider !== undefined && (provider.type === "local" || provider.local === true);
+}
+
+function isLocalTarget(policy: ParsedPolicy, targetId: string): boolean {
+  const target = policy.targets[targetId];
+  return target === undefined || isLocalProvider(policy.providers[target.provider]);
+}
+
+/**
+ * Rules that keep a valid-looking policy from doing the wrong thing at run time: a `local-only`
+ * route can never reach a remote target (not even through its fallback routes), a
+ * quality-threshold route has both tiers, remote targets are priced (else budgets would count
+ * them as free), and no baseURL points at a metadata service.
+ */
+export function checkPolicyRules(policy: ParsedPolicy): RawIssue[] {
+  const issues: RawIssue[] = [];
+  for (const [name, route] of Object.entries(policy.routes)) {
+    if (route.privacy === "local-only") {
+      route.targets.forEach((targetId, index) => {
+        if (isLocalTarget(policy, targetId)) return;
+        const provider = policy.targets[targetId]?.provider ?? "";
+        issues.push({
+          path: ["routes", name, "targets", index],
+          message: `route \`${name}\` is local-only but target \`${targetId}\` (provider \`${provider}\`) is remote; declare the provider \`local: true\` only if it runs on this host`,
+        });
+      });
+      issues.push(...checkLocalOnlyFallbacks(policy, name));
+    }
+    if (route.strategy === "quality-threshold") {
+      const tiers = route.targets.map((targetId) => policy.targets[targetId]?.tier);
+      if (!tiers.includes("strong") || !tiers.includes("weak")) {
+        issues.push({
+          path: ["routes", name, "targets"],
+          message:
+            "the quality-threshold strategy needs at least one target with `tier: strong` and one with `tier: weak`",
+        });
+      }
+    }
+  }
+  for (const [id, target] of Object.entries(policy.targets)) {
+    const provider = policy.providers[target.provider];
+    if (target.price === undefined && provider !== undefined && !isLocalProvider(provider)) {
+      issues.push({
+        path: ["targets", id, "price"],
+        message:
+          "is required for a remote target (US dollars per 1M tokens; write `{ input: 0, output: 0 }` for a free host)",
+      });
+    }
+  }
+  for (const [id, provider] of Object.entries(policy.providers)) {
+    if (provider.type === "local" || provider.baseURL === undefined) continue;
+    const problem = validateBaseURL(provider.baseURL, { allowPrivate: policy.security.allowPrivateBaseURLs });
+    if (problem !== undefined) issues.push({ path: ["providers", id, "baseURL"], message: problem });
+  }
+  return issues;
+}
+
+/** A local-only call that exhausts its route must not continue on a remote one. */
+function checkLocalOnlyFallbacks(policy: ParsedPolicy, name: string): RawIssue[] {
+  const visited = new Set([name]);
+  let fallback = policy.routes[name]?.fallback;
+  while (fallback !== undefined && !visited.has(fallback)) {
+    visited.add(fallback);
+    const remote = policy.routes[fallback]?.targets.find((targetId) => !isLocalTarget(policy, targetId));
+    if (remote !== undefined) {
+      return [
+        {
+          path: ["routes", name, "fallback"],
+          message: `route \`${name}\` is local-only but falls back to route \`${fallback}\`, whose target \`${remote}\` is remote`,
+        },
+      ];
+    }
+    fallback = policy.routes[fallback]?.fallback;
+  }
+  return [];
+}

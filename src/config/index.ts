@@ -1,0 +1,19 @@
+export { checkPolicy, formatCheckReport, type PolicyCheckReport } from "./check-policy.js";
+export { didYouMean } from "./did-you-mean.js";
+export { type Environment, interpolateEnv } from "./interpolate-env.js";
+export { loadPolicy, loadPolicyText } from "./load-policy.js";
+export { policyJsonSchema, policyJsonSchemaText } from "./policy-json-schema.js";
+export { MAX_NESTING_DEPTH, MAX_POLICY_BYTES } from "./policy-limits.js";
+export { type ParsedPolicy, type PolicyFile, policySchema } from "./policy-schema.js";
+export { type PolicyWatcher, type WatchPolicyOptions, watchPolicy } from "./policy-watcher.js";
+export type { LoadPolicyOptions } from "./prepare-policy.js";
+export { type ProviderSchemaMatchesCore, providerSchema } from "./provider-schema.js";
+export type {
+  LoadedPolicy,
+  ResolvedPolicy,
+  ResolvedTarget,
+  RetryBudgetSettings,
+  SecuritySettings,
+  TagBudget,
+} from "./resolved-policy.js";
+export { type BaseURLOptions, classifyHost, type HostKind, validateBaseURL } from "./validate-base-url.js";

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { providerSchema } from "./provider-schema.js";
+import { routeSchema } from "./route-schema.js";
+import { nameSchema, usdSchema } from "./schema-primitives.js";
+import { targetSchema } from "./target-schema.js";
+
+export const retryBudgetSchema = z
+  .object({
+    maxTokens: z
+      .number()
+      .gt(0)
+      .max(1_000_000)
+      .default(10)
+      .describe("Bucket size; each failure takes one token."),
+    tokenRatio: z.number().gt(0).max(1).default(0.1).describe("Tokens returned per success."),
+  })
+  .strict()
+  .describe(
+    "Process-wide retry budget (gRPC-style token bucket): retries stop while the bucket is half empty.",
+  );
+
+export const securitySchema = z
+  .object({
+    allowPrivateBaseURLs: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Allow baseURLs on loopback and private networks (local proxies, vLLM, Ollama). Cloud metadata addresses are always refused.",
+      ),
+  })
+  .strict();
+
+/** The policy file: the single source of truth for its shape, its defaults and its JSON Schema. */
+export const policySchema = z
+  .object({
+    version: z.literal(1).optional().describe("Policy format version."),
+    defaultRoute: nameSchema
+      .optional()
+      .describe('Route used when a call names none. Default: the route "default".'),
+    providers: z
+      .record(nameSchema, providerSchema)
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the text shows the literal ${ENV_NAME} syntax
+      .describe("How to reach each provider; secrets only via ${ENV_NAME}."),
+    targets: z
+      .record(nameSchema, targetSchema)
+      .describe("Provider + model pairs, with prices and capabilities."),
+    routes: z.record(nameSchema, routeSchema).describe("What callers ask for."),
+    budgets: z
+      .object({
+        tags: z
+          .record(nameSchema, z.object({ dailyUsd: usdSchema.describe("US dollars per UTC day.") }).strict())
+          .optional()
+          .describe("Daily spend caps per request tag."),
+      })
+      .strict()
+      .optional()
+      .describe("Spend caps that span routes."),
+    retryBudget: retryBudgetSchema.prefault({}),
+    watch: z
+      .boolean()
+      .default(false)
+      .describe("Reload the policy when the file changes; a bad edit keeps the last good one."),
+    security: securitySchema.prefault({}).describe("Limits on what the policy may point at."),
+  })
+  .strict()
+  .meta({
+    title: "Switchyard routing policy",
+    description:
+      "Providers (how to reach them), targets (provider + model, price, capabilities) and routes (what callers ask for).",
+  });
+
+/** A policy as written: in a YAML file or as an object in code (defaults may be left out). */
+export type PolicyFile = z.input<typeof policySchema>;
+/** A policy after validation, with every default applied. */
+export type ParsedPolicy = z.infer<typeof policySchema>;

@@ -1,0 +1,81 @@
+import { isAbsolute, resolve } from "node:path";
+import type { Capabilities, ProviderConfig, Route } from "../core/index.js";
+import type { ParsedPolicy } from "./policy-schema.js";
+import type { ResolvedPolicy, ResolvedTarget } from "./resolved-policy.js";
+
+/** A record without a prototype: lookups by untrusted names never reach Object.prototype. */
+function nullPrototype<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, Object.fromEntries(entries));
+}
+
+/** Drops keys whose value is undefined, so resolved objects hold only what is set. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}
+
+function resolveProvider(provider: ParsedPolicy["providers"][string], baseDir: string): ProviderConfig {
+  if (provider.type !== "local" || isAbsolute(provider.model)) return compact({ ...provider });
+  return compact({ ...provider, model: resolve(baseDir, provider.model) });
+}
+
+function resolveTarget(
+  id: string,
+  target: ParsedPolicy["targets"][string],
+  policy: ParsedPolicy,
+): ResolvedTarget {
+  const provider = policy.providers[target.provider];
+  const local = provider?.type === "local" ? true : provider?.local;
+  const declared: Partial<Capabilities> = compact({
+    logprobs: target.logprobs,
+    tools: target.tools,
+    jsonSchema: target.jsonSchema,
+    streaming: target.streaming,
+    contextWindow: target.contextWindow,
+    maxOutputTokens: target.maxOutputTokens,
+    local,
+    noTraining: target.noTraining ?? provider?.noTraining,
+  });
+  return compact({
+    id,
+    provider: target.provider,
+    providerType: provider?.type ?? "unknown",
+    model: target.model,
+    // Checks guarantee a price on every remote target; the local engine costs nothing per token.
+    price: target.price ?? { input: 0, output: 0 },
+    limits: target.limits ?? {},
+    weight: target.weight,
+    tier: target.tier,
+    maxAttempts: target.maxAttempts,
+    declared,
+  });
+}
+
+function resolveRoute(name: string, route: ParsedPolicy["routes"][string]): Route {
+  return compact({ name, ...route, targets: [...route.targets] });
+}
+
+/**
+ * Turns a validated, cross-checked policy into the objects the router works with. Defaults are
+ * already applied by the schema; this only reshapes, resolves relative model paths against
+ * `baseDir` and marks local targets.
+ */
+export function resolvePolicy(policy: ParsedPolicy, baseDir: string): ResolvedPolicy {
+  const routes = nullPrototype(
+    Object.entries(policy.routes).map(([name, route]) => [name, resolveRoute(name, route)]),
+  );
+  const defaultRoute = policy.defaultRoute ?? (Object.hasOwn(routes, "default") ? "default" : undefined);
+  return compact({
+    providers: nullPrototype(
+      Object.entries(policy.providers).map(([id, provider]) => [id, resolveProvider(provider, baseDir)]),
+    ),
+    targets: nullPrototype(
+      Object.entries(policy.targets).map(([id, target]) => [id, resolveTarget(id, target, policy)]),
+    ),
+    routes,
+    defaultRoute,
+    tagBudgets: nullPrototype(Object.entries(policy.budgets?.tags ?? {})),
+    retryBudget: { ...policy.retryBudget },
+    watch: policy.watch,
+    security: { ...policy.security },
+  });
+}

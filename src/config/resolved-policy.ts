@@ -1,0 +1,55 @@
+import type { Capabilities, ProviderConfig, Route, Target } from "../core/index.js";
+
+/**
+ * A target as the policy declares it. `declared` holds only the capability fields the operator
+ * wrote (or implied by the provider: `local`, `noTraining`); the router merges them over the
+ * adapter's capability table, so an operator's value always wins and a missing one never
+ * masks the adapter's.
+ */
+export interface ResolvedTarget extends Omit<Target, "capabilities"> {
+  declared: Partial<Capabilities>;
+}
+
+export interface TagBudget {
+  /** US dollars per UTC day for calls carrying the tag. */
+  dailyUsd: number;
+}
+
+/** Process-wide retry budget (gRPC-style token bucket). */
+export interface RetryBudgetSettings {
+  /** Bucket size; each failed attempt takes a token. @default 10 */
+  maxTokens: number;
+  /** Tokens returned per successful attempt. @default 0.1 */
+  tokenRatio: number;
+}
+
+export interface SecuritySettings {
+  /** Allow loopback and private baseURLs (local proxies, vLLM, Ollama). @default true */
+  allowPrivateBaseURLs: boolean;
+}
+
+/**
+ * A validated policy with every default applied and every reference checked. Its records have
+ * no prototype, so looking up an untrusted name (`routes["constructor"]`) finds nothing.
+ */
+export interface ResolvedPolicy {
+  /** Secrets already expanded; a local `model` path is absolute. */
+  providers: Record<string, ProviderConfig>;
+  targets: Record<string, ResolvedTarget>;
+  routes: Record<string, Route>;
+  /** The policy's `defaultRoute`, else "default" when such a route exists. */
+  defaultRoute?: string;
+  tagBudgets: Record<string, TagBudget>;
+  retryBudget: RetryBudgetSettings;
+  /** Reload the policy when its file changes. @default false */
+  watch: boolean;
+  security: SecuritySettings;
+}
+
+export interface LoadedPolicy {
+  policy: ResolvedPolicy;
+  /** Every secret value (expanded `${ENV}` values, keys written in the file) for redaction. */
+  secrets: string[];
+  /** Absolute path of the policy file, when it came from one. */
+  file?: string;
+}

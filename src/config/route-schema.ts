@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { millisecondsSchema, nameSchema, ONE_HOUR_MS, usdSchema } from "./schema-primitives.js";
+
+export const latencySloSchema = z
+  .object({
+    ttftMs: millisecondsSchema.optional().describe("Time to first token, in milliseconds."),
+    totalMs: millisecondsSchema.optional().describe("Whole call, in milliseconds; also the call's deadline."),
+  })
+  .strict()
+  .describe("Latency objective: targets expected to miss it rank last or are filtered out.");
+
+export const routeBudgetSchema = z
+  .object({
+    maxCostUsd: usdSchema.optional().describe("Most a single call may cost, US dollars (retries included)."),
+    dailyUsd: usdSchema.optional().describe("Most this route may spend per UTC day, US dollars."),
+  })
+  .strict()
+  .describe("Spend limits: a call that would exceed one stops before it is sent.");
+
+export const hedgeSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .describe("Send a second request when the first has produced no token after ~p95 TTFT."),
+    delayMs: z
+      .int()
+      .min(0)
+      .max(ONE_HOUR_MS)
+      .default(1000)
+      .describe("Delay before the hedge while no latency statistics exist yet."),
+    maxExtraCostUsd: usdSchema
+      .default(0.01)
+      .describe("Largest extra estimated spend a hedge may add, per call."),
+  })
+  .strict()
+  .describe("Hedged requests against slow first tokens; off unless enabled.");
+
+export const routeSchema = z
+  .object({
+    strategy: z
+      .enum(["ordered", "cheapest", "fastest", "weighted", "quality-threshold"])
+      .default("ordered")
+      .describe("How eligible targets are ranked."),
+    targets: z
+      .array(nameSchema)
+      .min(1)
+      .max(64)
+      .describe("Keys of `targets`, in the operator's preferred order."),
+    fallback: nameSchema.optional().describe("A route tried when every target of this one failed."),
+    privacy: z
+      .enum(["local-only", "no-training"])
+      .optional()
+      .describe(
+        "`local-only`: only local targets, never a remote call. `no-training`: only no-training providers.",
+      ),
+    slo: latencySloSchema.optional(),
+    budget: routeBudgetSchema.optional(),
+    timeoutMs: millisecondsSchema
+      .default(120_000)
+      .describe("Deadline of a call, shared by all retries and fallbacks."),
+    hedge: hedgeSchema.optional(),
+    continueOnInterrupt: z
+      .boolean()
+      .default(false)
+      .describe("Continue a plain-text answer on the next target when a stream breaks mid-way."),
+    fallbackOnContentFilter: z
+      .boolean()
+      .default(false)
+      .describe("Fall back to the next target when one refuses on content policy."),
+    qualityThreshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe("For `quality-threshold`: difficulty at or above which the strong tier serves."),
+  })
+  .strict()
+  .describe("What callers ask for: an ordered set of targets and how to choose among them.");
