@@ -58,6 +58,12 @@ export const routeSchema = z
     timeoutMs: millisecondsSchema
       .default(120_000)
       .describe("Deadline of a call, shared by all retries and fallbacks."),
+    firstTokenTimeoutMs: millisecondsSchema
+      .default(30_000)
+      .describe("Per-try limit until the first token (a stream) or the whole response (no stream)."),
+    idleTimeoutMs: millisecondsSchema
+      .default(60_000)
+      .describe("A stream that delivers no token for this long fails; keep-alives and pings do not reset it."),
     hedge: hedgeSchema.optional(),
     continueOnInterrupt: z
       .boolean()
