@@ -1,82 +1,107 @@
-import { type ChatRequest, type ChatResult, InvalidRequestError, type Message } from "../core/index.js";
+import type { ChatRequest, ChatResult, Message } from "../core/index.js";
+import type { Router } from "../router/router.js";
 import type { CliDependencies } from "./cli-dependencies.js";
 import type { CliIo } from "./cli-io.js";
+import { choiceFlag, integerFlag, numberFlag } from "./flag-values.js";
 import { formatTrace } from "./format-trace.js";
-import { progressBar } from "./progress-bar.js";
+import { loadProgress } from "./load-progress.js";
+import { type CommandLine, helpOption, parseCommandLine } from "./parse-command-line.js";
 import { resolvePolicyPath } from "./resolve-policy-path.js";
-import type { ParsedArgs } from "./run-cli.js";
+import { usage } from "./usage.js";
+import { UsageError } from "./usage-error.js";
+
+const chatOptions = {
+  ...helpOption,
+  policy: { type: "string" },
+  route: { type: "string" },
+  stream: { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  trace: { type: "boolean", default: false },
+  "max-tokens": { type: "string" },
+  temperature: { type: "string" },
+  system: { type: "string" },
+  logprobs: { type: "string" },
+  privacy: { type: "string" },
+} as const;
+
+type ChatFlags = CommandLine<typeof chatOptions>["values"];
 
 /** `switchyard chat`: one request through the policy; the answer on stdout, the route on stderr. */
-export async function runChat(args: ParsedArgs, io: CliIo, dependencies: CliDependencies): Promise<number> {
-  const prompt = args.positionals.join(" ").trim();
-  if (!prompt)
-    throw new InvalidRequestError("prompt", 'give the prompt as an argument: switchyard chat "Hello"');
-  const policy = resolvePolicyPath(args.values.policy, io, dependencies);
-  const bars = new Map<string, (fraction: number) => void>();
-  const router = await dependencies.createRouter({
-    policy,
-    ...(io.interactive
-      ? {
-          onProgress: ({ provider, fraction }) => {
-            const bar = bars.get(provider) ?? progressBar(io.stderr, `loading ${provider}`);
-            bars.set(provider, bar);
-            bar(fraction);
-          },
-        }
-      : {}),
-  });
+export async function runChat(argv: string[], io: CliIo, dependencies: CliDependencies): Promise<number> {
+  const { values, positionals } = parseCommandLine("chat", argv, chatOptions);
+  if (values.help) {
+    io.stdout(`${usage}\n`);
+    return 0;
+  }
+  const prompt = positionals.join(" ").trim();
+  if (!prompt) throw new UsageError('give the prompt as an argument: switchyard chat "Hello"');
+  // Flags are checked before the policy loads: a typo costs no model load and no call.
+  const request = buildRequest(values, prompt, io.signal);
+  const progress = loadProgress(io);
+  let router: Router;
   try {
-    const request = buildRequest(args, prompt);
-    let result: ChatResult;
-    if (args.values.stream) {
-      const stream = router.stream(request);
-      for await (const part of stream) {
-        if (part.type === "text-delta" && !args.values.json) io.stdout(part.text);
-        if (part.type === "error") throw part.error;
-      }
-      result = await stream.result;
-      if (!args.values.json) io.stdout("\n");
-    } else {
-      result = await router.chat(request);
-      if (!args.values.json) io.stdout(`${result.text}\n`);
+    router = await dependencies.createRouter({
+      policy: resolvePolicyPath(values.policy, io, dependencies),
+      env: io.env,
+      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+    });
+  } finally {
+    progress.end();
+  }
+  try {
+    const result = values.stream
+      ? await streamAnswer(router, request, io, values.json)
+      : await router.chat(request);
+    if (values.json) {
+      const { text, message, usage: tokens, costUsd, finishReason, logprobs, route, warnings } = result;
+      const output = { text, message, usage: tokens, costUsd, finishReason, logprobs, route, warnings };
+      io.stdout(`${JSON.stringify(output, null, 2)}\n`);
+      return 0;
     }
-    if (args.values.json) {
-      const { text, usage, costUsd, finishReason, route, logprobs, message } = result;
-      io.stdout(
-        `${JSON.stringify({ text, message, usage, costUsd, finishReason, logprobs, route }, null, 2)}\n`,
-      );
-    } else {
-      io.stderr(`${formatTrace(result, args.values.trace)}\n`);
-    }
+    if (!values.stream) io.stdout(`${result.text}\n`);
+    for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`);
+    io.stderr(`${formatTrace(result, values.trace)}\n`);
     return 0;
   } finally {
     await router.close();
   }
 }
 
-function buildRequest(args: ParsedArgs, prompt: string): ChatRequest {
-  const messages: Message[] = [];
-  if (args.values.system) messages.push({ role: "system", content: args.values.system });
-  messages.push({ role: "user", content: prompt });
-  const number = (flag: string, value: string | undefined) => {
-    if (value === undefined) return undefined;
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed)) throw new InvalidRequestError(flag, `"${value}" is not a number`);
-    return parsed;
-  };
-  const maxTokens = number("--max-tokens", args.values["max-tokens"]);
-  const temperature = number("--temperature", args.values.temperature);
-  const topK = number("--logprobs", args.values.logprobs);
-  const privacy = args.values.privacy;
-  if (privacy !== undefined && privacy !== "local-only" && privacy !== "no-training") {
-    throw new InvalidRequestError("--privacy", `"${privacy}" is not local-only or no-training`);
+/** Prints text as it arrives (unless `quiet`); the line is ended even when the stream breaks. */
+async function streamAnswer(router: Router, request: ChatRequest, io: CliIo, quiet: boolean) {
+  const stream = router.stream(request);
+  let written = false;
+  let result: ChatResult | undefined;
+  try {
+    for await (const part of stream) {
+      if (part.type === "text-delta" && !quiet && part.text.length > 0) {
+        io.stdout(part.text);
+        written = true;
+      }
+      if (part.type === "error") throw part.error;
+    }
+    result = await stream.result;
+    return result;
+  } finally {
+    if (!quiet && (written || result)) io.stdout("\n");
   }
+}
+
+function buildRequest(values: ChatFlags, prompt: string, signal: AbortSignal | undefined): ChatRequest {
+  const messages: Message[] = [];
+  if (values.system) messages.push({ role: "system", content: values.system });
+  messages.push({ role: "user", content: prompt });
+  const maxTokens = integerFlag("--max-tokens", values["max-tokens"]);
+  const temperature = numberFlag("--temperature", values.temperature);
+  const topK = integerFlag("--logprobs", values.logprobs);
+  const privacy = choiceFlag("--privacy", values.privacy, ["local-only", "no-training"]);
   return {
     messages,
-    ...(args.values.route ? { route: args.values.route } : {}),
+    ...(values.route ? { route: values.route } : {}),
     ...(maxTokens !== undefined ? { maxTokens } : {}),
     ...(temperature !== undefined ? { temperature } : {}),
     ...(topK !== undefined ? { logprobs: { topK } } : {}),
     ...(privacy ? { privacy } : {}),
+    ...(signal ? { signal } : {}),
   };
 }

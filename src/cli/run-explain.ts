@@ -1,62 +1,137 @@
-import { InvalidRequestError } from "../core/index.js";
+import { resolve } from "node:path";
+import {
+  type ChatRequest,
+  InvalidRequestError,
+  NoEligibleTargetError,
+  type RejectedCandidate,
+} from "../core/index.js";
+import type { Router } from "../router/router.js";
 import type { CliDependencies } from "./cli-dependencies.js";
 import type { CliIo } from "./cli-io.js";
+import { loadProgress } from "./load-progress.js";
+import { helpOption, parseCommandLine } from "./parse-command-line.js";
 import { resolvePolicyPath } from "./resolve-policy-path.js";
-import type { ParsedArgs } from "./run-cli.js";
+import { usage } from "./usage.js";
+import { UsageError } from "./usage-error.js";
 
-/** `switchyard explain`: a dry run of the routing decision; no provider is called. */
-export async function runExplain(
-  args: ParsedArgs,
-  io: CliIo,
-  dependencies: CliDependencies,
-): Promise<number> {
-  const requestFile = args.values.request;
-  if (!requestFile) throw new InvalidRequestError("--request", "name a JSON file with the request");
-  let request: unknown;
-  try {
-    request = JSON.parse(await io.readFile(requestFile));
-  } catch (error) {
-    throw new InvalidRequestError(
-      "--request",
-      `${requestFile} is not readable JSON (${(error as Error).message})`,
-    );
+const explainOptions = {
+  ...helpOption,
+  policy: { type: "string" },
+  request: { type: "string" },
+  stream: { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+} as const;
+
+/** What `explain --json` prints. */
+export interface ExplainReport {
+  route: string;
+  /** Absent when no target qualified (the plan stopped before ranking). */
+  estimate?: { promptTokens: number; maxOutputTokens: number };
+  rejected: RejectedCandidate[];
+  ranked: { target: string; provider: string; model: string; estimatedCostUsd: number }[];
+  /** The target a call would try first; null when none qualifies. */
+  chosen: string | null;
+  /** Estimated cost of one attempt on the chosen target at full maxTokens, US dollars. */
+  estimatedCostUsd: number | null;
+}
+
+/**
+ * `switchyard explain`: a dry run of the routing decision; no provider is called. Exits 1 when
+ * no target qualifies, after showing why each was rejected.
+ */
+export async function runExplain(argv: string[], io: CliIo, dependencies: CliDependencies): Promise<number> {
+  const { values, positionals } = parseCommandLine("explain", argv, explainOptions);
+  if (values.help) {
+    io.stdout(`${usage}\n`);
+    return 0;
   }
-  const router = await dependencies.createRouter({
-    policy: resolvePolicyPath(args.values.policy, io, dependencies),
-  });
+  if (!values.request) throw new UsageError("name a JSON file with the request: --request request.json");
+  if (positionals.length > 0) {
+    throw new UsageError(`explain takes the request from --request, not "${positionals.join(" ")}"`);
+  }
+  const request = await readRequest(resolve(io.cwd, values.request), io);
+  const progress = loadProgress(io);
+  let router: Router;
   try {
-    const plan = await router.explain(request as Parameters<typeof router.explain>[0], {
-      streaming: args.values.stream,
+    router = await dependencies.createRouter({
+      policy: resolvePolicyPath(values.policy, io, dependencies),
+      env: io.env,
+      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
     });
-    const chosen = plan.ranked[0];
-    const report = {
+  } finally {
+    progress.end();
+  }
+  let report: ExplainReport;
+  try {
+    report = await plan(router, request, values.stream);
+  } finally {
+    await router.close();
+  }
+  io.stdout(`${values.json ? JSON.stringify(report, null, 2) : formatReport(report, values.stream)}\n`);
+  return report.chosen === null ? 1 : 0;
+}
+
+async function plan(router: Router, request: ChatRequest, streaming: boolean): Promise<ExplainReport> {
+  try {
+    const plan = await router.explain(request, { streaming });
+    const ranked = plan.ranked.map((candidate) => ({
+      target: candidate.target.id,
+      provider: candidate.target.provider,
+      model: candidate.target.model,
+      estimatedCostUsd: candidate.estimatedCostUsd,
+    }));
+    const chosen = ranked[0];
+    return {
       route: plan.route,
       estimate: plan.estimate,
       rejected: plan.rejected,
-      ranked: plan.ranked.map((candidate) => ({
-        target: candidate.target.id,
-        provider: candidate.target.provider,
-        model: candidate.target.model,
-        estimatedCostUsd: candidate.estimatedCostUsd,
-      })),
-      chosen: chosen?.target.id,
+      ranked,
+      chosen: chosen?.target ?? null,
+      estimatedCostUsd: chosen?.estimatedCostUsd ?? null,
     };
-    if (args.values.json) {
-      io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-      return 0;
-    }
-    const lines = [
-      `route ${report.route}: prompt ${plan.estimate.promptTokens} tokens, up to ${plan.estimate.maxOutputTokens} output tokens`,
-      ...plan.rejected.map((entry) => `  ✗ ${entry.target} — ${entry.policy}: ${entry.reason}`),
-      ...report.ranked.map(
-        (entry, index) =>
-          `  ${index + 1}. ${entry.target} (${entry.provider}:${entry.model}) ~$${entry.estimatedCostUsd.toFixed(6)}`,
-      ),
-      `chosen: ${report.chosen ?? "none"}`,
-    ];
-    io.stdout(`${lines.join("\n")}\n`);
-    return 0;
-  } finally {
-    await router.close();
+  } catch (error) {
+    if (!NoEligibleTargetError.isInstance(error)) throw error;
+    return { route: error.route, rejected: error.rejected, ranked: [], chosen: null, estimatedCostUsd: null };
+  }
+}
+
+function formatReport(report: ExplainReport, streaming: boolean): string {
+  const candidates = report.rejected.length + report.ranked.length;
+  const estimate = report.estimate
+    ? `prompt ${report.estimate.promptTokens} tokens, up to ${report.estimate.maxOutputTokens} output tokens`
+    : "no target qualifies";
+  const lines = [
+    `route ${report.route}${streaming ? " (streaming)" : ""}: ${estimate}`,
+    `candidates: ${candidates} (${report.ranked.length} eligible, ${report.rejected.length} rejected)`,
+    ...report.rejected.map((entry) => `  ✗ ${entry.target} — rejected by ${entry.policy}: ${entry.reason}`),
+    ...report.ranked.map(
+      (entry, index) =>
+        `  ${index + 1}. ${entry.target} (${entry.provider}:${entry.model}) ~$${entry.estimatedCostUsd.toFixed(6)}`,
+    ),
+  ];
+  const chosen = report.ranked[0];
+  lines.push(
+    chosen
+      ? `chosen: ${chosen.target} (${chosen.provider}:${chosen.model}), estimated cost ~$${chosen.estimatedCostUsd.toFixed(6)} per attempt at full maxTokens`
+      : "chosen: none — no target of this route can serve the request",
+  );
+  return lines.join("\n");
+}
+
+/** The request file as JSON; what is in it is validated by the router, naming each bad field. */
+async function readRequest(file: string, io: CliIo): Promise<ChatRequest> {
+  let text: string;
+  try {
+    text = await io.readFile(file);
+  } catch (error) {
+    const code =
+      typeof error === "object" && error !== null && "code" in error ? String(error.code) : undefined;
+    const reason = code === "ENOENT" ? "the file does not exist" : String((error as Error).message);
+    throw new InvalidRequestError("--request", `cannot read ${file}: ${reason}`);
+  }
+  try {
+    return JSON.parse(text) as ChatRequest;
+  } catch (error) {
+    throw new InvalidRequestError("--request", `${file} is not valid JSON (${(error as Error).message})`);
   }
 }
