@@ -198,7 +198,7 @@ describe("bad policy files", () => {
       const error = await loadPolicy(file).catch((caught: unknown) => caught);
       expect(PolicyFileError.isInstance(error)).toBe(true);
       expect(String((error as Error).message)).toContain(
-        `${file} the policy file is 1048617 bytes; the limit is 1048576 (1 MB)`,
+        `${file}: the policy file is 1048617 bytes; the limit is 1048576 (1 MB)`,
       );
     });
   });

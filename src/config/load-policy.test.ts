@@ -247,7 +247,7 @@ describe("loadPolicy", () => {
 
   it("fails with a PolicyFileError naming the file when it does not exist", async () => {
     await expect(loadPolicy("no/such/policy.yaml")).rejects.toThrow(
-      "no/such/policy.yaml cannot read the policy file: the file does not exist",
+      "no/such/policy.yaml: cannot read the policy file: the file does not exist",
     );
   });
 });

@@ -63,7 +63,9 @@ export const routeSchema = z
       .describe("Per-try limit until the first token (a stream) or the whole response (no stream)."),
     idleTimeoutMs: millisecondsSchema
       .default(60_000)
-      .describe("A stream that delivers no token for this long fails; keep-alives and pings do not reset it."),
+      .describe(
+        "A stream that delivers no token for this long fails; keep-alives and pings do not reset it.",
+      ),
     hedge: hedgeSchema.optional(),
     continueOnInterrupt: z
       .boolean()

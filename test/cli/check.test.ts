@@ -104,7 +104,7 @@ describe("switchyard check", () => {
 
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      `${folder.path}/missing.yaml cannot read the policy file: the file does not exist`,
+      `${folder.path}/missing.yaml: cannot read the policy file: the file does not exist`,
     );
   });
 

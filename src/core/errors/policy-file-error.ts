@@ -35,5 +35,5 @@ export function formatPolicyIssue(issue: PolicyIssue): string {
   const where = [issue.file ?? "<policy>", issue.line, issue.column]
     .filter((part) => part !== undefined)
     .join(":");
-  return `  ${where} ${issue.path ? `${issue.path}: ` : ""}${issue.message}`;
+  return `  ${where}${issue.path ? ` ${issue.path}: ` : ": "}${issue.message}`;
 }
