@@ -1,0 +1,84 @@
+import type { NativeUpdate } from "./native-addon.js";
+import type { EngineCompletion, EngineEvent } from "./types.js";
+
+/**
+ * One request's output: iterate it for the tokens of each step as they arrive (once), or await
+ * `done` for the whole completion. Both always settle; an abort or an engine error finishes the
+ * completion with finishReason "abort" or "error" rather than throwing. Breaking out of the
+ * iteration cancels the request.
+ */
+export class Generation implements AsyncIterable<EngineEvent> {
+  readonly done: Promise<EngineCompletion>;
+  private resolveDone!: (completion: EngineCompletion) => void;
+  private readonly events: EngineEvent[] = [];
+  private wake: (() => void) | undefined;
+  private finished = false;
+  private iterated = false;
+  private text = "";
+  private readonly onAbort: () => void;
+
+  constructor(
+    private readonly signal: AbortSignal | undefined,
+    cancel: () => void,
+    private readonly tap?: (update: NativeUpdate) => void,
+  ) {
+    this.done = new Promise((resolve) => {
+      this.resolveDone = resolve;
+    });
+    this.onAbort = cancel;
+    signal?.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  /** Called by the engine with this request's share of one step. */
+  receive(update: NativeUpdate): void {
+    if (this.finished) return;
+    this.tap?.(update);
+    if (update.text.length > 0 || update.tokens.length > 0) {
+      this.text += update.text;
+      this.events.push({ type: "tokens", text: update.text, tokens: update.tokens });
+    }
+    const finish = update.finish;
+    if (finish !== undefined) {
+      this.finished = true;
+      this.signal?.removeEventListener("abort", this.onAbort);
+      this.resolveDone({
+        text: this.text,
+        finishReason: finish.reason,
+        ...(finish.error === undefined ? {} : { error: finish.error }),
+        promptTokens: finish.promptTokens,
+        completionTokens: finish.completionTokens,
+        cachedPromptTokens: finish.cachedPromptTokens,
+        timings: {
+          queuedMs: finish.queuedMs,
+          ttftMs: finish.ttftMs,
+          prefillTokensPerSec: finish.prefillTokensPerSec,
+          decodeTokensPerSec: finish.decodeTokensPerSec,
+        },
+      });
+    }
+    this.wake?.();
+    this.wake = undefined;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<EngineEvent> {
+    if (this.iterated) throw new Error("a generation can be iterated once");
+    this.iterated = true;
+    try {
+      while (true) {
+        const event = this.events.shift();
+        if (event !== undefined) {
+          yield event;
+        } else if (this.finished) {
+          return;
+        } else {
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+          });
+        }
+      }
+    } finally {
+      // Leaving the loop early (break, throw) means nobody wants the rest: free the slot.
+      if (!this.finished) this.onAbort();
+    }
+  }
+}

@@ -1,0 +1,22 @@
+export { EngineError } from "./engine-error.js";
+export { Generation } from "./generation.js";
+export { type JsonSchemaNode, jsonSchemaToGrammar } from "./json-schema-grammar.js";
+export { LocalEngine } from "./local-engine.js";
+export type { MemoryEstimate } from "./memory-fit.js";
+export { MemoryFitError } from "./memory-fit-error.js";
+export { QueueFullError } from "./queue-full-error.js";
+export type {
+  ChatTemplateMessage,
+  EngineBackend,
+  EngineCompletion,
+  EngineEvent,
+  EngineFinishReason,
+  EngineInfo,
+  EngineMetrics,
+  EngineTimings,
+  GeneratedToken,
+  GenerateRequest,
+  GpuChoice,
+  LocalEngineOptions,
+  TokenAlternative,
+} from "./types.js";

@@ -1,0 +1,95 @@
+import { statSync } from "node:fs";
+import { physicalCores } from "./cpu-cores.js";
+import { EngineError } from "./engine-error.js";
+import { type BoundLibrary, bindLlamaLibrary } from "./llama-library.js";
+import { availableRamBytes, checkMemoryFit, estimateMemory, type MemoryEstimate } from "./memory-fit.js";
+import type { NativeAddon, NativeEngineOptions, NativeModelMetadata } from "./native-addon.js";
+import type { LocalEngineOptions } from "./types.js";
+
+export interface LoadPlan {
+  library: BoundLibrary;
+  metadata: NativeModelMetadata;
+  native: NativeEngineOptions;
+  estimate: MemoryEstimate;
+  threadHandoffMicros: number;
+}
+
+/** A spin hand-off slower than this means the cores are not really simultaneous (time-sliced vCPUs). */
+const SLOW_HANDOFF_MICROS = 2;
+let measuredHandoff: number | undefined;
+
+function positiveInteger(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new EngineError("INVALID_ARGUMENT", `${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+function chooseThreads(
+  addon: NativeAddon,
+  requested: number | undefined,
+): { threads: number; handoff: number } {
+  if (requested !== undefined) return { threads: positiveInteger(requested, "threads", 1), handoff: 0 };
+  const cores = physicalCores();
+  if (cores < 2) return { threads: 1, handoff: 0 };
+  measuredHandoff ??= addon.threadHandoffMicros(20);
+  const handoff = measuredHandoff;
+  return { threads: handoff > SLOW_HANDOFF_MICROS ? 1 : cores, handoff };
+}
+
+/**
+ * Everything decided before a byte of weights is read: the llama.cpp build, the model's shape from
+ * its GGUF header, slots, context, threads, and whether it all fits (throws MemoryFitError if not).
+ */
+export function planLoad(addon: NativeAddon, options: LocalEngineOptions): LoadPlan {
+  const library = bindLlamaLibrary(addon, options.gpu ?? "auto", options.libraryDir);
+  let metadata: NativeModelMetadata;
+  let fileBytes: number;
+  try {
+    fileBytes = statSync(options.modelPath).size;
+    metadata = addon.readModelMetadata(options.modelPath);
+  } catch (error) {
+    throw new EngineError(
+      "MODEL_LOAD",
+      `cannot read ${options.modelPath}: ${EngineError.from(error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const slots = positiveInteger(options.slots, "slots", 4);
+  const trained = metadata.contextLength > 0 ? metadata.contextLength : 2048;
+  const contextPerSlot = positiveInteger(options.contextPerSlot, "contextPerSlot", Math.min(2048, trained));
+  const prefillChunk = positiveInteger(options.prefillChunk, "prefillChunk", 256);
+  const queueLimit = options.queueLimit ?? 64;
+  if (!Number.isInteger(queueLimit) || queueLimit < 0) {
+    throw new EngineError("INVALID_ARGUMENT", `queueLimit must be a non-negative integer, got ${queueLimit}`);
+  }
+  const { threads, handoff } = chooseThreads(addon, options.threads);
+  const onGpu = library.backend !== "cpu";
+  const estimate = estimateMemory(metadata, {
+    fileBytes,
+    slots,
+    contextPerSlot,
+    batchSize: prefillChunk + slots,
+  });
+  const available = options.availableMemoryBytes ?? (onGpu ? library.device.freeBytes : availableRamBytes());
+  checkMemoryFit(estimate, available, onGpu ? "VRAM" : "RAM");
+  return {
+    library,
+    metadata,
+    estimate,
+    threadHandoffMicros: handoff,
+    native: {
+      modelPath: options.modelPath,
+      slots,
+      contextPerSlot,
+      threads,
+      queueLimit,
+      prefillChunk,
+      gpuLayers: onGpu ? -1 : 0,
+      kvUnified: options.kvUnified ?? false,
+    },
+  };
+}

@@ -1,0 +1,365 @@
+import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureLlamaModel } from "./gguf/index.js";
+import {
+  EngineError,
+  type EngineEvent,
+  type JsonSchemaNode,
+  jsonSchemaToGrammar,
+  LocalEngine,
+  MemoryFitError,
+  QueueFullError,
+} from "./index.js";
+
+const modelPath = fileURLToPath(new URL("../models/tiny-llama.gguf", import.meta.url));
+const hasNodeLlamaCpp = (() => {
+  try {
+    createRequire(import.meta.url).resolve("node-llama-cpp");
+    return true;
+  } catch {
+    return false;
+  }
+})();
+// 1000 lowercase letters or spaces: no end-of-generation token within any maxTokens used here.
+const LONG_TEXT = "root ::= [a-z ]{1000}";
+const base = { modelPath, threads: 1, contextPerSlot: 512 } as const;
+
+async function collect(events: AsyncIterable<EngineEvent>): Promise<EngineEvent[]> {
+  const all: EngineEvent[] = [];
+  for await (const event of events) all.push(event);
+  return all;
+}
+
+function tokenIds(events: EngineEvent[]): number[] {
+  return events.flatMap((event) => event.tokens.map((token) => token.id));
+}
+
+describe.skipIf(!hasNodeLlamaCpp)("LocalEngine on the tiny test model", () => {
+  let engine: LocalEngine;
+
+  beforeAll(async () => {
+    await ensureLlamaModel({ path: modelPath });
+    const progress: number[] = [];
+    engine = await LocalEngine.load({ ...base, slots: 4, onProgress: (fraction) => progress.push(fraction) });
+    expect(progress.at(-1)).toBe(1);
+  });
+  afterAll(() => engine?.close());
+
+  it("reports what it loaded", () => {
+    expect(engine.info).toMatchObject({
+      backend: "cpu",
+      slots: 4,
+      contextPerSlot: 512,
+      vocabSize: 1024,
+      threads: 1,
+    });
+    expect(engine.info.kvBytesPerSlot).toBeGreaterThan(0);
+    expect(engine.info.eogTokens).toContain(engine.info.eosToken);
+  });
+
+  it("tokenizes, detokenizes and renders the ChatML template", () => {
+    const tokens = engine.tokenize("hello world");
+    expect(tokens[0]).toBe(engine.info.bosToken);
+    expect(engine.detokenize(tokens).trim()).toBe("hello world");
+    expect(engine.applyChatTemplate([{ role: "user", content: "hi" }])).toBe(
+      "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n",
+    );
+  });
+
+  it("streams events whose text and tokens add up to the completion", async () => {
+    const generation = engine.generate({
+      prompt: "the water",
+      maxTokens: 24,
+      temperature: 0,
+      grammar: LONG_TEXT,
+    });
+    const events = await collect(generation);
+    const completion = await generation.done;
+    expect(completion.finishReason).toBe("length");
+    expect(completion.completionTokens).toBe(24);
+    expect(events.map((event) => event.text).join("")).toBe(completion.text);
+    expect(tokenIds(events)).toHaveLength(24);
+    expect(completion.promptTokens).toBe(engine.tokenize("the water").length);
+    expect(completion.timings.ttftMs).toBeGreaterThan(0);
+    expect(completion.timings.decodeTokensPerSec).toBeGreaterThan(0);
+  });
+
+  it("decodes concurrent requests in shared steps, each exactly as it would alone", async () => {
+    const prompts = ["the sun", "a house by the sea", "my friend said", "water and fire"];
+    const solo: string[] = [];
+    for (const prompt of prompts)
+      solo.push((await engine.generate({ prompt, maxTokens: 30, temperature: 0 }).done).text);
+    const before = engine.metrics().multiSlotSteps;
+    const together = await Promise.all(
+      prompts.map((prompt) => engine.generate({ prompt, maxTokens: 30, temperature: 0 }).done),
+    );
+    expect(together.map((completion) => completion.text)).toEqual(solo);
+    expect(engine.metrics().multiSlotSteps - before).toBeGreaterThan(0);
+  });
+
+  it("frees the slot of an aborted request and admits the next one", async () => {
+    const controller = new AbortController();
+    const generation = engine.generate({
+      prompt: "the long story",
+      maxTokens: 300,
+      grammar: LONG_TEXT,
+      signal: controller.signal,
+    });
+    for await (const _event of generation) {
+      controller.abort();
+    }
+    const aborted = await generation.done;
+    expect(aborted.finishReason).toBe("abort");
+    expect(aborted.completionTokens).toBeLessThan(300);
+    expect(engine.metrics().busySlots).toBe(0);
+    const next = await engine.generate({ prompt: "next", maxTokens: 4, temperature: 0, grammar: LONG_TEXT })
+      .done;
+    expect(next.finishReason).toBe("length");
+  });
+
+  it("stops at a stop string, even one split across tokens, without emitting it", async () => {
+    const request = { prompt: "the river", maxTokens: 60, temperature: 0, grammar: LONG_TEXT } as const;
+    const full = (await engine.generate(request).done).text;
+    const stop = full.slice(20, 25);
+    const stopped = await engine.generate({ ...request, stop: [stop] }).done;
+    expect(stopped.finishReason).toBe("stop");
+    expect(stopped.text).toBe(full.slice(0, full.indexOf(stop)));
+  });
+
+  it("returns log-probs of the raw distribution, normalized over the full vocabulary", async () => {
+    const candidates = ["the", "hello", "water", "a man"];
+    let checked = 0;
+    for (const prompt of candidates) {
+      const { logits, logNormalizer } = await engine.debugNextTokenLogits(prompt);
+      expect(logits).toHaveLength(engine.info.vocabSize);
+      const values = Array.from(logits);
+      const sum = values.reduce((total, logit) => total + Math.exp(logit - logNormalizer), 0);
+      expect(Math.abs(sum - 1)).toBeLessThan(1e-3);
+      const max = Math.max(...values);
+      const reference = max + Math.log(values.reduce((total, logit) => total + Math.exp(logit - max), 0));
+      const top = values
+        .map((logit, id) => ({ id, logprob: logit - reference }))
+        .sort((a, b) => b.logprob - a.logprob || a.id - b.id)
+        .slice(0, 5);
+      if (engine.info.eogTokens.includes(top[0]?.id ?? -1)) continue;
+      // Sampling at temperature 0.7 with top-k 2 does not change the reported values.
+      for (const sampling of [{ temperature: 0 }, { temperature: 0.7, topK: 2, seed: 7 }]) {
+        const events = await collect(engine.generate({ prompt, maxTokens: 1, logprobs: 5, ...sampling }));
+        const token = events[0]?.tokens[0];
+        expect(token?.top?.map((alternative) => alternative.id)).toEqual(top.map((entry) => entry.id));
+        token?.top?.forEach((alternative, i) => {
+          expect(alternative.logprob).toBeCloseTo(top[i]?.logprob ?? 0, 4);
+        });
+        expect(token?.logprob).toBeCloseTo((values[token?.id ?? -1] ?? Number.NaN) - reference, 4);
+      }
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it("constrains output to JSON schemas, greedy or sampled", async () => {
+    const person = {
+      type: "object",
+      properties: {
+        name: { type: "string", maxLength: 12 },
+        age: { type: "integer" },
+        tags: { type: "array", items: { enum: ["red", "blue"] }, maxItems: 3 },
+        ok: { type: "boolean" },
+      },
+      required: ["name", "age", "ok"],
+    } as const;
+    const schemas: JsonSchemaNode[] = [
+      person,
+      { type: "array", items: { anyOf: [{ type: "number" }, { type: "null" }] }, minItems: 2, maxItems: 4 },
+      {
+        $defs: { point: { type: "object", properties: { x: { type: "integer" } }, required: ["x"] } },
+        $ref: "#/$defs/point",
+      },
+    ];
+    for (const [i, schema] of schemas.entries()) {
+      const grammar = jsonSchemaToGrammar(schema);
+      for (const temperature of [0, 0.9]) {
+        const request = { prompt: `json ${i}:`, maxTokens: 300, temperature, seed: 3, grammar };
+        const completion = await engine.generate(request).done;
+        expect(completion.finishReason).toBe("stop");
+        expect(() => JSON.parse(completion.text)).not.toThrow();
+      }
+    }
+    const parsed = JSON.parse(
+      (
+        await engine.generate({
+          prompt: "json:",
+          maxTokens: 300,
+          temperature: 0,
+          grammar: jsonSchemaToGrammar(person),
+        }).done
+      ).text,
+    ) as Record<string, unknown>;
+    expect(typeof parsed.name).toBe("string");
+    expect(Number.isInteger(parsed.age)).toBe(true);
+    expect(typeof parsed.ok).toBe("boolean");
+  });
+
+  it("emits only whole UTF-8 characters when a character spans several byte tokens", async () => {
+    const expected = "héllo ✓ ü €";
+    const generation = engine.generate({
+      prompt: "say",
+      maxTokens: 40,
+      temperature: 0,
+      grammar: `root ::= "${expected}"`,
+    });
+    const events = await collect(generation);
+    const completion = await generation.done;
+    expect(completion.finishReason).toBe("stop");
+    expect(completion.text).toBe(expected);
+    for (const event of events) expect(event.text).not.toContain("\uFFFD");
+    // The byte-fallback tokens of "✓" arrive one per step, so some step carried tokens but no text yet.
+    expect(events.some((event) => event.text === "" && event.tokens.length > 0)).toBe(true);
+  });
+
+  it("rejects a grammar llama.cpp cannot parse", () => {
+    expect(() => engine.generate({ prompt: "x", maxTokens: 2, grammar: "root ::= (" })).toThrow(EngineError);
+  });
+});
+
+describe.skipIf(!hasNodeLlamaCpp)("LocalEngine scheduling", () => {
+  beforeAll(() => ensureLlamaModel({ path: modelPath }));
+
+  it("reuses a slot's cached prefix and generates what a cold run generates", async () => {
+    const system =
+      "you are a helpful assistant who answers every question about the sea and the river in short words";
+    const warm = await LocalEngine.load({ ...base, slots: 2 });
+    const cold = await LocalEngine.load({ ...base, slots: 1 });
+    try {
+      await warm.generate({ prompt: `${system} first question`, maxTokens: 8, temperature: 0 }).done;
+      const request = { prompt: `${system} what is water`, maxTokens: 16, temperature: 0 } as const;
+      const warmGeneration = warm.generate(request);
+      const warmTokens = tokenIds(await collect(warmGeneration));
+      const reused = await warmGeneration.done;
+      const coldGeneration = cold.generate(request);
+      const coldTokens = tokenIds(await collect(coldGeneration));
+      expect(reused.cachedPromptTokens).toBeGreaterThan(10);
+      expect((await coldGeneration.done).cachedPromptTokens).toBe(0);
+      expect(warmTokens).toEqual(coldTokens);
+    } finally {
+      await Promise.all([warm.close(), cold.close()]);
+    }
+  });
+
+  it("keeps decoding other slots while a long prompt is prefilled in chunks", async () => {
+    const engine = await LocalEngine.load({ ...base, slots: 2, prefillChunk: 16 });
+    try {
+      const order: string[] = [];
+      const running = engine.generate({
+        prompt: "the sea",
+        maxTokens: 200,
+        temperature: 0,
+        grammar: LONG_TEXT,
+      });
+      const iterator = running[Symbol.asyncIterator]();
+      await iterator.next();
+      const longPrompt = Array.from({ length: 400 }, (_, i) => 5 + ((i * 37) % 1000));
+      const long = engine.generate({ prompt: longPrompt, maxTokens: 2, temperature: 0, grammar: LONG_TEXT });
+      const drain = (async () => {
+        for (let step = await iterator.next(); !step.done; step = await iterator.next())
+          order.push("running");
+      })();
+      for await (const _event of long) order.push("long");
+      const beforeLong = order.indexOf("long");
+      expect(beforeLong).toBeGreaterThanOrEqual(20); // 400 prompt tokens at 16 per step: 25 steps
+      expect((await long.done).promptTokens).toBe(400);
+      await drain;
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it("admits by priority, then FIFO, drops cancelled queued requests, and refuses beyond the limit", async () => {
+    const engine = await LocalEngine.load({ ...base, slots: 1, queueLimit: 3 });
+    try {
+      const controller = new AbortController();
+      const blocking = engine.generate({
+        prompt: "a",
+        maxTokens: 300,
+        grammar: LONG_TEXT,
+        signal: controller.signal,
+      });
+      await blocking[Symbol.asyncIterator]().next(); // admitted: the one slot stays busy from here on
+      const finished: string[] = [];
+      const low = engine.generate({ prompt: "b", maxTokens: 3, temperature: 0, grammar: LONG_TEXT });
+      const high = engine.generate({
+        prompt: "c",
+        maxTokens: 3,
+        temperature: 0,
+        grammar: LONG_TEXT,
+        priority: 5,
+      });
+      const dropping = new AbortController();
+      const dropped = engine.generate({ prompt: "e", maxTokens: 3, signal: dropping.signal });
+      low.done.then(() => finished.push("low"));
+      high.done.then(() => finished.push("high"));
+      expect(() => engine.generate({ prompt: "d", maxTokens: 3 })).toThrow(QueueFullError);
+      expect(engine.metrics().queueDepth).toBe(3);
+      dropping.abort();
+      expect(await dropped.done).toMatchObject({ finishReason: "abort", completionTokens: 0 });
+      expect(engine.metrics().queueDepth).toBe(2);
+      controller.abort();
+      expect((await blocking.done).finishReason).toBe("abort");
+      await Promise.all([low.done, high.done]);
+      expect(finished).toEqual(["high", "low"]);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it("refuses a model that does not fit, naming both numbers", async () => {
+    const error = await LocalEngine.load({ ...base, availableMemoryBytes: 100 * 1024 }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(MemoryFitError);
+    expect((error as MemoryFitError).message).toMatch(
+      /^model needs [\d.]+ MiB \(weights [\d.]+ MiB \+ KV [\d.]+ MiB \+ compute [\d.]+ MiB\) but only 0\.1 MiB RAM is available$/,
+    );
+  });
+
+  it("aborts pending requests on close, and closing twice is safe", async () => {
+    const engine = await LocalEngine.load({ ...base, slots: 1 });
+    const running = engine.generate({ prompt: "a", maxTokens: 300, grammar: LONG_TEXT });
+    const queued = engine.generate({ prompt: "b", maxTokens: 300, grammar: LONG_TEXT });
+    await Promise.all([engine.close(), engine.close()]);
+    expect((await running.done).finishReason).toBe("abort");
+    expect((await queued.done).finishReason).toBe("abort");
+    expect(() => engine.generate({ prompt: "c", maxTokens: 1 })).toThrow(/closed/);
+  });
+
+  it("lets the process exit with an idle engine left open, and after closing twice", async () => {
+    const build = process.env.SWITCHYARD_NATIVE_DEBUG === "1" ? "Debug" : "Release";
+    const addon = fileURLToPath(new URL(`./native/build/${build}/switchyard_llama.node`, import.meta.url));
+    const script = (close: boolean) => `
+      const { createRequire } = require("node:module");
+      const addon = require(${JSON.stringify(addon)});
+      const nlc = createRequire(require.resolve("node-llama-cpp"));
+      const dir = require("node:path").join(require("node:path").dirname(nlc.resolve("@node-llama-cpp/linux-x64")), "..", "bins", "linux-x64");
+      addon.bindLibrary(dir + "/libllama.v0.4.0.so", "", dir);
+      const engine = new addon.Engine({ modelPath: ${JSON.stringify(modelPath)}, slots: 1, contextPerSlot: 256, threads: 1 }, (kind, payload) => {
+        if (kind === "ready") engine.submit(1, "hello", { maxTokens: 3, temperature: 0 });
+        if (kind === "step" && payload.some((update) => update.finish)) {
+          console.log("finished");
+          ${close ? 'Promise.all([engine.close(), engine.close()]).then(() => console.log("closed"));' : ""}
+        }
+      });`;
+    const run = (close: boolean) =>
+      new Promise<string>((resolve, reject) => {
+        execFile(
+          process.execPath,
+          ["-e", script(close)],
+          { cwd: fileURLToPath(new URL("..", import.meta.url)), timeout: 15_000 },
+          (error, stdout) => (error ? reject(error) : resolve(stdout)),
+        );
+      });
+    expect(await run(false)).toBe("finished\n");
+    expect(await run(true)).toBe("finished\nclosed\n");
+  });
+});

@@ -1,0 +1,219 @@
+import { prepareChatTemplate } from "./chat-template.js";
+import { EngineError } from "./engine-error.js";
+import { Generation } from "./generation.js";
+import { type LoadPlan, planLoad } from "./load-plan.js";
+import {
+  loadNativeAddon,
+  type NativeEngine,
+  type NativeEvent,
+  type NativeReadyInfo,
+  type NativeSubmitParams,
+  type NativeUpdate,
+} from "./native-addon.js";
+import { QueueFullError } from "./queue-full-error.js";
+import type {
+  ChatTemplateMessage,
+  EngineInfo,
+  EngineMetrics,
+  GenerateRequest,
+  LocalEngineOptions,
+} from "./types.js";
+import { validateRequest } from "./validate-request.js";
+
+/**
+ * Switchyard's in-process llama.cpp engine: one model, N slots decoded together by a native
+ * continuous-batching loop (see local-engine/native). JavaScript only submits, cancels and appends
+ * each step's text.
+ */
+export class LocalEngine {
+  readonly info: EngineInfo;
+  private readonly generations = new Map<number, Generation>();
+  private nextId = 1;
+  private closing: Promise<void> | undefined;
+  private renderChat: ((messages: ChatTemplateMessage[], addAssistant: boolean) => string) | undefined;
+
+  private constructor(
+    private readonly native: NativeEngine,
+    info: EngineInfo,
+    private readonly queueLimit: number,
+  ) {
+    this.info = info;
+  }
+
+  /** Checks that the model fits, loads it (off the main thread) and starts the scheduler. */
+  static async load(options: LocalEngineOptions): Promise<LocalEngine> {
+    const addon = loadNativeAddon();
+    const plan = planLoad(addon, options);
+    let engine: LocalEngine | undefined;
+    let native: NativeEngine | undefined;
+    const ready = new Promise<NativeReadyInfo>((resolve, reject) => {
+      native = new addon.Engine(plan.native, (kind, payload) => {
+        const event = { kind, payload } as NativeEvent;
+        if (event.kind === "step") engine?.dispatch(event.payload);
+        else if (event.kind === "progress") reportProgress(options.onProgress, event.payload);
+        else if (event.kind === "ready") resolve(event.payload);
+        else if (event.kind === "loadFailed") reject(new EngineError("MODEL_LOAD", event.payload));
+      });
+    });
+    const info = await ready;
+    if (native === undefined) throw new EngineError("MODEL_LOAD", "the engine did not start");
+    const created = new LocalEngine(native, LocalEngine.describe(plan, info), plan.native.queueLimit);
+    engine = created;
+    const special = (token: number): string =>
+      token < 0 ? "" : created.detokenize([token], { special: true });
+    created.renderChat = await prepareChatTemplate(native, info.chatTemplate, {
+      bos: special(info.bos),
+      eos: special(info.eos),
+    });
+    return created;
+  }
+
+  private static describe(plan: LoadPlan, info: NativeReadyInfo): EngineInfo {
+    return {
+      backend: plan.library.backend,
+      device: plan.library.device.description || plan.library.device.name,
+      libraryPath: plan.library.libraryPath,
+      slots: info.slots,
+      contextPerSlot: info.contextPerSlot,
+      trainContext: info.trainContext,
+      vocabSize: info.vocabSize,
+      batchSize: info.batchSize,
+      threads: plan.native.threads,
+      threadHandoffMicros: plan.threadHandoffMicros,
+      kvUnified: plan.native.kvUnified,
+      modelBytes: info.modelBytes,
+      kvBytesPerSlot: plan.estimate.kvBytesPerSlot,
+      ...(info.chatTemplate === "" ? {} : { chatTemplate: info.chatTemplate }),
+      bosToken: info.bos,
+      eosToken: info.eos,
+      eogTokens: info.eogTokens,
+    };
+  }
+
+  /**
+   * Queues a request. Throws QueueFullError when `queueLimit` requests already wait, EngineError
+   * for an invalid request (CONTEXT_LENGTH, GRAMMAR, INVALID_ARGUMENT) or a closed engine.
+   */
+  generate(request: GenerateRequest): Generation {
+    return this.start(request, false);
+  }
+
+  /**
+   * Diagnostic: the raw logits row behind the next token of `prompt` and llama.cpp-side
+   * log-normalizer (logprob of token i = logits[i] - logNormalizer), as the engine computes them.
+   */
+  async debugNextTokenLogits(
+    prompt: string | readonly number[],
+  ): Promise<{ logits: Float32Array; logNormalizer: number }> {
+    const captured = new Promise<{ logits: Float32Array; logNormalizer: number }>((resolve, reject) => {
+      const generation = this.start({ prompt, maxTokens: 1, temperature: 0 }, true, (update) => {
+        if (update.capturedLogits !== undefined) {
+          resolve({ logits: update.capturedLogits, logNormalizer: update.capturedNormalizer ?? Number.NaN });
+        }
+      });
+      generation.done.then(() => reject(new EngineError("NO_LOGITS", "the request finished without logits")));
+    });
+    return captured;
+  }
+
+  private start(
+    request: GenerateRequest,
+    captureLogits: boolean,
+    tap?: (update: NativeUpdate) => void,
+  ): Generation {
+    if (this.closing) throw new EngineError("CLOSED", "the local engine is closed");
+    const params: NativeSubmitParams = { ...validateRequest(request), captureLogits };
+    const id = this.nextId++;
+    const generation = new Generation(request.signal, () => this.native.cancel(id), tap);
+    if (request.signal?.aborted) {
+      generation.receive({ id, text: "", tokens: [], finish: { ...ABORTED_BEFORE_START } });
+      return generation;
+    }
+    const prompt = typeof request.prompt === "string" ? request.prompt : Int32Array.from(request.prompt);
+    try {
+      this.native.submit(id, prompt, params);
+    } catch (error) {
+      const wrapped = EngineError.from(error);
+      throw wrapped.code === "QUEUE_FULL" ? new QueueFullError(this.queueLimit, wrapped.message) : wrapped;
+    }
+    this.generations.set(id, generation);
+    return generation;
+  }
+
+  private dispatch(updates: NativeUpdate[]): void {
+    for (const update of updates) {
+      const generation = this.generations.get(update.id);
+      if (generation === undefined) continue;
+      if (update.finish !== undefined) this.generations.delete(update.id);
+      generation.receive(update);
+    }
+  }
+
+  /** Token ids of `text`; by default with BOS (if the model adds one) and special tokens parsed. */
+  tokenize(text: string, options: { addSpecial?: boolean; parseSpecial?: boolean } = {}): number[] {
+    return Array.from(
+      this.call(() => this.native.tokenize(text, options.addSpecial ?? true, options.parseSpecial ?? true)),
+    );
+  }
+
+  detokenize(tokens: readonly number[], options: { special?: boolean } = {}): string {
+    return this.call(() => this.native.detokenize(Int32Array.from(tokens), options.special ?? false));
+  }
+
+  /** The prompt text for `messages` in the model's own chat format. */
+  applyChatTemplate(messages: ChatTemplateMessage[], addAssistant = true): string {
+    if (!this.renderChat) {
+      throw new EngineError("CHAT_TEMPLATE", "the model has no chat template this engine can render");
+    }
+    return this.renderChat(messages, addAssistant);
+  }
+
+  metrics(): EngineMetrics {
+    const raw = this.call(() => this.native.metrics());
+    return {
+      queueDepth: raw.queueDepth,
+      busySlots: raw.busySlots,
+      slots: this.info.slots,
+      steps: raw.steps,
+      multiSlotSteps: raw.multiSlotSteps,
+      averageBatchTokens: raw.steps === 0 ? 0 : raw.batchTokens / raw.steps,
+      generatedTokens: raw.generatedTokens,
+      prefillTokens: raw.prefillTokens,
+      decodeTokensPerSec: raw.decodeTokensPerSec,
+    };
+  }
+
+  /** Finishes every pending request with "abort", stops the scheduler and frees the model. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.native.close();
+    return this.closing;
+  }
+
+  private call<T>(action: () => T): T {
+    try {
+      return action();
+    } catch (error) {
+      throw EngineError.from(error);
+    }
+  }
+}
+
+/** A throwing progress callback must not take the scheduler's event function down with it. */
+function reportProgress(onProgress: ((fraction: number) => void) | undefined, fraction: number): void {
+  try {
+    onProgress?.(fraction);
+  } catch (error) {
+    process.emitWarning(`switchyard: onProgress threw: ${String(error)}`);
+  }
+}
+
+const ABORTED_BEFORE_START = {
+  reason: "abort",
+  promptTokens: 0,
+  completionTokens: 0,
+  cachedPromptTokens: 0,
+  queuedMs: 0,
+  ttftMs: 0,
+  prefillTokensPerSec: 0,
+  decodeTokensPerSec: 0,
+} as const;

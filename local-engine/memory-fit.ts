@@ -1,0 +1,70 @@
+import { readFileSync } from "node:fs";
+import { freemem } from "node:os";
+import { MemoryFitError } from "./memory-fit-error.js";
+import type { NativeModelMetadata } from "./native-addon.js";
+
+export interface MemoryEstimate {
+  weightsBytes: number;
+  kvBytes: number;
+  kvBytesPerSlot: number;
+  /** Activations, logits and llama.cpp's graph buffers: an upper-end estimate. */
+  computeBytes: number;
+  totalBytes: number;
+}
+
+export interface MemoryLayout {
+  fileBytes: number;
+  slots: number;
+  contextPerSlot: number;
+  batchSize: number;
+}
+
+const MiB = 1024 ** 2;
+
+/** Weights (the file) + f16 K and V for every slot's context + compute buffers. */
+export function estimateMemory(meta: NativeModelMetadata, layout: MemoryLayout): MemoryEstimate {
+  const kvPerToken = meta.layers * meta.headsKv * (meta.keyLength + meta.valueLength) * 2;
+  const kvBytesPerSlot = kvPerToken * layout.contextPerSlot;
+  const kvBytes = kvBytesPerSlot * layout.slots;
+  const activations = 4 * layout.batchSize * (3 * meta.embedding + 2 * meta.feedForward + meta.vocabSize);
+  const attention = 4 * layout.batchSize * layout.contextPerSlot * meta.heads;
+  const logits = 4 * meta.vocabSize * layout.slots;
+  const computeBytes = activations + attention + logits + 16 * MiB;
+  return {
+    weightsBytes: layout.fileBytes,
+    kvBytes,
+    kvBytesPerSlot,
+    computeBytes,
+    totalBytes: layout.fileBytes + kvBytes + computeBytes,
+  };
+}
+
+export function formatBytes(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : `${(bytes / MiB).toFixed(1)} MiB`;
+}
+
+/** MemAvailable from /proc/meminfo (page cache counts as free), else what Node reports. */
+export function availableRamBytes(): number {
+  try {
+    const match = /^MemAvailable:\s+(\d+) kB/m.exec(readFileSync("/proc/meminfo", "utf8"));
+    if (match?.[1] !== undefined) return Number(match[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return freemem();
+}
+
+/** Throws MemoryFitError naming both numbers when the estimate exceeds what is available. */
+export function checkMemoryFit(
+  estimate: MemoryEstimate,
+  availableBytes: number,
+  where: "RAM" | "VRAM",
+): void {
+  if (estimate.totalBytes <= availableBytes) return;
+  const parts = `weights ${formatBytes(estimate.weightsBytes)} + KV ${formatBytes(estimate.kvBytes)} + compute ${formatBytes(estimate.computeBytes)}`;
+  throw new MemoryFitError(
+    `model needs ${formatBytes(estimate.totalBytes)} (${parts}) but only ${formatBytes(availableBytes)} ${where} is available`,
+    estimate,
+    availableBytes,
+  );
+}

@@ -1,0 +1,169 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { EngineError } from "./engine-error.js";
+
+export interface NativeDevice {
+  name: string;
+  description: string;
+  type: "cpu" | "gpu" | "igpu" | "accel";
+  freeBytes: number;
+  totalBytes: number;
+}
+
+export interface NativeModelMetadata {
+  architecture: string;
+  name: string;
+  chatTemplate: string;
+  layers: number;
+  embedding: number;
+  feedForward: number;
+  heads: number;
+  headsKv: number;
+  keyLength: number;
+  valueLength: number;
+  contextLength: number;
+  vocabSize: number;
+}
+
+export interface NativeEngineOptions {
+  modelPath: string;
+  slots: number;
+  contextPerSlot: number;
+  threads: number;
+  queueLimit: number;
+  prefillChunk: number;
+  gpuLayers: number;
+  kvUnified: boolean;
+}
+
+export interface NativeReadyInfo {
+  slots: number;
+  contextPerSlot: number;
+  trainContext: number;
+  vocabSize: number;
+  batchSize: number;
+  modelBytes: number;
+  chatTemplate: string;
+  bos: number;
+  eos: number;
+  eogTokens: number[];
+}
+
+export interface NativeFinish {
+  reason: "stop" | "length" | "abort" | "error";
+  promptTokens: number;
+  completionTokens: number;
+  cachedPromptTokens: number;
+  queuedMs: number;
+  ttftMs: number;
+  prefillTokensPerSec: number;
+  decodeTokensPerSec: number;
+  error?: string;
+}
+
+export interface NativeToken {
+  id: number;
+  text: string;
+  logprob?: number;
+  top?: { id: number; text: string; logprob: number }[];
+}
+
+/** One request's share of one step. */
+export interface NativeUpdate {
+  id: number;
+  text: string;
+  tokens: NativeToken[];
+  finish?: NativeFinish;
+  capturedLogits?: Float32Array;
+  capturedNormalizer?: number;
+}
+
+export type NativeEvent =
+  | { kind: "progress"; payload: number }
+  | { kind: "ready"; payload: NativeReadyInfo }
+  | { kind: "loadFailed"; payload: string }
+  | { kind: "step"; payload: NativeUpdate[] }
+  | { kind: "closed"; payload: undefined };
+
+export interface NativeSubmitParams {
+  maxTokens: number;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  minP?: number;
+  seed?: number;
+  repeatPenalty?: number;
+  stop?: readonly string[];
+  grammar?: string;
+  logprobs?: number;
+  priority?: number;
+  captureLogits?: boolean;
+}
+
+export interface NativeEngine {
+  submit(id: number, prompt: string | Int32Array, params: NativeSubmitParams): number;
+  cancel(id: number): void;
+  tokenize(text: string, addSpecial: boolean, parseSpecial: boolean): Int32Array;
+  detokenize(tokens: Int32Array, renderSpecial: boolean): string;
+  applyChatTemplate(
+    template: string,
+    messages: { role: string; content: string }[],
+    addAssistant: boolean,
+  ): string | null;
+  metrics(): {
+    queueDepth: number;
+    busySlots: number;
+    steps: number;
+    multiSlotSteps: number;
+    batchTokens: number;
+    generatedTokens: number;
+    prefillTokens: number;
+    decodeTokensPerSec: number;
+  };
+  close(): Promise<void>;
+}
+
+export interface NativeAddon {
+  bindLibrary(libraryPath: string, probePath: string, backendDir: string): string;
+  /** The library this process is bound to, or "". */
+  boundLibrary(): string;
+  devices(): NativeDevice[];
+  readModelMetadata(path: string): NativeModelMetadata;
+  threadHandoffMicros(budgetMillis: number): number;
+  Engine: new (
+    options: NativeEngineOptions,
+    onEvent: (kind: NativeEvent["kind"], payload: unknown) => void,
+  ) => NativeEngine;
+}
+
+const require = createRequire(import.meta.url);
+let loaded: NativeAddon | undefined;
+
+/** Build folders to look in: next to the sources, and from the compiled dist/local-engine. */
+function candidatePaths(): string[] {
+  const build = process.env.SWITCHYARD_NATIVE_DEBUG === "1" ? "Debug" : "Release";
+  const here = dirname(fileURLToPath(import.meta.url));
+  const override = process.env.SWITCHYARD_NATIVE_ADDON;
+  return [
+    ...(override ? [override] : []),
+    join(here, "native", "build", build, "switchyard_llama.node"),
+    join(here, "..", "..", "local-engine", "native", "build", build, "switchyard_llama.node"),
+  ];
+}
+
+/** The compiled addon (`node scripts/build-native.mjs`), loaded once. */
+export function loadNativeAddon(): NativeAddon {
+  if (loaded) return loaded;
+  const candidates = candidatePaths();
+  const path = candidates.find((candidate) => existsSync(candidate));
+  if (!path) {
+    throw new EngineError(
+      "ADDON_MISSING",
+      `the local engine addon is not built (looked for ${candidates.join(", ")}); run \`node scripts/build-native.mjs\``,
+    );
+  }
+  loaded = require(path) as NativeAddon;
+  return loaded;
+}

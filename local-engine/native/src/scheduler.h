@@ -1,0 +1,132 @@
+// The continuous-batching loop. One thread owns the model and its context; each step it admits
+// waiting requests into free slots (longest cached prefix first), runs ONE llama_decode for every
+// busy slot (decode tokens plus a bounded chunk of prompt prefill, batch ordered by sequence id),
+// samples each slot, and posts every slot's news to JavaScript as one StepBuffer.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cpu_threadpool.h"
+#include "slot.h"
+#include "step_buffer.h"
+
+namespace switchyard {
+
+struct EngineOptions {
+  std::string modelPath;
+  int32_t slots = 4;
+  int32_t contextPerSlot = 2048;
+  int32_t threads = 2;
+  int32_t threadsBatch = 2;
+  int32_t queueLimit = 64;
+  int32_t prefillChunk = 256;  // prompt tokens per step, across all prefilling slots
+  int32_t gpuLayers = -1;
+  bool kvUnified = false;
+  int32_t threadPoll = 50;  // ggml's polling level for idle CPU workers (0: sleep at once)
+};
+
+struct EngineInfo {
+  int32_t slots = 0, contextPerSlot = 0, trainContext = 0, vocabSize = 0, batchSize = 0;
+  uint64_t modelBytes = 0;
+  std::string chatTemplate;
+  llama_token bos = -1, eos = -1;
+  std::vector<llama_token> eogTokens;
+};
+
+struct MetricsSnapshot {
+  int64_t queueDepth, busySlots, steps, multiSlotSteps, batchTokens, generatedTokens, prefillTokens;
+  double decodeTokensPerSec;
+};
+
+class Scheduler {
+ public:
+  // Hands a buffer to JavaScript; returns false (keeping the buffer) when JavaScript is gone.
+  using Post = std::function<bool(std::unique_ptr<StepBuffer>&)>;
+
+  Scheduler(EngineOptions options, Post post) : options_(std::move(options)), post_(std::move(post)) {}
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+  ~Scheduler();
+
+  // The scheduler thread's body: load, loop until stopped, abort what is left, free everything.
+  void run();
+  void requestStop();
+
+  // JavaScript thread, after Ready.
+  void submit(std::unique_ptr<Request> request);
+  void cancel(uint64_t requestId);
+  bool ready() const { return ready_.load(); }
+  const EngineInfo& info() const { return info_; }
+  const llama_vocab* vocab() const { return vocab_; }
+  MetricsSnapshot metrics() const;
+  StepBufferPool& pool() { return pool_; }
+
+ private:
+  struct ModelDeleter {
+    void operator()(llama_model* model) const { api().llama_model_free(model); }
+  };
+  struct ContextDeleter {
+    void operator()(llama_context* context) const { api().llama_free(context); }
+  };
+  using Waiting = std::map<std::pair<int32_t, uint64_t>, std::unique_ptr<Request>>;
+
+  bool load(std::string& error);
+  void unload();
+  static bool onProgress(float progress, void* self);
+  void postMessage(MessageKind kind, float progress, const std::string& message);
+  void flush(std::unique_ptr<StepBuffer>& buffer);
+
+  void loop();
+  void applyCancels(StepBuffer& buffer);
+  void admit(StepBuffer& buffer);
+  void start(Slot& slot, std::unique_ptr<Request> request);
+  void abortEverything(StepBuffer& buffer);
+
+  void decodeStep(StepBuffer& buffer);
+  void allotPrefill();
+  void emitToken(Slot& slot, StepBuffer& buffer);
+  void recordToken(Slot& slot, StepBuffer& buffer, UpdateRecord& update, llama_token token, const float* logits);
+  void finish(Slot& slot, StepBuffer& buffer, UpdateRecord& update, FinishReason reason, const std::string& error);
+  void finishWaiting(const Request& request, StepBuffer& buffer);
+  void failBatch(StepBuffer& buffer, int32_t code);
+
+  EngineOptions options_;
+  Post post_;
+  StepBufferPool pool_;
+  EngineInfo info_;
+
+  std::unique_ptr<llama_model, ModelDeleter> model_;
+  CpuThreadpool threadpool_;  // declared before the context: freed after it
+  std::unique_ptr<llama_context, ContextDeleter> context_;
+  const llama_vocab* vocab_ = nullptr;
+  llama_batch batch_{};
+  bool batchAllocated_ = false;
+  int32_t contextPerSlot_ = 0;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::vector<Slot*> prefillOrder_;
+  std::vector<std::unique_ptr<Request>> admitted_;
+  float lastProgress_ = -1.0f;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wakeup_;
+  bool stopping_ = false;
+  Waiting waiting_;
+  uint64_t nextOrder_ = 0;
+  std::vector<uint64_t> cancels_, cancelsTaken_;
+
+  std::atomic<bool> ready_{false};
+  std::atomic<bool> stopRequested_{false};
+  std::atomic<int64_t> busySlots_{0}, steps_{0}, multiSlotSteps_{0}, batchTokens_{0}, generatedTokens_{0},
+      prefillTokens_{0};
+  std::atomic<double> decodeTokensPerSec_{0.0};
+};
+
+}  // namespace switchyard

@@ -1,0 +1,156 @@
+/** Which llama.cpp build runs the model. `auto`: CUDA if it loads, else Vulkan, else CPU. */
+export type GpuChoice = "auto" | "cpu" | "cuda" | "vulkan";
+
+export type EngineBackend = "cpu" | "cuda" | "vulkan";
+
+export interface LocalEngineOptions {
+  /** A GGUF model file. */
+  modelPath: string;
+  /** @default "auto" */
+  gpu?: GpuChoice;
+  /** Sequences decoded together; each keeps its own KV cache. @default 4 */
+  slots?: number;
+  /**
+   * CPU threads for llama.cpp. @default the number of physical cores, or 1 where a spin hand-off
+   * between two threads is slow (time-sliced vCPUs: see `threadHandoffMicros` in `info`)
+   */
+  threads?: number;
+  /** Tokens of context per slot (rounded up to a multiple of 256). @default 2048, or the model's training context if smaller */
+  contextPerSlot?: number;
+  /** Requests that may wait for a slot before `generate` throws QueueFullError. @default 64 */
+  queueLimit?: number;
+  /** Prompt tokens evaluated per step across all prefilling slots. @default 256 */
+  prefillChunk?: number;
+  /** One KV pool shared by all slots instead of one per slot. @default false */
+  kvUnified?: boolean;
+  /** Model load progress in [0, 1], throttled. */
+  onProgress?: (fraction: number) => void;
+  /** Memory the fit check compares against, instead of what the system reports. */
+  availableMemoryBytes?: number;
+  /** A folder holding a libllama build (e.g. a local CUDA build), instead of node-llama-cpp's prebuilt ones. */
+  libraryDir?: string;
+}
+
+export interface EngineInfo {
+  backend: EngineBackend;
+  device: string;
+  libraryPath: string;
+  slots: number;
+  contextPerSlot: number;
+  trainContext: number;
+  vocabSize: number;
+  batchSize: number;
+  threads: number;
+  /** Mean spin round trip between two threads at load, in microseconds (what chose `threads`). */
+  threadHandoffMicros: number;
+  kvUnified: boolean;
+  /** Bytes of weights llama.cpp holds. */
+  modelBytes: number;
+  /** f16 K and V for one slot's context. */
+  kvBytesPerSlot: number;
+  chatTemplate?: string;
+  bosToken: number;
+  eosToken: number;
+  eogTokens: number[];
+}
+
+export interface GenerateRequest {
+  /**
+   * Text or token ids. Text is tokenized with BOS added and special-token text (`<|im_start|>`)
+   * parsed as the special token, which a rendered chat template needs; pass token ids when untrusted
+   * text must not be able to spell control tokens.
+   */
+  prompt: string | readonly number[];
+  maxTokens: number;
+  /** 0 is greedy. @default 0.8 */
+  temperature?: number;
+  /** @default 0.95 */
+  topP?: number;
+  /** 0 turns it off. @default 40 */
+  topK?: number;
+  /** @default 0.05 */
+  minP?: number;
+  /** @default random */
+  seed?: number;
+  /** 1 turns it off. @default 1 */
+  repeatPenalty?: number;
+  /** Text at which generation ends; it is not part of the output. */
+  stop?: readonly string[];
+  /** A GBNF grammar with a `root` rule (see `jsonSchemaToGrammar`). */
+  grammar?: string;
+  /** Log-probs of each generated token plus this many alternatives (0..20). @default none */
+  logprobs?: number;
+  /** Higher is admitted first; FIFO within a priority. @default 0 */
+  priority?: number;
+  signal?: AbortSignal;
+}
+
+export interface TokenAlternative {
+  id: number;
+  text: string;
+  /** Natural log of the probability under the model's raw distribution (not renormalized by samplers). */
+  logprob: number;
+}
+
+export interface GeneratedToken {
+  id: number;
+  /** This token's own bytes as text (a lone part of a multi-byte character shows as U+FFFD). */
+  text: string;
+  logprob?: number;
+  top?: TokenAlternative[];
+}
+
+/**
+ * One step's output for a request. `tokens` are every token sampled (end-of-generation tokens
+ * excepted); `text` is what they released: a character split across tokens waits for its last byte,
+ * a possible start of a stop string waits until it is decided, and a stop string is never emitted.
+ * The events' texts concatenate to the completion's text.
+ */
+export interface EngineEvent {
+  type: "tokens";
+  text: string;
+  tokens: GeneratedToken[];
+}
+
+export type EngineFinishReason = "stop" | "length" | "abort" | "error";
+
+export interface EngineTimings {
+  /** Submission to admission into a slot. */
+  queuedMs: number;
+  /** Submission to the first token. */
+  ttftMs: number;
+  prefillTokensPerSec: number;
+  decodeTokensPerSec: number;
+}
+
+export interface EngineCompletion {
+  text: string;
+  finishReason: EngineFinishReason;
+  /** Set when finishReason is "error". */
+  error?: string;
+  promptTokens: number;
+  completionTokens: number;
+  /** Prompt tokens whose KV was reused from the slot's previous request. */
+  cachedPromptTokens: number;
+  timings: EngineTimings;
+}
+
+export interface EngineMetrics {
+  queueDepth: number;
+  busySlots: number;
+  slots: number;
+  steps: number;
+  /** Steps whose one llama_decode carried tokens of two or more slots. */
+  multiSlotSteps: number;
+  /** Tokens per llama_decode, averaged over all steps. */
+  averageBatchTokens: number;
+  generatedTokens: number;
+  prefillTokens: number;
+  /** Exponentially weighted, over decode-only steps. */
+  decodeTokensPerSec: number;
+}
+
+export interface ChatTemplateMessage {
+  role: string;
+  content: string;
+}
