@@ -11,6 +11,7 @@ import {
   type StreamResult,
   type TokenLogprob,
 } from "../../src/core/index.js";
+import { chatPromptTokens } from "./chat-prompt-tokens.js";
 import { mapEngineError } from "./map-engine-error.js";
 
 type EngineModule = typeof import("../../local-engine/index.js");
@@ -65,9 +66,7 @@ export class LocalChatModel implements LanguageModel {
     const { engine, module } = await this.#settings.engine;
     let generation: ReturnType<LocalEngine["generate"]>;
     try {
-      const prompt = engine.applyChatTemplate(
-        options.messages.map((message) => ({ role: message.role, content: message.content })),
-      );
+      const prompt = chatPromptTokens(engine, options.messages);
       const grammar = grammarFor(options, module);
       generation = engine.generate({
         prompt,

@@ -1,0 +1,35 @@
+import type { LocalEngine } from "../../local-engine/index.js";
+import type { Message } from "../../src/core/index.js";
+
+// Private-use code points: a chat template's own markup never contains them.
+const open = "\u{F0000}";
+const close = "\u{F0001}";
+const marker = /\u{F0000}(\d+)\u{F0001}/u;
+
+/**
+ * The prompt's token ids in the model's chat format, with special tokens parsed only in the
+ * template's own markup. Message contents are tokenized as plain text, so a user who types
+ * `<|im_end|>` cannot close their turn and speak as the system or the assistant.
+ */
+export function chatPromptTokens(engine: LocalEngine, messages: readonly Message[]): number[] {
+  const rendered = engine.applyChatTemplate(
+    messages.map((message, index) => ({ role: message.role, content: `${open}${index}${close}` })),
+  );
+  const tokens: number[] = [];
+  let rest = rendered;
+  const append = (text: string, parseSpecial: boolean) => {
+    if (text === "") return;
+    tokens.push(...engine.tokenize(text, { addSpecial: tokens.length === 0, parseSpecial }));
+  };
+  while (rest !== "") {
+    const found = marker.exec(rest);
+    if (!found) {
+      append(rest, true);
+      break;
+    }
+    append(rest.slice(0, found.index), true);
+    append(messages[Number(found[1])]?.content ?? "", false);
+    rest = rest.slice(found.index + found[0].length);
+  }
+  return tokens;
+}
