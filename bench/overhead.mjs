@@ -18,7 +18,14 @@ const completion = JSON.stringify({
   created: 1_764_000_000,
   model: "gpt-4o-mini-2024-07-18",
   system_fingerprint: "fp_bench",
-  choices: [{ index: 0, message: { role: "assistant", content: "pong", refusal: null }, logprobs: null, finish_reason: "stop" }],
+  choices: [
+    {
+      index: 0,
+      message: { role: "assistant", content: "pong", refusal: null },
+      logprobs: null,
+      finish_reason: "stop",
+    },
+  ],
   usage: { prompt_tokens: 9, completion_tokens: 1, total_tokens: 10 },
 });
 const server = createServer((request, response) => {
@@ -40,7 +47,8 @@ const router = await createRouter({
   },
 });
 const messages = [{ role: "user", content: "ping" }];
-const direct = () => client.chat.completions.create({ model: "gpt-4o-mini", messages, max_completion_tokens: 16 });
+const direct = () =>
+  client.chat.completions.create({ model: "gpt-4o-mini", messages, max_completion_tokens: 16 });
 const routed = () => router.chat({ messages, maxTokens: 16 });
 
 async function sequential(fn, count) {
@@ -88,11 +96,15 @@ const rows = [
   ["p99 latency (µs)", percentile(directSorted, 0.99), percentile(routedSorted, 0.99)],
   [`throughput at ${concurrency} concurrent (calls/s)`, median(rate.direct), median(rate.routed)],
 ];
-console.log(`router overhead, ${calls} sequential + ${calls} concurrent calls per side, Node ${process.version}`);
+console.log(
+  `router overhead, ${calls} sequential + ${calls} concurrent calls per side, Node ${process.version}`,
+);
 console.log("| metric | openai SDK direct | through router.chat() | difference |");
 console.log("| --- | --- | --- | --- |");
 for (const [name, a, b] of rows) {
-  const difference = name.startsWith("throughput") ? `${((b / a) * 100).toFixed(1)}% of direct` : `+${(b - a).toFixed(0)} µs`;
+  const difference = name.startsWith("throughput")
+    ? `${((b / a) * 100).toFixed(1)}% of direct`
+    : `+${(b - a).toFixed(0)} µs`;
   console.log(`| ${name} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${difference} |`);
 }
 await router.close();
