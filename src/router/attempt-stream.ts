@@ -1,9 +1,11 @@
 import {
   type CallOptions,
   type GenerateResult,
+  InvalidRequestError,
   type LanguageModel,
   ProviderCallError,
   type ProviderStreamPart,
+  QueueFullError,
   SwitchyardError,
 } from "../core/index.js";
 import { linkSignals } from "./link-signals.js";
@@ -107,7 +109,20 @@ function classifyAttemptError(error: unknown, signal: AbortSignal, settings: Att
     });
   }
   if (ProviderCallError.isInstance(error)) return error;
-  if (SwitchyardError.isInstance(error)) return error;
+  // A full queue moves on to the next target, and a request the adapter refuses is the caller's
+  // to fix; any other Switchyard error (a local engine that cannot start) is this target failing.
+  if (QueueFullError.isInstance(error) || InvalidRequestError.isInstance(error)) return error;
+  if (SwitchyardError.isInstance(error)) {
+    return new ProviderCallError({
+      kind: "server",
+      message: settings.redact(`${model.provider}:${model.model} is unavailable: ${error.message}`),
+      provider: model.provider,
+      model: model.model,
+      retryable: false,
+      possiblyBilled: false,
+      cause: redactedCopy(error, settings.redact),
+    });
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new ProviderCallError({
     kind: "invalid_response",
@@ -116,8 +131,16 @@ function classifyAttemptError(error: unknown, signal: AbortSignal, settings: Att
     model: model.model,
     retryable: false,
     possiblyBilled: true,
-    cause: error instanceof Error ? new Error(settings.redact(error.message)) : undefined,
+    cause: error instanceof Error ? redactedCopy(error, settings.redact) : undefined,
   });
+}
+
+/** The error's name and redacted message only: its other fields may hold a server's echo. */
+function redactedCopy(error: Error, redact: (text: string) => string): Error {
+  const copy = new Error(redact(error.message));
+  copy.name = error.name;
+  copy.stack = `${copy.name}: ${copy.message}`;
+  return copy;
 }
 
 async function* partsOf(result: GenerateResult): AsyncGenerator<ProviderStreamPart> {

@@ -15,6 +15,10 @@ export class CallState {
   readonly errors: SwitchyardError[] = [];
   readonly warnings: string[] = [];
   spentUsd = 0;
+  /** Estimated cost of attempts in flight, so concurrent attempts (a hedge) share one budget. */
+  reservedUsd = 0;
+  /** The call has sent its one hedged request. */
+  hedged = false;
   /** Text delivered by interrupted attempts that a later target continues. */
   continuation = "";
   continuationUsage: Usage = { inputTokens: 0, outputTokens: 0 };
@@ -57,6 +61,7 @@ export class CallState {
       ...(record.errorKind ? { errorKind: record.errorKind } : {}),
       ms: record.ms,
       costUsd: record.costUsd,
+      possiblyBilled: record.possiblyBilled,
     });
     const counts = record.outcome !== "aborted" && record.errorKind !== "aborted";
     await Promise.all([

@@ -6,7 +6,6 @@ import type {
   StateStore,
   StrategyName,
 } from "../core/index.js";
-import { InMemoryStateStore } from "../state/index.js";
 import { Router } from "./router.js";
 import { RouterHost } from "./router-host.js";
 import type { RouterEvent } from "./routing-context.js";
@@ -27,7 +26,10 @@ export interface CreateRouterOptions {
   policy: string | PolicyFile;
   /** Provider factories added to the built-ins (a factory with a built-in `type` replaces it). */
   providers?: ProviderFactory[];
-  /** Shared routing state (e.g. Redis for many replicas). @default a new in-memory store */
+  /**
+   * Routing state built in code (e.g. a `RedisStateStore`); wins over the policy's `state`.
+   * @default what the policy's `state` section asks for (a new in-memory store unless it says redis)
+   */
   state?: StateStore;
   /** Replaces the routing filters (privacy, capabilities, health, cost, latency, rate limits). */
   policies?: PolicyKit;
@@ -65,7 +67,6 @@ export async function createRouterWith(builtins: Builtins, options: CreateRouter
     options,
     factories,
     policies: options.policies ?? builtins.policies,
-    store: options.state ?? new InMemoryStateStore(),
   });
   return new Router(host);
 }

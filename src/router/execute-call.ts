@@ -1,24 +1,24 @@
-import pRetry from "p-retry";
 import {
   AbortedError,
   AllTargetsFailedError,
-  BudgetExceededError,
   type Candidate,
   type ChatRequest,
   type ChatResult,
   DeadlineExceededError,
   InvalidRequestError,
   NoEligibleTargetError,
+  ProviderCallError,
   type ProviderStreamPart,
   type Route,
+  type StateSnapshot,
+  type SwitchyardError,
 } from "../core/index.js";
-import { type AttemptDecision, AttemptFailure } from "./attempt-failure.js";
 import { CallState } from "./call-state.js";
+import { type HedgeLane, planHedge, raceWithHedge } from "./hedge-race.js";
 import { linkSignals } from "./link-signals.js";
 import { planRoute } from "./plan-route.js";
 import type { RoutingContext } from "./routing-context.js";
-import { runTargetAttempt } from "./run-target-attempt.js";
-import { sleep } from "./sleep.js";
+import { type CandidateOutcome, tryCandidate } from "./try-candidate.js";
 
 /** Receives the parts that reach the caller of a stream; resolves when the caller took them. */
 export type PartSink = (part: ProviderStreamPart) => Promise<void>;
@@ -57,12 +57,18 @@ export async function executeCall(
   try {
     const visited = new Set<string>();
     let smallestFailedWindow: number | undefined;
+    const fits = (candidate: Candidate) =>
+      smallestFailedWindow === undefined ||
+      candidate.target.capabilities.contextWindow > smallestFailedWindow;
     while (route && !visited.has(route.name)) {
-      visited.add(route.name);
-      const plan = await planOrSkip(context, request, route, streaming, state);
-      for (const candidate of plan.candidates) {
+      const current = route;
+      visited.add(current.name);
+      const plan = await planOrSkip(context, request, current, streaming, state);
+      const hedged = new Set<Candidate>();
+      for (const [index, candidate] of plan.candidates.entries()) {
+        if (hedged.has(candidate)) continue;
         const window = candidate.target.capabilities.contextWindow;
-        if (smallestFailedWindow !== undefined && window <= smallestFailedWindow) {
+        if (!fits(candidate)) {
           state.trace.rejected.push({
             target: candidate.target.id,
             policy: "context-length",
@@ -70,19 +76,41 @@ export async function executeCall(
           });
           continue;
         }
-        const outcome = await tryCandidate(
-          context,
-          state,
-          route,
-          candidate,
-          plan.spent,
-          streaming,
-          sink,
-          call.signal,
-        );
+        const run = (next: Candidate, lane?: HedgeLane) =>
+          tryCandidate({
+            context,
+            state,
+            route: current,
+            candidate: next,
+            spent: plan.spent,
+            streaming,
+            sink: lane?.sink ?? sink,
+            signal: lane?.signal ?? call.signal,
+            ...(lane ? { onFirstPart: lane.onFirstPart } : {}),
+          });
+        const later = plan.candidates.slice(index + 1).filter(fits);
+        const hedge = planHedge(current, state, candidate, later, plan.snapshot);
+        let outcome: CandidateOutcome;
+        if (hedge) {
+          const raced = await raceWithHedge({
+            context,
+            state,
+            route: current,
+            primary: candidate,
+            hedge,
+            sink,
+            run,
+            signal: call.signal,
+          });
+          if (raced.hedged) hedged.add(hedge.candidate);
+          outcome = raced.outcome;
+        } else {
+          outcome = await run(candidate);
+        }
         if (outcome.type === "success") return outcome.result;
         if (outcome.contextLength) {
-          if (smallestFailedWindow !== undefined) throw new AllTargetsFailedError(state.trace, state.errors);
+          // A larger window gets one chance; a second overflow means the prompt is the problem.
+          if (smallestFailedWindow !== undefined) throw chainError(state);
           smallestFailedWindow = window;
         }
       }
@@ -96,9 +124,7 @@ export async function executeCall(
         });
       route = fallback ? context.routes.get(fallback) : undefined;
     }
-    if (state.trace.attempts.length === 0)
-      throw new NoEligibleTargetError(state.trace.route, state.trace.rejected);
-    throw new AllTargetsFailedError(state.trace, state.errors);
+    throw chainError(state);
   } catch (error) {
     if (request.signal?.aborted) {
       throw new AbortedError({
@@ -116,6 +142,31 @@ export async function executeCall(
   }
 }
 
+/**
+ * The error that ends an exhausted chain: no target was eligible; or every failure was a context
+ * overflow (the request is too long, not the providers down), reported as that provider error
+ * with the trace; or AllTargetsFailedError listing every attempt.
+ */
+function chainError(state: CallState): SwitchyardError {
+  if (state.trace.attempts.length === 0)
+    return new NoEligibleTargetError(state.trace.route, state.trace.rejected);
+  const last = state.errors.at(-1);
+  const overflowOnly = state.errors.every(
+    (error) => ProviderCallError.isInstance(error) && error.kind === "context_length",
+  );
+  if (last && overflowOnly && ProviderCallError.isInstance(last)) {
+    last.trace = state.trace;
+    return last;
+  }
+  return new AllTargetsFailedError(state.trace, state.errors);
+}
+
+interface PlannedCandidates {
+  candidates: Candidate[];
+  spent: ReadonlyMap<string, number>;
+  snapshot: StateSnapshot;
+}
+
 /** A fallback route with no eligible target is skipped; the first route's rejection is the caller's error. */
 async function planOrSkip(
   context: RoutingContext,
@@ -123,88 +174,22 @@ async function planOrSkip(
   route: Route,
   streaming: boolean,
   state: CallState,
-): Promise<{ candidates: Candidate[]; spent: ReadonlyMap<string, number> }> {
+): Promise<PlannedCandidates> {
   try {
     const plan = await planRoute(context, request, route, streaming);
     state.trace.rejected.push(...plan.rejected);
     state.trace.ranked.push(...plan.ranked.map((candidate) => candidate.target.id));
-    return { candidates: plan.ranked, spent: plan.snapshot.spendUsd };
+    return { candidates: plan.ranked, spent: plan.snapshot.spendUsd, snapshot: plan.snapshot };
   } catch (error) {
     if (!NoEligibleTargetError.isInstance(error) || state.trace.route === route.name) throw error;
     state.trace.rejected.push(...error.rejected);
-    return { candidates: [], spent: new Map() };
-  }
-}
-
-type CandidateOutcome = { type: "success"; result: ChatResult } | { type: "next"; contextLength: boolean };
-
-async function tryCandidate(
-  context: RoutingContext,
-  state: CallState,
-  route: Route,
-  candidate: Candidate,
-  spent: ReadonlyMap<string, number>,
-  streaming: boolean,
-  sink: PartSink,
-  signal: AbortSignal,
-): Promise<CandidateOutcome> {
-  const target = candidate.target;
-  try {
-    const result = await pRetry(
-      (attemptNumber) => {
-        chargeBudgets(context, state, route, candidate, spent);
-        return runTargetAttempt({ context, state, route, candidate, streaming, sink, signal, attemptNumber });
-      },
-      {
-        retries: Math.max(0, target.maxAttempts - 1),
-        minTimeout: 0,
-        maxTimeout: 0,
-        signal,
-        shouldRetry: async ({ error, attemptNumber }) => {
-          const decision = AttemptFailure.decisionOf(error);
-          if (decision?.type !== "retry") return false;
-          context.retryBudget.onRetry();
-          context.emit({
-            type: "retry",
-            route: route.name,
-            target: target.id,
-            attempt: attemptNumber + 1,
-            delayMs: decision.delayMs,
-          });
-          await sleep(decision.delayMs, signal);
-          return true;
-        },
-      },
-    );
-    return { type: "success", result };
-  } catch (error) {
-    const decision: AttemptDecision | undefined = AttemptFailure.decisionOf(error);
-    if (!decision) throw error;
-    if (decision.type === "stop") throw decision.error;
-    return { type: "next", contextLength: decision.type === "next" && decision.contextLength === true };
-  }
-}
-
-/** Stops before sending when the next attempt could break the call's or a daily budget; retries count. */
-function chargeBudgets(
-  context: RoutingContext,
-  state: CallState,
-  route: Route,
-  candidate: Candidate,
-  spentToday: ReadonlyMap<string, number>,
-): void {
-  const estimatedUsd = candidate.estimatedCostUsd;
-  const stop = (budget: string, limitUsd: number, spentUsd: number) => {
-    throw new AttemptFailure({
-      type: "stop",
-      error: new BudgetExceededError({ budget, limitUsd, spentUsd, estimatedUsd }),
-    });
-  };
-  const limit = state.request.budget?.maxCostUsd ?? route.budget?.maxCostUsd;
-  if (limit !== undefined && state.spentUsd + estimatedUsd > limit) stop("call", limit, state.spentUsd);
-  for (const key of context.spendKeys(route, state.request)) {
-    const daily = context.dailyLimits.get(key);
-    const spentUsd = (spentToday.get(key) ?? 0) + state.spentUsd;
-    if (daily !== undefined && spentUsd + estimatedUsd > daily) stop(key, daily, spentUsd);
+    const snapshot: StateSnapshot = {
+      now: Date.now(),
+      latency: new Map(),
+      health: new Map(),
+      spendUsd: new Map(),
+      queueWaitMs: new Map(),
+    };
+    return { candidates: [], spent: new Map(), snapshot };
   }
 }

@@ -11,8 +11,10 @@ import {
   type Target,
 } from "../core/index.js";
 import { actualCostUsd, countPromptTokens, countTextTokens, estimateCostUsd } from "../estimate/index.js";
-import { LimiterRegistry } from "../limits/index.js";
 import { RetryBudget } from "../state/index.js";
+import { holdDailySpend } from "../state/redis/hold-daily-spend.js";
+import { openRoutingState, type RoutingState } from "../state/redis/open-routing-state.js";
+import { canHoldSpend } from "../state/redis/spend-holds.js";
 import { defaultMaxTokens } from "./call-options.js";
 import { type CreateRouterOptions, conservativeCapabilities, type PolicyKit } from "./create-router.js";
 import type { RouterBackend } from "./router.js";
@@ -23,7 +25,6 @@ interface HostSetup {
   options: CreateRouterOptions;
   factories: ReadonlyMap<string, ProviderFactory>;
   policies: PolicyKit;
-  store: StateStore;
 }
 
 interface LiveProvider {
@@ -39,7 +40,8 @@ interface LiveProvider {
 export class RouterHost implements RouterBackend {
   readonly #setup: HostSetup;
   readonly #redactor = new SecretRedactor();
-  readonly #limiters = new LimiterRegistry();
+  /** The store and limiters the policy's `state` section asks for; opened by `start`. */
+  #state!: RoutingState;
   #providers = new Map<string, LiveProvider>();
   #context: RoutingContext | undefined;
   #retryBudget = new RetryBudget();
@@ -52,7 +54,17 @@ export class RouterHost implements RouterBackend {
   static async start(setup: HostSetup): Promise<RouterHost> {
     const host = new RouterHost(setup);
     const loaded = await host.#load();
-    await host.#apply(loaded);
+    host.#state = await openRoutingState(loaded.policy.state, {
+      store: setup.options.state,
+      onEvent: host.#emit,
+    });
+    try {
+      await host.#apply(loaded);
+    } catch (error) {
+      host.#state.limiters.close();
+      await host.#state.store.close?.();
+      throw error;
+    }
     const watch = setup.options.watch ?? loaded.policy.watch;
     if (watch && loaded.file) {
       host.#watcher = watchPolicy(
@@ -85,11 +97,11 @@ export class RouterHost implements RouterBackend {
 
   async close(): Promise<void> {
     this.#watcher?.close();
-    this.#limiters.close();
+    this.#state.limiters.close();
     const providers = [...this.#providers.values()];
     this.#providers = new Map();
     await Promise.all(providers.map((entry) => entry.provider.close?.()));
-    await this.#setup.store.close?.();
+    await this.#state.store.close?.();
   }
 
   #load(): Promise<LoadedPolicy> {
@@ -140,7 +152,9 @@ export class RouterHost implements RouterBackend {
     for (const [id, entry] of previous) {
       if (providers.get(id) !== entry) void entry.provider.close?.();
     }
-    this.#limiters.update([...targets.values()].filter((target) => Object.keys(target.limits).length > 0));
+    this.#state.limiters.update(
+      [...targets.values()].filter((target) => Object.keys(target.limits).length > 0),
+    );
     this.#retryBudget = new RetryBudget(policy.retryBudget);
     this.#context = this.#buildContext(loaded, targets, models);
   }
@@ -164,7 +178,8 @@ export class RouterHost implements RouterBackend {
     models: ReadonlyMap<string, LanguageModel>,
   ): RoutingContext {
     const { policy } = loaded;
-    const { policies, store, options } = this.#setup;
+    const { policies, options } = this.#setup;
+    const { store } = this.#state;
     const random = options.random ?? Math.random;
     const routes = new Map(Object.entries(policy.routes));
     const dailyLimits = new Map<string, number>();
@@ -178,7 +193,7 @@ export class RouterHost implements RouterBackend {
     const promptTokens = new WeakMap<ChatRequest, number>();
     const retryBudget = this.#retryBudget;
     const redactor = this.#redactor;
-    const limiters = this.#limiters;
+    const limiters = this.#state.limiters;
     return {
       routes,
       targets,
@@ -219,6 +234,9 @@ export class RouterHost implements RouterBackend {
         ...(request.tags ?? []).map((tag) => `tag:${tag}`),
       ],
       dailyLimits,
+      holdSpend: canHoldSpend(store)
+        ? (keys, usd, remainingMs) => holdDailySpend(store, keys, dailyLimits, usd, remainingMs)
+        : undefined,
     };
   }
 }

@@ -38,10 +38,16 @@ export type RouterEvent =
       errorKind?: string;
       ms: number;
       costUsd: number;
+      /** The provider may have charged for it. */
+      possiblyBilled: boolean;
     }
   | { type: "retry"; route: string; target: string; attempt: number; delayMs: number }
+  /** A hedged request to `hedge` went out because `target` had no first token after `delayMs`. */
+  | { type: "hedge"; route: string; target: string; hedge: string; delayMs: number }
   | { type: "fallback"; route: string; from: string; reason: string }
-  | { type: "policy-reload"; ok: boolean; message?: string };
+  | { type: "policy-reload"; ok: boolean; message?: string }
+  /** The shared state store (Redis) became unavailable, or is back; see docs/running-many-replicas.md. */
+  | { type: "state"; status: "unavailable" | "restored"; message: string };
 
 /** Everything a call needs; built by the router from the policy and shared by every call. */
 export interface RoutingContext {
@@ -65,4 +71,12 @@ export interface RoutingContext {
   spendKeys(route: Route, request: ChatRequest): string[];
   /** Daily limits by spend key. */
   dailyLimits: ReadonlyMap<string, number>;
+  /**
+   * Holds an attempt's estimated cost against the daily limits it is charged to, atomically across
+   * replicas, before it is sent; resolves with the function that gives the hold back once the real
+   * cost is recorded. Throws `BudgetExceededError` naming the limit that would
+   * break. The hold lapses by itself a minute after `remainingMs` (the call's deadline). Absent when
+   * the store cannot hold spend (the in-memory store).
+   */
+  holdSpend?(spendKeys: readonly string[], usd: number, remainingMs: number): Promise<() => Promise<void>>;
 }

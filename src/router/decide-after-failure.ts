@@ -1,0 +1,129 @@
+import { ProviderCallError, QueueFullError, StreamInterruptedError, type Usage } from "../core/index.js";
+import type { AttemptDecision } from "./attempt-failure.js";
+import { backoffMs } from "./backoff.js";
+import type { CallState } from "./call-state.js";
+import { HedgeCancelled } from "./hedge-cancelled.js";
+import type { ResponseCollector } from "./response-collector.js";
+import type { TargetAttempt } from "./run-target-attempt.js";
+
+/** Retry-after hints above this fail over instead of sleeping. @default 60000 */
+const maximumRetryAfterMs = 60_000;
+
+export interface FailedAttempt {
+  collector: ResponseCollector;
+  elapsedMs: number;
+  ttftMs: number | undefined;
+  /** The request left the admission gate: it may have reached the provider. */
+  sent: boolean;
+}
+
+/** Records the failed attempt and decides: retry the same target, move on, or end the call. */
+export async function decideAfterFailure(
+  attempt: TargetAttempt,
+  error: unknown,
+  failed: FailedAttempt,
+): Promise<AttemptDecision> {
+  const { context, state, route, candidate, signal } = attempt;
+  const { collector } = failed;
+  const target = candidate.target;
+  const callAborted = signal.aborted;
+  const lostHedge = callAborted && signal.reason instanceof HedgeCancelled;
+  const providerError = ProviderCallError.isInstance(error) && !callAborted ? error : undefined;
+  if (QueueFullError.isInstance(error)) {
+    state.trace.rejected.push({ target: target.id, policy: "rate-limit", reason: error.message });
+    state.errors.push(error);
+    return { type: "next" };
+  }
+  if (!providerError && !callAborted) {
+    return { type: "stop", error };
+  }
+  if (providerError) providerError.target = target.id;
+  const possiblyBilled =
+    failed.sent && (callAborted || (providerError?.possiblyBilled ?? false) || collector.deliveredParts > 0);
+  const outputTokens = context.countTokens(collector.text);
+  const estimate = context.estimate(state.request, target);
+  const costUsd = possiblyBilled
+    ? context.estimateCostUsd(target.price, estimate.promptTokens, outputTokens)
+    : 0;
+  const usage: Usage = { inputTokens: possiblyBilled ? estimate.promptTokens : 0, outputTokens };
+  const abortMessage = lostHedge ? (signal.reason as HedgeCancelled).message : undefined;
+  await state.record(
+    route,
+    target,
+    {
+      outcome: callAborted ? "aborted" : collector.deliveredParts > 0 ? "interrupted" : "error",
+      errorKind: providerError ? providerError.kind : "aborted",
+      ...(providerError ? { errorMessage: providerError.message } : {}),
+      ...(abortMessage ? { errorMessage: abortMessage } : {}),
+      ...(providerError?.status !== undefined ? { status: providerError.status } : {}),
+      ...(providerError?.requestId ? { requestId: providerError.requestId } : {}),
+      ms: Math.round(failed.elapsedMs),
+      costUsd,
+      possiblyBilled,
+    },
+    { ...(failed.ttftMs !== undefined ? { ttftMs: failed.ttftMs } : {}), outputTokens },
+  );
+  // A hedge lane that lost delivered nothing: its text is not part of the answer.
+  if (lostHedge) return { type: "stop", error: signal.reason };
+  if (!providerError) {
+    state.continuation += collector.text;
+    addUsage(state, usage);
+    return { type: "stop", error: callAborted ? signal.reason : error };
+  }
+  state.errors.push(providerError);
+  if (providerError.kind === "rate_limit" && providerError.retryAfterMs !== undefined) {
+    context.gate(target.id)?.penalize(providerError.retryAfterMs);
+  }
+  if (collector.deliveredParts > 0) {
+    if (route.continueOnInterrupt && !collector.hasToolCalls) {
+      state.continuation += collector.text;
+      addUsage(state, usage);
+      return { type: "next" };
+    }
+    return {
+      type: "stop",
+      error: new StreamInterruptedError({
+        partialText: state.continuation + collector.text,
+        usage: {
+          inputTokens: state.continuationUsage.inputTokens + usage.inputTokens,
+          outputTokens: state.continuationUsage.outputTokens + usage.outputTokens,
+        },
+        trace: state.trace,
+        cause: providerError,
+      }),
+    };
+  }
+  if (providerError.kind === "context_length") return { type: "next", contextLength: true };
+  if (providerError.kind === "content_filter") {
+    if (route.fallbackOnContentFilter) return { type: "next" };
+    providerError.trace = state.trace;
+    return { type: "stop", error: providerError };
+  }
+  return retryOrNext(attempt, providerError);
+}
+
+/**
+ * A retryable failure is retried on the same target while attempts, the server's hint (≤ 60 s),
+ * the deadline and the process-wide retry budget allow; the budget's token is taken here, at
+ * the decision, so concurrent failures cannot all pass the check before any of them pays.
+ */
+function retryOrNext(attempt: TargetAttempt, providerError: ProviderCallError): AttemptDecision {
+  const { context, state } = attempt;
+  const retryAfter = providerError.retryAfterMs;
+  if (!providerError.retryable || (retryAfter !== undefined && retryAfter > maximumRetryAfterMs)) {
+    return { type: "next" };
+  }
+  if (attempt.attemptNumber >= attempt.candidate.target.maxAttempts) return { type: "next" };
+  const delayMs = retryAfter ?? backoffMs(attempt.attemptNumber, context.random);
+  if (delayMs >= state.remainingMs) return { type: "next" };
+  if (!context.retryBudget.canRetry()) return { type: "next" };
+  context.retryBudget.onRetry();
+  return { type: "retry", delayMs };
+}
+
+function addUsage(state: CallState, usage: Usage): void {
+  state.continuationUsage = {
+    inputTokens: state.continuationUsage.inputTokens + usage.inputTokens,
+    outputTokens: state.continuationUsage.outputTokens + usage.outputTokens,
+  };
+}
