@@ -51,9 +51,13 @@ export async function executeCall(
     sloTotal ?? Number.POSITIVE_INFINITY,
   );
   const state = new CallState(context, request, route, timeoutMs);
-  const deadline = new AbortController();
-  const deadlineTimer = setTimeout(() => deadline.abort(new Error("deadline")), timeoutMs);
-  const call = linkSignals([request.signal, deadline.signal]);
+  // One controller for the caller's signal and the deadline: one fewer AbortSignal per call.
+  const call = linkSignals([request.signal]);
+  let deadlinePassed = false;
+  const deadlineTimer = setTimeout(() => {
+    deadlinePassed = true;
+    call.abort(new Error("deadline"));
+  }, timeoutMs);
   try {
     const visited = new Set<string>();
     let smallestFailedWindow: number | undefined;
@@ -134,7 +138,7 @@ export async function executeCall(
         trace: state.trace,
       });
     }
-    if (deadline.signal.aborted) throw new DeadlineExceededError(timeoutMs, state.trace, state.errors.at(-1));
+    if (deadlinePassed) throw new DeadlineExceededError(timeoutMs, state.trace, state.errors.at(-1));
     throw error;
   } finally {
     clearTimeout(deadlineTimer);
