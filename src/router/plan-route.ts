@@ -2,6 +2,7 @@ import {
   type Candidate,
   type ChatRequest,
   InvalidRequestError,
+  type LoadMetrics,
   NoEligibleTargetError,
   type PolicyInput,
   type RejectedCandidate,
@@ -44,8 +45,13 @@ export async function planRoute(
   const stored = await context.store.snapshot(route.targets, context.spendKeys(route, request));
   const queueWaitMs = new Map(stored.queueWaitMs);
   for (const id of route.targets) {
-    const wait = context.gate(id)?.expectedWaitMs();
-    if (wait !== undefined) queueWaitMs.set(id, Math.max(wait, queueWaitMs.get(id) ?? 0));
+    const waits = [
+      context.gate(id)?.expectedWaitMs(),
+      engineWaitMs(context.load(id), estimate.maxOutputTokens),
+    ];
+    for (const wait of waits) {
+      if (wait !== undefined) queueWaitMs.set(id, Math.max(wait, queueWaitMs.get(id) ?? 0));
+    }
   }
   const snapshot: StateSnapshot = { ...stored, queueWaitMs };
   const rejected: RejectedCandidate[] = [];
@@ -75,4 +81,17 @@ function throwWhenPromptFitsNowhere(context: RoutingContext, route: Route, estim
       `the prompt (${estimate.promptTokens} tokens) plus maxTokens (${estimate.maxOutputTokens}) exceeds the largest context window of route "${route.name}" (${largest} tokens)`,
     );
   }
+}
+
+/**
+ * A busy local engine makes a new request wait for a slot: the requests ahead of it, a slot's
+ * worth at a time, each decoding about `maxOutputTokens` at one slot's share of the engine's rate.
+ * The latency and rate-limit policies read this, so routing sees the engine's real load.
+ */
+export function engineWaitMs(load: LoadMetrics | undefined, maxOutputTokens: number): number | undefined {
+  if (!load || load.slots === 0 || load.busySlots < load.slots) return undefined;
+  const perSlotTokensPerSec = (load.decodeTokensPerSec ?? 0) / Math.max(1, load.busySlots);
+  if (perSlotTokensPerSec <= 0) return undefined;
+  const rounds = Math.ceil((load.queueDepth + 1) / load.slots);
+  return (rounds * maxOutputTokens * 1000) / perSlotTokensPerSec;
 }

@@ -194,7 +194,13 @@ export class RouterHost implements RouterBackend {
     const retryBudget = this.#retryBudget;
     const redactor = this.#redactor;
     const limiters = this.#state.limiters;
+    const providerOf = new Map<string, Provider>();
+    for (const target of targets.values()) {
+      const live = this.#providers.get(target.provider);
+      if (live) providerOf.set(target.id, live.provider);
+    }
     return {
+      load: (target) => providerOf.get(target)?.metrics?.(),
       routes,
       targets,
       models,

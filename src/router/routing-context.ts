@@ -1,6 +1,7 @@
 import type {
   ChatRequest,
   LanguageModel,
+  LoadMetrics,
   Price,
   RequestEstimate,
   Route,
@@ -59,6 +60,8 @@ export interface RoutingContext {
   strategy(name: StrategyName): RoutingPolicy;
   store: StateStore;
   gate(target: string): AdmissionGate | undefined;
+  /** Live load of the engine behind a target (the local engine reports it). */
+  load(target: string): LoadMetrics | undefined;
   retryBudget: RetryBudgetLike;
   estimate(request: ChatRequest, target?: Target): RequestEstimate;
   estimateCostUsd(price: Price, inputTokens: number, outputTokens: number): number;
