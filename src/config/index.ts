@@ -14,6 +14,7 @@ export type {
   ResolvedTarget,
   RetryBudgetSettings,
   SecuritySettings,
+  StateSettings,
   TagBudget,
 } from "./resolved-policy.js";
 export { type BaseURLOptions, classifyHost, type HostKind, validateBaseURL } from "./validate-base-url.js";

@@ -52,7 +52,8 @@ describe("interpolateEnv", () => {
     expect(result.issues).toEqual([
       {
         path: ["targets", "t", "model"],
-        message: "interpolation `${…}` is only allowed in secret fields (apiKey, apiToken, header values)",
+        message:
+          "interpolation `${…}` is only allowed in secret fields (apiKey, apiToken, header values, state.url)",
       },
     ]);
     expect(result.data).toEqual({ targets: { t: { model: "${MODEL}" } } });

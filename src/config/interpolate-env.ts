@@ -21,8 +21,12 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 const MIN_LITERAL_SECRET_LENGTH = 8;
 
-/** `providers.<id>.apiKey`, `providers.<id>.apiToken`, `providers.<id>.headers.<name>`. */
+/**
+ * `providers.<id>.apiKey`, `providers.<id>.apiToken`, `providers.<id>.headers.<name>`, and
+ * `state.url` (a Redis URL carries its password).
+ */
 export function isSecretPath(path: readonly PathSegment[]): boolean {
+  if (path[0] === "state") return path.length === 2 && path[1] === "url";
   if (path[0] !== "providers") return false;
   if (path.length === 3) return SECRET_FIELDS.has(String(path[2]));
   return path.length === 4 && path[2] === "headers";
@@ -42,8 +46,9 @@ export function interpolateEnv(data: unknown, env: Environment): InterpolationRe
       if (text.includes("${")) {
         issues.push({
           path,
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: the text shows the literal ${ENV_NAME} syntax
-          message: "interpolation `${…}` is only allowed in secret fields (apiKey, apiToken, header values)",
+          message:
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: the text shows the literal ${ENV_NAME} syntax
+            "interpolation `${…}` is only allowed in secret fields (apiKey, apiToken, header values, state.url)",
         });
       }
       return text;
@@ -71,6 +76,9 @@ export function interpolateEnv(data: unknown, env: Environment): InterpolationRe
     });
     if (!interpolated && path[2] !== "headers" && value.length >= MIN_LITERAL_SECRET_LENGTH)
       secrets.add(value);
+    // An error may quote the password alone (a driver's auth failure), not the whole URL.
+    const password = path[0] === "state" ? urlPassword(value) : undefined;
+    if (password !== undefined && password.length >= MIN_LITERAL_SECRET_LENGTH) secrets.add(password);
     return value;
   };
 
@@ -87,4 +95,14 @@ export function interpolateEnv(data: unknown, env: Environment): InterpolationRe
   };
 
   return { data: copy(data, []), secrets: [...secrets], issues };
+}
+
+/** The password of a URL such as redis://user:password@host, decoded; undefined when it has none. */
+function urlPassword(url: string): string | undefined {
+  try {
+    const password = new URL(url).password;
+    return password === "" ? undefined : decodeURIComponent(password);
+  } catch {
+    return undefined;
+  }
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { providerSchema } from "./provider-schema.js";
 import { routeSchema } from "./route-schema.js";
 import { nameSchema, usdSchema } from "./schema-primitives.js";
+import { stateSchema } from "./state-schema.js";
 import { targetSchema } from "./target-schema.js";
 
 export const retryBudgetSchema = z
@@ -61,6 +62,7 @@ export const policySchema = z
       .default(false)
       .describe("Reload the policy when the file changes; a bad edit keeps the last good one."),
     security: securitySchema.prefault({}).describe("Limits on what the policy may point at."),
+    state: stateSchema.optional(),
   })
   .strict()
   .meta({

@@ -77,5 +77,6 @@ export function resolvePolicy(policy: ParsedPolicy, baseDir: string): ResolvedPo
     retryBudget: { ...policy.retryBudget },
     watch: policy.watch,
     security: { ...policy.security },
+    state: policy.state ? { ...policy.state } : { store: "memory" },
   });
 }

@@ -28,6 +28,19 @@ export interface SecuritySettings {
   allowPrivateBaseURLs: boolean;
 }
 
+/** Where routing state lives: this process, or Redis shared by every replica. */
+export type StateSettings =
+  | { store: "memory" }
+  | {
+      store: "redis";
+      /** redis:// or rediss:// URL, secrets expanded; may carry a password, never print it. */
+      url: string;
+      /** @default "switchyard" */
+      keyPrefix: string;
+      /** @default "fail-open" */
+      onUnavailable: "fail-open" | "fail-closed";
+    };
+
 /**
  * A validated policy with every default applied and every reference checked. Its records have
  * no prototype, so looking up an untrusted name (`routes["constructor"]`) finds nothing.
@@ -44,6 +57,8 @@ export interface ResolvedPolicy {
   /** Reload the policy when its file changes. @default false */
   watch: boolean;
   security: SecuritySettings;
+  /** @default { store: "memory" } */
+  state: StateSettings;
 }
 
 export interface LoadedPolicy {

@@ -6,7 +6,6 @@ import {
   type Provider,
   type ProviderConfig,
   type ProviderFactory,
-  type StateStore,
   SwitchyardError,
   type Target,
 } from "../core/index.js";

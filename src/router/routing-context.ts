@@ -77,9 +77,9 @@ export interface RoutingContext {
   /**
    * Holds an attempt's estimated cost against the daily limits it is charged to, atomically across
    * replicas, before it is sent; resolves with the function that gives the hold back once the real
-   * cost is recorded. Throws `BudgetExceededError` naming the limit that would
-   * break. The hold lapses by itself a minute after `remainingMs` (the call's deadline). Absent when
-   * the store cannot hold spend (the in-memory store).
+   * cost is recorded. Throws `BudgetExceededError` naming the limit that would break. The hold
+   * lapses by itself a minute after `remainingMs` (the call's deadline). Absent when the store
+   * cannot hold spend (the in-memory store).
    */
   holdSpend?(spendKeys: readonly string[], usd: number, remainingMs: number): Promise<() => Promise<void>>;
 }

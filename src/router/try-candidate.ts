@@ -53,7 +53,7 @@ export async function tryCandidate(run: CandidateRun): Promise<CandidateOutcome>
           return answered.result;
         } finally {
           state.reservedUsd -= candidate.estimatedCostUsd;
-          void releaseHold?.();
+          await releaseHold?.();
         }
       },
       {

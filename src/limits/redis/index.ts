@@ -1,0 +1,3 @@
+export type { RedisLimiterOptions } from "./redis-limiter-options.js";
+export { RedisLimiterRegistry } from "./redis-limiter-registry.js";
+export { RedisTargetLimiter } from "./redis-target-limiter.js";

@@ -1,0 +1,47 @@
+/**
+ * Every key and channel Switchyard writes, under one prefix so several deployments (or tests)
+ * can share a Redis. Each key has a TTL (see the writers), so Redis memory stays bounded by the
+ * number of targets and spend keys, not by traffic or uptime.
+ */
+export class RedisKeys {
+  readonly prefix: string;
+
+  constructor(prefix: string) {
+    this.prefix = prefix;
+  }
+
+  /** JSON: breaker and outlier-ejection state of a target. */
+  health(target: string): string {
+    return `${this.prefix}:health:${target}`;
+  }
+
+  /** JSON: decaying latency sums and the time-to-first-token sketch of a target. */
+  latency(target: string): string {
+    return `${this.prefix}:latency:${target}`;
+  }
+
+  /** Hash: spend of one UTC day in nano-dollars (total, each replica's share, holds in flight). */
+  spend(day: string, key: string): string {
+    return `${this.prefix}:spend:${day}:${key}`;
+  }
+
+  /** Sorted set: ids of the spend holds in flight, scored by when they expire. */
+  holds(day: string, key: string): string {
+    return `${this.prefix}:holds:${day}:${key}`;
+  }
+
+  /** Hash: admissions per time slot (requests and tokens) and the 429 pause of a target. */
+  window(target: string): string {
+    return `${this.prefix}:window:${target}`;
+  }
+
+  /** Sorted set: concurrency leases of a target's calls in flight, scored by expiry. */
+  running(target: string): string {
+    return `${this.prefix}:running:${target}`;
+  }
+
+  /** Pub/Sub channel announcing freed concurrency slots. */
+  get wake(): string {
+    return `${this.prefix}:wake`;
+  }
+}
