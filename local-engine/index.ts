@@ -18,5 +18,6 @@ export type {
   GenerateRequest,
   GpuChoice,
   LocalEngineOptions,
+  StepPhaseMicros,
   TokenAlternative,
 } from "./types.js";

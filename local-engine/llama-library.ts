@@ -34,11 +34,21 @@ function prebuiltDir(suffix: "" | "-cuda" | "-vulkan"): string | undefined {
   }
 }
 
-/** libllama.so, libllama.v0.4.0.so, libllama.cuda.v0.4.0.so, … (not libllama-common.so). */
-function findLibllama(dir: string): string | undefined {
-  const file = readdirSync(dir).find((name) => /^libllama(\.[a-z]+)?(\.v[\d.]+)?\.(so|dylib)$/.test(name));
+/**
+ * libllama.so, libllama.v0.4.0.so, libllama.cuda.v0.4.0.so (node-llama-cpp's prebuilt ones), and
+ * libllama.cuda.v0.4.0.3w3fe5x4.so (its local source builds add a hash of the build options); never
+ * libllama-common.so.
+ */
+const LIBLLAMA = /^libllama(\.[a-z]+)?(\.v\d+(\.\d+)*(\.[0-9a-z]+)?)?\.(so|dylib)$/;
+
+/** The libllama in `dir`, or undefined. */
+export function findLibllama(dir: string): string | undefined {
+  const file = readdirSync(dir).find((name) => LIBLLAMA.test(name));
   return file === undefined ? undefined : join(dir, file);
 }
+
+/** Names a local llama.cpp build (e.g. CUDA for one architecture) when `libraryDir` is not given. */
+export const LIBRARY_DIR_ENV = "SWITCHYARD_LLAMA_LIBRARY_DIR";
 
 function variants(gpu: GpuChoice, libraryDir: string | undefined): Variant[] {
   if (libraryDir !== undefined) return [{ backend: "cpu", dir: libraryDir }];
@@ -68,7 +78,9 @@ function backendOf(device: NativeDevice): EngineBackend {
 export function bindLlamaLibrary(addon: NativeAddon, gpu: GpuChoice, libraryDir?: string): BoundLibrary {
   const reasons: string[] = [];
   const bound = addon.boundLibrary();
-  for (const variant of variants(gpu, libraryDir)) {
+  const fromEnv = process.env[LIBRARY_DIR_ENV];
+  const dir = libraryDir ?? (fromEnv === undefined || fromEnv === "" ? undefined : fromEnv);
+  for (const variant of variants(gpu, dir)) {
     const libraryPath = findLibllama(variant.dir);
     if (libraryPath === undefined) {
       reasons.push(`${variant.dir} holds no libllama`);
@@ -88,11 +100,14 @@ export function bindLlamaLibrary(addon: NativeAddon, gpu: GpuChoice, libraryDir?
       continue;
     }
     const devices = addon.devices();
-    const gpuDevice = devices.find((device) => device.type === "gpu" || device.type === "igpu");
-    const device = gpuDevice ?? devices.find((device) => device.type === "cpu") ?? devices[0];
+    const cpuDevice = devices.find((device) => device.type === "cpu");
+    const gpuDevice =
+      gpu === "cpu" ? undefined : devices.find((device) => device.type === "gpu" || device.type === "igpu");
+    const device = gpuDevice ?? cpuDevice ?? devices[0];
     if (device === undefined) throw new EngineError("NO_DEVICE", `${libraryPath} registered no device`);
-    if (gpu !== "auto" && gpu !== "cpu" && gpuDevice === undefined) {
-      throw new EngineError("NO_GPU_DEVICE", `${gpu} was asked for, but ${libraryPath} found no GPU`);
+    if (gpu !== "auto" && gpu !== "cpu" && (gpuDevice === undefined || backendOf(gpuDevice) !== gpu)) {
+      const found = gpuDevice === undefined ? "no GPU" : `only ${gpuDevice.name} (${backendOf(gpuDevice)})`;
+      throw new EngineError("NO_GPU_DEVICE", `${gpu} was asked for, but ${libraryPath} found ${found}`);
     }
     return { backend: backendOf(device), libraryPath, device, devices };
   }

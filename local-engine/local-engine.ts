@@ -79,6 +79,7 @@ export class LocalEngine {
       vocabSize: info.vocabSize,
       batchSize: info.batchSize,
       threads: plan.native.threads,
+      samplingThreads: plan.native.samplingThreads,
       threadHandoffMicros: plan.threadHandoffMicros,
       kvUnified: plan.native.kvUnified,
       modelBytes: info.modelBytes,
@@ -180,6 +181,9 @@ export class LocalEngine {
       generatedTokens: raw.generatedTokens,
       prefillTokens: raw.prefillTokens,
       decodeTokensPerSec: raw.decodeTokensPerSec,
+      gapFillerTokens: raw.gapFillers,
+      decodeOnlySteps: raw.phaseSteps,
+      stepPhaseMicros: { ...raw.phaseMicros },
     };
   }
 

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EngineError } from "./engine-error.js";
+import type { StepPhaseMicros } from "./types.js";
 
 export interface NativeDevice {
   name: string;
@@ -36,6 +37,7 @@ export interface NativeEngineOptions {
   prefillChunk: number;
   gpuLayers: number;
   kvUnified: boolean;
+  samplingThreads: number;
 }
 
 export interface NativeReadyInfo {
@@ -121,6 +123,9 @@ export interface NativeEngine {
     generatedTokens: number;
     prefillTokens: number;
     decodeTokensPerSec: number;
+    gapFillers: number;
+    phaseMicros: StepPhaseMicros;
+    phaseSteps: number;
   };
   close(): Promise<void>;
 }

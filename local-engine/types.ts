@@ -11,10 +11,17 @@ export interface LocalEngineOptions {
   /** Sequences decoded together; each keeps its own KV cache. @default 4 */
   slots?: number;
   /**
-   * CPU threads for llama.cpp. @default the number of physical cores, or 1 where a spin hand-off
+   * CPU threads for llama.cpp. @default on a GPU 1 (the model is fully offloaded: the CPU only
+   * gathers embedding rows); on the CPU the number of physical cores, or 1 where a spin hand-off
    * between two threads is slow (time-sliced vCPUs: see `threadHandoffMicros` in `info`)
    */
   threads?: number;
+  /**
+   * Threads (the scheduler's own included) that sample the slots of one step and compute their
+   * log-probs in parallel; used when 4 or more slots have a token in the same step.
+   * @default on a GPU min(8, physical cores), on the CPU 1 (there decoding dwarfs sampling)
+   */
+  samplingThreads?: number;
   /** Tokens of context per slot (rounded up to a multiple of 256). @default 2048, or the model's training context if smaller */
   contextPerSlot?: number;
   /** Requests that may wait for a slot before `generate` throws QueueFullError. @default 64 */
@@ -27,7 +34,11 @@ export interface LocalEngineOptions {
   onProgress?: (fraction: number) => void;
   /** Memory the fit check compares against, instead of what the system reports. */
   availableMemoryBytes?: number;
-  /** A folder holding a libllama build (e.g. a local CUDA build), instead of node-llama-cpp's prebuilt ones. */
+  /**
+   * A folder holding a libllama build (e.g. a local CUDA build for sm_90), instead of node-llama-cpp's
+   * prebuilt ones. `gpu: auto` then runs on that build's GPU if it has one; `gpu: cpu` keeps the model
+   * in RAM. @default the `SWITCHYARD_LLAMA_LIBRARY_DIR` environment variable, if set
+   */
   libraryDir?: string;
 }
 
@@ -41,6 +52,7 @@ export interface EngineInfo {
   vocabSize: number;
   batchSize: number;
   threads: number;
+  samplingThreads: number;
   /** Mean spin round trip between two threads at load, in microseconds (what chose `threads`). */
   threadHandoffMicros: number;
   kvUnified: boolean;
@@ -148,6 +160,33 @@ export interface EngineMetrics {
   prefillTokens: number;
   /** Exponentially weighted, over decode-only steps. */
   decodeTokensPerSec: number;
+  /**
+   * Throwaway tokens given to idle slots between busy ones, so that a step stays one ubatch
+   * (per-sequence KV only puts consecutive sequences together).
+   */
+  gapFillerTokens: number;
+  /** Steps with no prompt tokens (pure decoding) since load: the ones `stepPhaseMicros` sums. */
+  decodeOnlySteps: number;
+  /** Where the time of decode-only steps went since load. */
+  stepPhaseMicros: StepPhaseMicros;
+}
+
+/** Microseconds spent in each phase of the scheduler's decode-only steps, summed since load. */
+export interface StepPhaseMicros {
+  /** The scheduler loop between two steps: cancellations, admission. */
+  between: number;
+  /** Choosing prefill chunks and filling the batch. */
+  build: number;
+  /** The llama_decode call itself (on a GPU: preparing and launching the graph). */
+  decode: number;
+  /** Handing the previous step's buffer to JavaScript, while the GPU computes. */
+  post: number;
+  /** Waiting for the logits: the rest of the forward pass and the copy to host memory. */
+  wait: number;
+  /** Sampling and log-probs, on `samplingThreads` threads. */
+  sample: number;
+  /** Text, stop strings, finishes: filling the step's buffer for JavaScript. */
+  report: number;
 }
 
 export interface ChatTemplateMessage {

@@ -97,11 +97,14 @@ Engine::Engine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Engine>(info) 
   engineOptions.prefillChunk = intOption(options, "prefillChunk", engineOptions.prefillChunk);
   engineOptions.gpuLayers = intOption(options, "gpuLayers", engineOptions.gpuLayers);
   engineOptions.threadPoll = intOption(options, "threadPoll", engineOptions.threadPoll);
+  engineOptions.samplingThreads = intOption(options, "samplingThreads", engineOptions.samplingThreads);
   engineOptions.kvUnified = options.Get("kvUnified").ToBoolean().Value();
   if (engineOptions.slots < 1 || engineOptions.slots > 256 || engineOptions.contextPerSlot < 16 ||
       engineOptions.contextPerSlot > (1 << 20) || engineOptions.threads < 1 || engineOptions.queueLimit < 0 ||
-      engineOptions.prefillChunk < 1 || engineOptions.prefillChunk > (1 << 16)) {
-    throw codedError(env, "INVALID_ARGUMENT", "slots, contextPerSlot, threads, queueLimit or prefillChunk out of range");
+      engineOptions.prefillChunk < 1 || engineOptions.prefillChunk > (1 << 16) || engineOptions.samplingThreads < 1 ||
+      engineOptions.samplingThreads > 256) {
+    throw codedError(env, "INVALID_ARGUMENT",
+                     "slots, contextPerSlot, threads, queueLimit, prefillChunk or samplingThreads out of range");
   }
 
   core_ = std::make_shared<EngineCore>(std::move(engineOptions));
@@ -149,6 +152,18 @@ Napi::Value Engine::metrics(const Napi::CallbackInfo& info) {
   result.Set("generatedTokens", static_cast<double>(snapshot.generatedTokens));
   result.Set("prefillTokens", static_cast<double>(snapshot.prefillTokens));
   result.Set("decodeTokensPerSec", snapshot.decodeTokensPerSec);
+  result.Set("gapFillers", static_cast<double>(snapshot.gapFillers));
+  Napi::Object phases = Napi::Object::New(env);
+  const auto micros = [](int64_t nanos) { return static_cast<double>(nanos) / 1000.0; };
+  phases.Set("between", micros(snapshot.betweenNs));
+  phases.Set("build", micros(snapshot.buildNs));
+  phases.Set("decode", micros(snapshot.decodeNs));
+  phases.Set("post", micros(snapshot.postNs));
+  phases.Set("wait", micros(snapshot.waitNs));
+  phases.Set("sample", micros(snapshot.sampleNs));
+  phases.Set("report", micros(snapshot.reportNs));
+  result.Set("phaseMicros", phases);
+  result.Set("phaseSteps", static_cast<double>(snapshot.phaseSteps));
   return result;
 }
 

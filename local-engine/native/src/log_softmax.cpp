@@ -49,6 +49,29 @@ SWITCHYARD_KERNEL float maxLogit(const float* logits, int32_t n) {
   return max;
 }
 
+// One pass: a vectorized max per block, remembering the first block that holds the row's maximum, then
+// a scan of that block alone (a max followed by a full scan for its index reads the row twice).
+SWITCHYARD_KERNEL int32_t argmaxLogit(const float* logits, int32_t n) {
+  constexpr int32_t kBlock = 256;
+  float best = -INFINITY;
+  int32_t bestStart = -1;
+  for (int32_t start = 0; start < n; start += kBlock) {
+    const int32_t end = n - start < kBlock ? n : start + kBlock;
+    float blockMax = -INFINITY;
+#pragma omp simd reduction(max : blockMax)
+    for (int32_t i = start; i < end; ++i) blockMax = logits[i] > blockMax ? logits[i] : blockMax;
+    if (blockMax > best) {
+      best = blockMax;
+      bestStart = start;
+    }
+  }
+  if (bestStart < 0) return 0;
+  for (int32_t i = bestStart; i < n; ++i) {
+    if (logits[i] == best) return i;
+  }
+  return 0;
+}
+
 float logNormalizer(const float* logits, int32_t n, float max) {
   // Float lanes inside a block, double across blocks: a 150k-entry row stays accurate to ~1e-7.
   constexpr int32_t kBlock = 4096;

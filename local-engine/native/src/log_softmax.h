@@ -17,6 +17,9 @@ void topLogits(const float* logits, int32_t n, int32_t k, TokenLogit* top);
 
 float maxLogit(const float* logits, int32_t n);
 
+// The first index holding the highest logit (0 when there is none: all NaN or -inf). One pass.
+int32_t argmaxLogit(const float* logits, int32_t n);
+
 // log(sum_i exp(logits[i])), given the row's maximum; log-prob of token t = logits[t] - result.
 float logNormalizer(const float* logits, int32_t n, float max);
 

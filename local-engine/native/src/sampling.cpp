@@ -8,14 +8,7 @@
 namespace switchyard {
 namespace {
 
-// The first token with the highest logit: a vectorized max, then a scan that stops at it.
-llama_token argmax(const float* logits, int32_t n) {
-  const float max = maxLogit(logits, n);
-  for (int32_t i = 0; i < n; ++i) {
-    if (logits[i] == max) return i;
-  }
-  return 0;  // only when every logit is NaN
-}
+llama_token argmax(const float* logits, int32_t n) { return argmaxLogit(logits, n); }
 
 llama_token_data_array fill(Slot& slot, const float* logits) {
   if (slot.candidates.size() != static_cast<size_t>(slot.vocabSize)) {

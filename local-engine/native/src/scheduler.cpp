@@ -58,9 +58,23 @@ MetricsSnapshot Scheduler::metrics() const {
     std::lock_guard<std::mutex> lock(mutex_);
     queueDepth = static_cast<int64_t>(waiting_.size());
   }
-  return MetricsSnapshot{queueDepth,         busySlots_.load(),       steps_.load(),
-                         multiSlotSteps_.load(), batchTokens_.load(), generatedTokens_.load(),
-                         prefillTokens_.load(), decodeTokensPerSec_.load()};
+  return MetricsSnapshot{queueDepth,
+                         busySlots_.load(),
+                         steps_.load(),
+                         multiSlotSteps_.load(),
+                         batchTokens_.load(),
+                         generatedTokens_.load(),
+                         prefillTokens_.load(),
+                         gapFillers_.load(),
+                         decodeTokensPerSec_.load(),
+                         phases_.between.load(),
+                         phases_.build.load(),
+                         phases_.decode.load(),
+                         phases_.post.load(),
+                         phases_.wait.load(),
+                         phases_.sample.load(),
+                         phases_.report.load(),
+                         phases_.steps.load()};
 }
 
 void Scheduler::flush(std::unique_ptr<StepBuffer>& buffer) {
@@ -69,22 +83,33 @@ void Scheduler::flush(std::unique_ptr<StepBuffer>& buffer) {
   }
 }
 
+// A step's buffer is posted during the next step's forward pass (decodeStep), or at once when no
+// next step is about to start; either way in step order.
 void Scheduler::loop() {
+  std::unique_ptr<StepBuffer> pending;
+  const auto hasWork = [this] {
+    return stopping_ || !waiting_.empty() || !cancels_.empty() || busySlots_.load() > 0;
+  };
   while (true) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wakeup_.wait(lock, [this] {
-        return stopping_ || !waiting_.empty() || !cancels_.empty() || busySlots_.load() > 0;
-      });
-      if (stopping_) return;
+      if (pending && !hasWork()) {
+        lock.unlock();
+        flush(pending);
+        lock.lock();
+      }
+      wakeup_.wait(lock, hasWork);
+      if (stopping_) break;
       cancelsTaken_.swap(cancels_);
     }
     auto buffer = pool_.acquire();
     applyCancels(*buffer);
     admit(*buffer);
-    if (busySlots_.load() > 0) decodeStep(*buffer);
-    flush(buffer);
+    if (busySlots_.load() > 0) decodeStep(*buffer, pending);
+    if (pending) flush(pending);  // no decode was launched
+    pending = std::move(buffer);
   }
+  if (pending) flush(pending);
 }
 
 void Scheduler::applyCancels(StepBuffer& buffer) {

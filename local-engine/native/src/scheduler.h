@@ -16,6 +16,7 @@
 
 #include "cpu_threadpool.h"
 #include "slot.h"
+#include "slot_workers.h"
 #include "step_buffer.h"
 
 namespace switchyard {
@@ -31,6 +32,7 @@ struct EngineOptions {
   int32_t gpuLayers = -1;
   bool kvUnified = false;
   int32_t threadPoll = 50;  // ggml's polling level for idle CPU workers (0: sleep at once)
+  int32_t samplingThreads = 1;  // threads (the scheduler's own included) sampling the slots of a step
 };
 
 struct EngineInfo {
@@ -41,9 +43,19 @@ struct EngineInfo {
   std::vector<llama_token> eogTokens;
 };
 
+// Where the time of decode-only steps (no prompt tokens in the batch) goes, summed since load
+// (nanoseconds): the scheduler loop between two steps (cancels, admission), building the batch, the
+// llama_decode call (on a GPU: preparing and launching the graph), handing the previous step to JS
+// (overlaps the GPU), waiting for the logits (the rest of the forward pass and the copy to host),
+// sampling and log-probs, reporting (text, stops, the StepBuffer).
+struct StepPhases {
+  std::atomic<int64_t> between{0}, build{0}, decode{0}, post{0}, wait{0}, sample{0}, report{0}, steps{0};
+};
+
 struct MetricsSnapshot {
-  int64_t queueDepth, busySlots, steps, multiSlotSteps, batchTokens, generatedTokens, prefillTokens;
+  int64_t queueDepth, busySlots, steps, multiSlotSteps, batchTokens, generatedTokens, prefillTokens, gapFillers;
   double decodeTokensPerSec;
+  int64_t betweenNs, buildNs, decodeNs, postNs, waitNs, sampleNs, reportNs, phaseSteps;
 };
 
 class Scheduler {
@@ -90,8 +102,12 @@ class Scheduler {
   void start(Slot& slot, std::unique_ptr<Request> request);
   void abortEverything(StepBuffer& buffer);
 
-  void decodeStep(StepBuffer& buffer);
+  // `previous` (the last step's news, if any) is posted to JavaScript once this step's decode is
+  // launched, so on a GPU the hand-off overlaps the forward pass.
+  void decodeStep(StepBuffer& buffer, std::unique_ptr<StepBuffer>& previous);
   void allotPrefill();
+  void pick(Slot& slot) noexcept;
+  static void pickTask(void* self, int32_t index) noexcept;
   void emitToken(Slot& slot, StepBuffer& buffer);
   void recordToken(Slot& slot, StepBuffer& buffer, UpdateRecord& update, llama_token token, const float* logits);
   void finish(Slot& slot, StepBuffer& buffer, UpdateRecord& update, FinishReason reason, const std::string& error);
@@ -112,6 +128,9 @@ class Scheduler {
   int32_t contextPerSlot_ = 0;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<Slot*> prefillOrder_;
+  std::vector<Slot*> sampling_;  // this step's slots with logits, in sequence order
+  std::vector<Slot*> fillers_;   // idle slots given a throwaway token this step (see decodeStep)
+  SlotWorkers workers_;
   std::vector<std::unique_ptr<Request>> admitted_;
   float lastProgress_ = -1.0f;
 
@@ -125,7 +144,9 @@ class Scheduler {
   std::atomic<bool> ready_{false};
   std::atomic<bool> stopRequested_{false};
   std::atomic<int64_t> busySlots_{0}, steps_{0}, multiSlotSteps_{0}, batchTokens_{0}, generatedTokens_{0},
-      prefillTokens_{0};
+      prefillTokens_{0}, gapFillers_{0};
+  StepPhases phases_;
+  Clock::time_point lastStepEnd_{};  // when the last decode step ended (for StepPhases::between)
   std::atomic<double> decodeTokensPerSec_{0.0};
 };
 

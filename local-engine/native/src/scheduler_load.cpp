@@ -64,6 +64,11 @@ bool Scheduler::load(std::string& error) {
   slots_.reserve(slots);
   for (uint32_t i = 0; i < slots; ++i) slots_.push_back(std::make_unique<Slot>(static_cast<llama_seq_id>(i), vocabSize));
   prefillOrder_.reserve(slots);
+  sampling_.reserve(slots);
+  fillers_.reserve(slots);
+  if (options_.samplingThreads > 1 && slots > 1) {
+    workers_.start(std::min(options_.samplingThreads, static_cast<int32_t>(slots)) - 1);
+  }
   admitted_.reserve(slots);
   cancels_.reserve(64);
   cancelsTaken_.reserve(64);
@@ -85,6 +90,7 @@ bool Scheduler::load(std::string& error) {
 }
 
 void Scheduler::unload() {
+  workers_.stop();
   slots_.clear();  // requests and their samplers first: they may refer to the vocabulary
   if (batchAllocated_) api().llama_batch_free(batch_);
   batchAllocated_ = false;

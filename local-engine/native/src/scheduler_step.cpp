@@ -1,4 +1,5 @@
-// One step: build the batch, decode it once, sample every slot that has logits, report.
+// One step: build the batch, decode it once, sample every slot that has logits (in parallel when
+// there are enough of them), report.
 #include <algorithm>
 #include <cmath>
 
@@ -8,6 +9,9 @@
 
 namespace switchyard {
 namespace {
+
+// Below this many slots to sample, waking the workers costs about what they would save.
+constexpr size_t kParallelSampling = 4;
 
 double millisecondsBetween(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
@@ -42,9 +46,29 @@ void Scheduler::allotPrefill() {
   }
 }
 
-void Scheduler::decodeStep(StepBuffer& buffer) {
+void Scheduler::decodeStep(StepBuffer& buffer, std::unique_ptr<StepBuffer>& previous) {
+  const Clock::time_point started = Clock::now();
   allotPrefill();
+  // With per-sequence KV, llama.cpp puts only consecutive sequence ids into one ubatch, so an idle slot
+  // between busy ones would split the step into two graph evaluations (measured on the H200: a 63-of-64
+  // step took 2x as long as a 64-slot one). Such a slot gets a throwaway token at its next position,
+  // without logits, whose KV is removed right after the decode: one more row in the matrix products
+  // instead of a second pass over the weights. Only a slot whose cache is no longer than the longest
+  // in the batch is used, so the attention span does not grow.
+  int32_t first = -1, last = -1;
+  size_t longest = 0;
+  for (auto& slot : slots_) {
+    const bool inBatch =
+        slot->phase == SlotPhase::Decode || (slot->phase == SlotPhase::Prefill && slot->prefillAllowance > 0);
+    if (!inBatch) continue;
+    if (first < 0) first = slot->seqId;
+    last = slot->seqId;
+    const size_t length = slot->cache.size() +
+                          (slot->phase == SlotPhase::Decode ? 1 : static_cast<size_t>(slot->prefillAllowance));
+    longest = std::max(longest, length);
+  }
   batch_.n_tokens = 0;
+  fillers_.clear();
   int32_t slotsInBatch = 0;
   int32_t prefilled = 0;
   for (auto& slot : slots_) {
@@ -58,48 +82,120 @@ void Scheduler::decodeStep(StepBuffer& buffer) {
       const auto& prompt = slot->request->prompt;
       const size_t end = slot->prefillCursor + static_cast<size_t>(slot->prefillAllowance);
       for (size_t i = slot->prefillCursor; i < end; ++i) {
-        const bool last = i + 1 == prompt.size();
-        addToBatch(batch_, prompt[i], static_cast<llama_pos>(slot->cache.size()), slot->seqId, last);
+        const bool lastToken = i + 1 == prompt.size();
+        addToBatch(batch_, prompt[i], static_cast<llama_pos>(slot->cache.size()), slot->seqId, lastToken);
         slot->cache.push_back(prompt[i]);
-        if (last) slot->batchIndex = batch_.n_tokens - 1;
+        if (lastToken) slot->batchIndex = batch_.n_tokens - 1;
       }
       slot->prefillCursor = end;
       prefilled += slot->prefillAllowance;
       ++slotsInBatch;
+    } else if (!options_.kvUnified && slot->seqId > first && slot->seqId < last &&
+               slot->cache.size() + 1 <= longest && static_cast<int32_t>(slot->cache.size()) + 1 < contextPerSlot_) {
+      const llama_token filler = slot->cache.empty() ? 0 : slot->cache.back();
+      addToBatch(batch_, filler, static_cast<llama_pos>(slot->cache.size()), slot->seqId, false);
+      fillers_.push_back(slot.get());
     }
   }
   if (batch_.n_tokens == 0) return;
 
-  const Clock::time_point started = Clock::now();
+  const Clock::time_point launching = Clock::now();
   const int32_t status = api().llama_decode(context_.get(), batch_);
+  const Clock::time_point launched = Clock::now();
+  if (previous) flush(previous);
+  const Clock::time_point posted = Clock::now();
+  if (!fillers_.empty()) {
+    llama_memory_t memory = api().llama_get_memory(context_.get());
+    for (Slot* slot : fillers_) {
+      api().llama_memory_seq_rm(memory, slot->seqId, static_cast<llama_pos>(slot->cache.size()), -1);
+    }
+    gapFillers_.fetch_add(static_cast<int64_t>(fillers_.size()), std::memory_order_relaxed);
+  }
   if (status != 0) {
     failBatch(buffer, status);
     return;
   }
   steps_.fetch_add(1);
   if (slotsInBatch >= 2) multiSlotSteps_.fetch_add(1);
-  batchTokens_.fetch_add(batch_.n_tokens);
+  batchTokens_.fetch_add(batch_.n_tokens - static_cast<int32_t>(fillers_.size()));
   prefillTokens_.fetch_add(prefilled);
 
-  int32_t sampled = 0;
+  // The first logits call waits for the GPU; after it the rows are plain host memory.
+  sampling_.clear();
   for (auto& slot : slots_) {
     if (slot->batchIndex < 0) continue;
-    emitToken(*slot, buffer);
-    ++sampled;
+    slot->logits = api().llama_get_logits_ith(context_.get(), slot->batchIndex);
+    sampling_.push_back(slot.get());
   }
+  const Clock::time_point computed = Clock::now();
+  if (sampling_.size() >= kParallelSampling && workers_.workers() > 0) {
+    workers_.run(static_cast<int32_t>(sampling_.size()), &Scheduler::pickTask, this);
+  } else {
+    for (Slot* slot : sampling_) pick(*slot);
+  }
+  const Clock::time_point picked = Clock::now();
+  for (Slot* slot : sampling_) emitToken(*slot, buffer);
+  const Clock::time_point reported = Clock::now();
+  if (prefilled == 0) {
+    const auto nanos = [](Clock::time_point from, Clock::time_point to) {
+      return std::chrono::duration_cast<std::chrono::nanoseconds>(to - from).count();
+    };
+    constexpr auto relaxed = std::memory_order_relaxed;
+    if (lastStepEnd_ != Clock::time_point{}) phases_.between.fetch_add(nanos(lastStepEnd_, started), relaxed);
+    phases_.build.fetch_add(nanos(started, launching), relaxed);
+    phases_.decode.fetch_add(nanos(launching, launched), relaxed);
+    phases_.post.fetch_add(nanos(launched, posted), relaxed);
+    phases_.wait.fetch_add(nanos(posted, computed), relaxed);
+    phases_.sample.fetch_add(nanos(computed, picked), relaxed);
+    phases_.report.fetch_add(nanos(picked, reported), relaxed);
+    phases_.steps.fetch_add(1, relaxed);
+  }
+  lastStepEnd_ = reported;
+
+  const auto sampled = static_cast<int32_t>(sampling_.size());
   generatedTokens_.fetch_add(sampled);
-  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  const double seconds = std::chrono::duration<double>(reported - launching).count();
   if (sampled > 0 && prefilled == 0 && seconds > 0) {
     const double rate = sampled / seconds;
-    const double previous = decodeTokensPerSec_.load();
-    decodeTokensPerSec_.store(previous == 0 ? rate : previous * 0.9 + rate * 0.1);
+    const double average = decodeTokensPerSec_.load();
+    decodeTokensPerSec_.store(average == 0 ? rate : average * 0.9 + rate * 0.1);
   }
+}
+
+void Scheduler::pickTask(void* self, int32_t index) noexcept {
+  auto* scheduler = static_cast<Scheduler*>(self);
+  scheduler->pick(*scheduler->sampling_[static_cast<size_t>(index)]);
+}
+
+// The part of a slot's step that reads only the slot, its request and the logits row, so slots can
+// run it concurrently: sampling (the request's own sampler chain and grammar) and the log-prob pass.
+void Scheduler::pick(Slot& slot) noexcept {
+  slot.pickError.clear();
+  if (slot.logits == nullptr) return;
+  const Request& request = *slot.request;
+  try {
+    slot.picked = sampleToken(slot, slot.logits, vocab_);
+  } catch (const std::exception& error) {
+    slot.pickError = error.what();
+    if (slot.pickError.empty()) slot.pickError = "sampling failed";
+    return;
+  }
+  if (request.logprobs < 0 || api().llama_vocab_is_eog(vocab_, slot.picked)) return;
+  const int32_t k = std::min(request.logprobs, kMaxTopLogprobs);
+  float max = 0;
+  if (k > 0) {
+    topLogits(slot.logits, slot.vocabSize, k, slot.top.data());
+    max = slot.top[0].logit;
+  } else {
+    max = maxLogit(slot.logits, slot.vocabSize);
+  }
+  slot.normalizer = logNormalizer(slot.logits, slot.vocabSize, max);
 }
 
 void Scheduler::emitToken(Slot& slot, StepBuffer& buffer) {
   Request& request = *slot.request;
   UpdateRecord& update = buffer.addUpdate(request.id);
-  const float* logits = api().llama_get_logits_ith(context_.get(), slot.batchIndex);
+  const float* logits = slot.logits;
   if (logits == nullptr) {
     finish(slot, buffer, update, FinishReason::Error, "llama.cpp returned no logits for this sequence");
     return;
@@ -108,13 +204,11 @@ void Scheduler::emitToken(Slot& slot, StepBuffer& buffer) {
     slot.phase = SlotPhase::Decode;
     slot.firstTokenAt = Clock::now();
   }
-  llama_token token = 0;
-  try {
-    token = sampleToken(slot, logits, vocab_);
-  } catch (const std::exception& error) {
-    finish(slot, buffer, update, FinishReason::Error, error.what());
+  if (!slot.pickError.empty()) {
+    finish(slot, buffer, update, FinishReason::Error, slot.pickError);
     return;
   }
+  const llama_token token = slot.picked;
   if (request.captureLogits && slot.generated == 0) {
     update.capturedLogits.assign(logits, logits + slot.vocabSize);
     update.capturedNormalizer = logNormalizer(logits, slot.vocabSize, maxLogit(logits, slot.vocabSize));
@@ -148,16 +242,9 @@ void Scheduler::recordToken(Slot& slot, StepBuffer& buffer, UpdateRecord& update
   const size_t pieceLength = tokenPiece(vocab_, token, slot.piece);
   record.pieceBegin = buffer.appendBytes(slot.piece.data(), pieceLength);
   record.pieceLength = static_cast<uint32_t>(pieceLength);
-  if (request.logprobs >= 0) {
+  if (request.logprobs >= 0) {  // top entries and normalizer come from pick()
     const int32_t k = std::min(request.logprobs, kMaxTopLogprobs);
-    float max = 0;
-    if (k > 0) {
-      topLogits(logits, slot.vocabSize, k, slot.top.data());
-      max = slot.top[0].logit;
-    } else {
-      max = maxLogit(logits, slot.vocabSize);
-    }
-    const float normalizer = logNormalizer(logits, slot.vocabSize, max);
+    const float normalizer = slot.normalizer;
     record.logprob = logits[token] - normalizer;
     for (int32_t i = 0; i < k; ++i) {
       const TokenLogit& entry = slot.top[static_cast<size_t>(i)];

@@ -49,6 +49,13 @@ struct Slot {
   std::vector<llama_token_data> candidates;  // vocabulary-sized once a chain needs it, then reused
   std::vector<TokenLogit> top;
 
+  // This step's pick, made in the sampling phase (possibly on a worker thread) and read by the
+  // serial phase that reports it.
+  const float* logits = nullptr;  // the row this slot samples from
+  llama_token picked = 0;
+  float normalizer = 0;           // log-sum-exp of the row, when log-probs are asked for
+  std::string pickError;          // non-empty: sampling failed for this reason
+
   bool busy() const { return phase != SlotPhase::Free; }
 };
 
