@@ -75,7 +75,10 @@ describe.skipIf(!hasRedisServer)("RedisTargetLimiter", { timeout: 20_000 }, () =
     expect(calls.filter((call) => call.release)).toHaveLength(5);
     await waitUntil(() => calls.every((call) => call.release), 5000, "every call admitted");
     const times = calls.map((call) => call.at ?? 0);
-    expect(busiestSpan(times, windowMs)).toBeLessThanOrEqual(5);
+    // Times are when each caller saw its admission, up to a loaded event loop's delay after Redis
+    // admitted it; a span shorter by that tolerance still catches any overshoot of the limit.
+    const observationToleranceMs = 200;
+    expect(busiestSpan(times, windowMs - observationToleranceMs)).toBeLessThanOrEqual(5);
     expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(2 * windowMs);
   });
 
