@@ -43,3 +43,9 @@ export type { RoutePlan } from "./src/router/plan-route.js";
 export { Router } from "./src/router/router.js";
 export type { AdmissionGate, RouterEvent } from "./src/router/routing-context.js";
 export { InMemoryStateStore } from "./src/state/index.js";
+export {
+  RedisStateStore,
+  type RedisStateStoreOptions,
+  type StateEvent,
+  StateUnavailableError,
+} from "./src/state/redis/index.js";

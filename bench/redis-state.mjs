@@ -121,6 +121,9 @@ async function measure(baseURL, redis, calls) {
       memorySamples.push(...(await sequential(() => call(memoryRouter), calls / rounds)));
       redisSamples.push(...(await sequential(() => call(redisRouter), calls / rounds)));
     }
+    // CPU rather than wall time: immune to the other jobs on a shared machine.
+    const memoryCpu = await cpuPerCall(() => call(memoryRouter), calls / 2);
+    const redisCpu = await cpuPerCall(() => call(redisRouter), calls / 2);
     await memoryRouter.close();
     await redisRouter.close();
     const memorySorted = Float64Array.from(memorySamples).sort();
@@ -135,6 +138,9 @@ async function measure(baseURL, redis, calls) {
         `| ${what}: ${name} latency per call (µs) | ${fmt(memory)} | ${fmt(shared)} | ${signed(shared - memory)} µs |`,
       );
     }
+    lines.push(
+      `| ${what}: CPU per call in this process (µs, router + mock server) | ${fmt(memoryCpu)} | ${fmt(redisCpu)} | ${signed(redisCpu - memoryCpu)} µs |`,
+    );
     const memoryThroughput = [];
     const redisThroughput = [];
     for (let round = 0; round < 2; round++) {
@@ -183,6 +189,19 @@ async function sequential(fn, count) {
     samples.push(Number(process.hrtime.bigint() - started) / 1000);
   }
   return samples;
+}
+
+/** Process CPU (user + system) per call, 16 calls in flight. */
+async function cpuPerCall(fn, count) {
+  const before = process.cpuUsage();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next++ < count) await fn();
+    }),
+  );
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / count;
 }
 
 async function fourProcesses(setup) {

@@ -9,7 +9,14 @@ import { type AcquireOptions, TargetLimiter } from "../target-limiter.js";
 import { validateRateLimits } from "../validate-rate-limits.js";
 import { type ResolvedRedisLimiterOptions, slotsPerWindow } from "./redis-limiter-options.js";
 import type { WakeChannel } from "./wake-channel.js";
-import { acquireScript, chargeScript, giveBackScript, pauseScript, renewScript } from "./window-scripts.js";
+import {
+  acquireScript,
+  chargeScript,
+  giveBackScript,
+  pauseScript,
+  releaseLeaseScript,
+  renewScript,
+} from "./window-scripts.js";
 
 /** Assumed length of a call before any has finished, for the concurrency part of the wait estimate. */
 const assumedCallMs = 1000;
@@ -291,10 +298,8 @@ export class RedisTargetLimiter implements TargetGate {
       if (attempt.lease === "") return;
       this.#leases.delete(attempt.lease);
       void link.run(
-        async (client) => {
-          await client.zrem(this.#runningKey, attempt.lease);
-          await client.publish(keys.wake, this.target);
-        },
+        (client) =>
+          releaseLeaseScript.run(client, [this.#runningKey], [attempt.lease, keys.wake, this.target]),
         // The lease expires on its own after leaseMs.
         () => undefined,
       );

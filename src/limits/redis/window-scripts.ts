@@ -138,6 +138,16 @@ end
 return 1
 `);
 
+/**
+ * Frees a concurrency slot and announces it, so a replica waiting for one asks again at once.
+ * KEYS: lease set. ARGV: lease id, wake channel, target.
+ */
+export const releaseLeaseScript = new RedisScript(`
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return 1
+`);
+
 /** Extends this replica's leases of calls still running. KEYS: lease set. ARGV: leaseMs, lease ids. */
 export const renewScript = new RedisScript(`${clock}
 local expiry = now + tonumber(ARGV[1])
