@@ -1,8 +1,7 @@
-import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it, vi } from "vitest";
 import { NoEligibleTargetError, SwitchyardError } from "../../index.js";
 import { useMswServer } from "../support/msw-server.js";
-import { startHarness, track, useFakeClock } from "./support/fault-harness.js";
+import { flush, startHarness, track, useFakeClock } from "./support/fault-harness.js";
 import { anthropicShape, openaiShape } from "./support/provider-shapes.js";
 import { fail, type Reply } from "./support/replies.js";
 import { Upstream } from "./support/upstream.js";
@@ -14,7 +13,10 @@ const messages = [{ role: "user" as const, content: "hi" }];
 const calls = 1000;
 const limits = { maxConcurrent: 50, maxQueue: 100 };
 
-/** Fails after 100 ms, counting how many requests it holds at once. */
+/** Waits on the fake clock (the global setTimeout is faked; node:timers/promises is not). */
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Fails after 100 ms of fake time, counting how many requests it holds at once. */
 function slowOutage(reply: Reply) {
   const load = { inFlight: 0, peak: 0 };
   const slow: Reply = async (call, shape) => {
@@ -40,9 +42,12 @@ describe("scenario 21: 1,000 concurrent calls during a full outage", () => {
       targets: { a: { upstream: a, limits }, b: { upstream: b, limits } },
     });
     const outcomes = Array.from({ length: calls }, () => track(router.chat({ messages, timeoutMs: 30_000 })));
-    for (let elapsed = 0; elapsed < 10_000 && outcomes.some((outcome) => !outcome.settled); elapsed += 100) {
+    // Every call settles by its 30 s deadline at the latest; the clock stops once all have.
+    for (let elapsed = 0; elapsed < 35_000 && outcomes.some((outcome) => !outcome.settled); elapsed += 100) {
+      await flush();
       await vi.advanceTimersByTimeAsync(100);
     }
+    expect(outcomes.filter((outcome) => !outcome.settled)).toHaveLength(0);
     const errors = await Promise.all(outcomes.map((outcome) => outcome.error()));
     expect(errors.every((error) => SwitchyardError.isInstance(error))).toBe(true);
 
