@@ -1,6 +1,7 @@
 export { EngineError } from "./engine-error.js";
 export { Generation } from "./generation.js";
 export { type JsonSchemaNode, jsonSchemaToGrammar } from "./json-schema-grammar.js";
+export { listGpuDevices } from "./list-gpu-devices.js";
 export { LocalEngine } from "./local-engine.js";
 export type { MemoryEstimate } from "./memory-fit.js";
 export { MemoryFitError } from "./memory-fit-error.js";
@@ -17,6 +18,7 @@ export type {
   GeneratedToken,
   GenerateRequest,
   GpuChoice,
+  GpuDevice,
   LocalEngineOptions,
   StepPhaseMicros,
   TokenAlternative,

@@ -10,7 +10,18 @@ export interface BoundLibrary {
   libraryPath: string;
   /** The device that runs the model. */
   device: NativeDevice;
+  /** Set when `device` is a GPU: where it is among the GPUs and in `devices`. */
+  gpu?: ChosenGpu;
+  /** Every device the build registered, in llama.cpp's order (`ggml_backend_dev_get`). */
   devices: NativeDevice[];
+}
+
+export interface ChosenGpu {
+  device: NativeDevice;
+  /** Among the GPUs (`gpu` and `igpu` entries), as `LocalEngineOptions.device` counts. */
+  index: number;
+  /** In the whole device list, CPU included: what the addon hands to llama.cpp. */
+  registryIndex: number;
 }
 
 interface Variant {
@@ -65,17 +76,76 @@ function variants(gpu: GpuChoice, libraryDir: string | undefined): Variant[] {
   return all;
 }
 
-function backendOf(device: NativeDevice): EngineBackend {
+export function isGpu(device: NativeDevice): boolean {
+  return device.type === "gpu" || device.type === "igpu";
+}
+
+/**
+ * The GPU `index` names among the `gpu` and `igpu` entries of `devices` (the first when `index` is
+ * undefined), or undefined when there is none and none was asked for. Throws INVALID_ARGUMENT for an
+ * index that is not a non-negative integer or when the build has no GPU, NO_GPU_DEVICE (naming the
+ * GPUs there are) when it is out of range.
+ */
+export function chooseGpuDevice(
+  devices: readonly NativeDevice[],
+  index: number | undefined,
+  libraryPath: string,
+): ChosenGpu | undefined {
+  if (index !== undefined && (!Number.isInteger(index) || index < 0)) {
+    throw new EngineError(
+      "INVALID_ARGUMENT",
+      `device must be a non-negative integer (an index into listGpuDevices()), got ${index}`,
+    );
+  }
+  const gpus: ChosenGpu[] = [];
+  devices.forEach((device, registryIndex) => {
+    if (isGpu(device)) gpus.push({ device, index: gpus.length, registryIndex });
+  });
+  if (gpus.length === 0) {
+    if (index === undefined) return undefined;
+    throw new EngineError(
+      "INVALID_ARGUMENT",
+      `device ${index} was asked for, but the engine runs on the CPU: ${libraryPath} has no GPU`,
+    );
+  }
+  const wanted = index ?? 0;
+  const chosen = gpus[wanted];
+  if (chosen === undefined) {
+    const names = gpus.map((gpu) => `${gpu.index}: ${gpu.device.description || gpu.device.name}`).join(", ");
+    const count = gpus.length === 1 ? "1 GPU" : `${gpus.length} GPUs`;
+    throw new EngineError(
+      "NO_GPU_DEVICE",
+      `device ${wanted} was asked for, but ${libraryPath} has ${count} (${names})`,
+    );
+  }
+  return chosen;
+}
+
+export function backendOf(device: NativeDevice): EngineBackend {
   if (device.type === "cpu") return "cpu";
   return /vulkan/i.test(device.name) ? "vulkan" : /cuda/i.test(device.name) ? "cuda" : "cpu";
 }
 
+export interface BindOptions {
+  gpu: GpuChoice;
+  libraryDir?: string | undefined;
+  /** The GPU to run on (see `LocalEngineOptions.device`). */
+  device?: number | undefined;
+}
+
 /**
  * Binds the process to one llama.cpp build: `auto` takes CUDA if its runtime loads, else Vulkan, else
- * the CPU build. llama.cpp's builds share library names, so a process binds once; a second engine
- * must ask for the same build.
+ * the CPU build; then picks the device that runs the model. llama.cpp's builds share library names,
+ * so a process binds once; a second engine must ask for the same build.
  */
-export function bindLlamaLibrary(addon: NativeAddon, gpu: GpuChoice, libraryDir?: string): BoundLibrary {
+export function bindLlamaLibrary(addon: NativeAddon, options: BindOptions): BoundLibrary {
+  const { gpu, libraryDir } = options;
+  if (gpu === "cpu" && options.device !== undefined) {
+    throw new EngineError(
+      "INVALID_ARGUMENT",
+      `device ${options.device} was asked for, but gpu: "cpu" runs the engine on the CPU`,
+    );
+  }
   const reasons: string[] = [];
   const bound = addon.boundLibrary();
   const fromEnv = process.env[LIBRARY_DIR_ENV];
@@ -101,15 +171,24 @@ export function bindLlamaLibrary(addon: NativeAddon, gpu: GpuChoice, libraryDir?
     }
     const devices = addon.devices();
     const cpuDevice = devices.find((device) => device.type === "cpu");
-    const gpuDevice =
-      gpu === "cpu" ? undefined : devices.find((device) => device.type === "gpu" || device.type === "igpu");
-    const device = gpuDevice ?? cpuDevice ?? devices[0];
+    const chosen = gpu === "cpu" ? undefined : chooseGpuDevice(devices, options.device, libraryPath);
+    const device = chosen?.device ?? cpuDevice ?? devices[0];
     if (device === undefined) throw new EngineError("NO_DEVICE", `${libraryPath} registered no device`);
-    if (gpu !== "auto" && gpu !== "cpu" && (gpuDevice === undefined || backendOf(gpuDevice) !== gpu)) {
-      const found = gpuDevice === undefined ? "no GPU" : `only ${gpuDevice.name} (${backendOf(gpuDevice)})`;
+    const backend = backendOf(device);
+    if (gpu !== "auto" && gpu !== "cpu" && (chosen === undefined || backend !== gpu)) {
+      const found = chosen === undefined ? "no GPU" : `${device.name} (${backend})`;
       throw new EngineError("NO_GPU_DEVICE", `${gpu} was asked for, but ${libraryPath} found ${found}`);
     }
-    return { backend: backendOf(device), libraryPath, device, devices };
+    if (backend === "cpu") {
+      if (options.device !== undefined) {
+        throw new EngineError(
+          "INVALID_ARGUMENT",
+          `device ${options.device} was asked for, but the engine runs on the CPU: ${device.name} is neither a CUDA nor a Vulkan device`,
+        );
+      }
+      return { backend, libraryPath, device, devices };
+    }
+    return { backend, libraryPath, device, ...(chosen === undefined ? {} : { gpu: chosen }), devices };
   }
   const looked = reasons.length > 0 ? `: ${reasons.join("; ")}` : " (is node-llama-cpp installed?)";
   throw new EngineError("LIBRARY_LOAD", `no usable llama.cpp library for gpu: ${gpu}${looked}`);

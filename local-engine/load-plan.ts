@@ -28,6 +28,11 @@ function positiveInteger(value: number | undefined, name: string, fallback: numb
 
 /** More sampling threads than this only add wake-ups: 64 rows of 128k logits take ~0.2 ms on 8. */
 const MAX_SAMPLING_THREADS = 8;
+/**
+ * 8 rows of a 32k vocabulary (~40 µs on one thread) before another thread is woken. The same as the
+ * addon's kLogitsPerSamplingThread (native/src/slot_workers.h, with the measurements).
+ */
+const LOGITS_PER_SAMPLING_THREAD = 8 * 32768;
 
 function chooseThreads(
   addon: NativeAddon,
@@ -49,7 +54,11 @@ function chooseThreads(
  * its GGUF header, slots, context, threads, and whether it all fits (throws MemoryFitError if not).
  */
 export function planLoad(addon: NativeAddon, options: LocalEngineOptions): LoadPlan {
-  const library = bindLlamaLibrary(addon, options.gpu ?? "auto", options.libraryDir);
+  const library = bindLlamaLibrary(addon, {
+    gpu: options.gpu ?? "auto",
+    libraryDir: options.libraryDir,
+    device: options.device,
+  });
   let metadata: NativeModelMetadata;
   let fileBytes: number;
   try {
@@ -82,6 +91,17 @@ export function planLoad(addon: NativeAddon, options: LocalEngineOptions): LoadP
   if (samplingThreads > 256) {
     throw new EngineError("INVALID_ARGUMENT", `samplingThreads must be at most 256, got ${samplingThreads}`);
   }
+  const logitsPerSamplingThread = positiveInteger(
+    options.logitsPerSamplingThread,
+    "logitsPerSamplingThread",
+    LOGITS_PER_SAMPLING_THREAD,
+  );
+  if (logitsPerSamplingThread > 2 ** 31 - 1) {
+    throw new EngineError(
+      "INVALID_ARGUMENT",
+      `logitsPerSamplingThread must be at most ${2 ** 31 - 1}, got ${logitsPerSamplingThread}`,
+    );
+  }
   const estimate = estimateMemory(metadata, {
     fileBytes,
     slots,
@@ -103,8 +123,10 @@ export function planLoad(addon: NativeAddon, options: LocalEngineOptions): LoadP
       queueLimit,
       prefillChunk,
       gpuLayers: onGpu ? -1 : 0,
+      gpuDevice: onGpu && library.gpu !== undefined ? library.gpu.registryIndex : -1,
       kvUnified: options.kvUnified ?? false,
       samplingThreads,
+      logitsPerSamplingThread,
     },
   };
 }

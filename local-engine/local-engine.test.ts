@@ -482,3 +482,59 @@ describe.skipIf(!hasNodeLlamaCpp)("LocalEngine scheduling", () => {
     expect(await run(true)).toBe("finished\nclosed\n");
   });
 });
+
+describe.skipIf(!hasNodeLlamaCpp)("LocalEngine sampling threads", () => {
+  beforeAll(() => ensureLlamaModel({ path: modelPath }));
+
+  const prompts = ["the sun", "a house by the sea", "my friend said", "water and fire"];
+  const request = (prompt: string) =>
+    ({ prompt, maxTokens: 20, temperature: 0, logprobs: 2, grammar: LONG_TEXT }) as const;
+
+  it("wakes one sampling thread per row when each row is a thread's share, changing no output", async () => {
+    // The tiny model's rows are 1024 logits: with logitsPerSamplingThread at 1024 a step of r rows
+    // takes r threads, the scheduler's and r - 1 woken workers. Every step here samples at least
+    // one row (the prompts fit one prefill chunk), so the workers woken are the rows sampled minus
+    // the steps.
+    const engine = await LocalEngine.load({
+      ...base,
+      slots: 4,
+      samplingThreads: 4,
+      logitsPerSamplingThread: 1024,
+    });
+    const solo = await LocalEngine.load({ ...base, slots: 1, samplingThreads: 1 });
+    try {
+      const together = await Promise.all(
+        prompts.map((prompt) => greedyTokens(engine.generate(request(prompt)))),
+      );
+      for (const [i, prompt] of prompts.entries()) {
+        expectSameGreedyTokens(together[i] ?? [], await greedyTokens(solo.generate(request(prompt))));
+      }
+      const metrics = engine.metrics();
+      expect(metrics.multiSlotSteps).toBeGreaterThan(0);
+      expect(metrics.samplingWakeups).toBeGreaterThan(0);
+      expect(metrics.samplingWakeups).toBe(metrics.generatedTokens - metrics.steps);
+      expect(solo.metrics().samplingWakeups).toBe(0);
+    } finally {
+      await Promise.all([engine.close(), solo.close()]);
+    }
+  });
+
+  it("samples a step on the scheduler thread alone while its logits are under one thread's share", async () => {
+    // 4 rows of 1024 logits are far below the default share (8 rows of a 32k vocabulary).
+    const engine = await LocalEngine.load({ ...base, slots: 4, samplingThreads: 4 });
+    try {
+      await Promise.all(prompts.map((prompt) => engine.generate(request(prompt)).done));
+      expect(engine.metrics().multiSlotSteps).toBeGreaterThan(0);
+      expect(engine.metrics().samplingWakeups).toBe(0);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it.each([0, 1.5])("refuses logitsPerSamplingThread %s", async (value) => {
+    await expect(LocalEngine.load({ ...base, logitsPerSamplingThread: value })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: `logitsPerSamplingThread must be a positive integer, got ${value}`,
+    });
+  });
+});

@@ -72,6 +72,9 @@ export class LocalEngine {
     return {
       backend: plan.library.backend,
       device: plan.library.device.description || plan.library.device.name,
+      ...(plan.native.gpuDevice >= 0 && plan.library.gpu !== undefined
+        ? { deviceIndex: plan.library.gpu.index }
+        : {}),
       libraryPath: plan.library.libraryPath,
       slots: info.slots,
       contextPerSlot: info.contextPerSlot,
@@ -182,6 +185,7 @@ export class LocalEngine {
       prefillTokens: raw.prefillTokens,
       decodeTokensPerSec: raw.decodeTokensPerSec,
       gapFillerTokens: raw.gapFillers,
+      samplingWakeups: raw.samplingWakeups,
       decodeOnlySteps: raw.phaseSteps,
       stepPhaseMicros: { ...raw.phaseMicros },
     };

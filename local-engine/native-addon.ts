@@ -36,8 +36,11 @@ export interface NativeEngineOptions {
   queueLimit: number;
   prefillChunk: number;
   gpuLayers: number;
+  /** Position in `devices()` of the GPU that holds everything; -1: llama.cpp's placement (the CPU). */
+  gpuDevice: number;
   kvUnified: boolean;
   samplingThreads: number;
+  logitsPerSamplingThread: number;
 }
 
 export interface NativeReadyInfo {
@@ -124,6 +127,7 @@ export interface NativeEngine {
     prefillTokens: number;
     decodeTokensPerSec: number;
     gapFillers: number;
+    samplingWakeups: number;
     phaseMicros: StepPhaseMicros;
     phaseSteps: number;
   };

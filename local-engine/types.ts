@@ -18,10 +18,19 @@ export interface LocalEngineOptions {
   threads?: number;
   /**
    * Threads (the scheduler's own included) that sample the slots of one step and compute their
-   * log-probs in parallel; used when 4 or more slots have a token in the same step.
+   * log-probs in parallel. A step uses only as many as its logits call for (see
+   * `logitsPerSamplingThread`).
    * @default on a GPU min(8, physical cores), on the CPU 1 (there decoding dwarfs sampling)
    */
   samplingThreads?: number;
+  /**
+   * Logits (rows sampled × vocabulary size) that one sampling thread takes in a step: a step uses
+   * min(samplingThreads, ceil(logits / logitsPerSamplingThread)) threads, a row with log-probs
+   * counting four times. One thread reads a row of 32k logits in ~5 µs, and waking another thread (a
+   * futex round trip, slow on a VM) must be paid for by several rows.
+   * @default 262144 (8 rows of a 32k vocabulary)
+   */
+  logitsPerSamplingThread?: number;
   /** Tokens of context per slot (rounded up to a multiple of 256). @default 2048, or the model's training context if smaller */
   contextPerSlot?: number;
   /** Requests that may wait for a slot before `generate` throws QueueFullError. @default 64 */
@@ -30,6 +39,13 @@ export interface LocalEngineOptions {
   prefillChunk?: number;
   /** One KV pool shared by all slots instead of one per slot. @default false */
   kvUnified?: boolean;
+  /**
+   * Which GPU holds the whole model, its KV cache and compute buffers: an index into the GPUs of the
+   * bound llama.cpp build, in the order `listGpuDevices()` returns them. Run one engine per GPU to
+   * use several GPUs of a host. Only for an engine on a GPU: on the CPU it is an INVALID_ARGUMENT.
+   * @default 0 (the first GPU)
+   */
+  device?: number;
   /** Model load progress in [0, 1], throttled. */
   onProgress?: (fraction: number) => void;
   /** Memory the fit check compares against, instead of what the system reports. */
@@ -44,7 +60,10 @@ export interface LocalEngineOptions {
 
 export interface EngineInfo {
   backend: EngineBackend;
+  /** The device that holds the model (its description, e.g. "NVIDIA H200", or else its name). */
   device: string;
+  /** On a GPU: its index among the build's GPUs (see `LocalEngineOptions.device`). */
+  deviceIndex?: number;
   libraryPath: string;
   slots: number;
   contextPerSlot: number;
@@ -165,6 +184,11 @@ export interface EngineMetrics {
    * (per-sequence KV only puts consecutive sequences together).
    */
   gapFillerTokens: number;
+  /**
+   * Sampling-pool threads woken since load, summed over steps. It stays 0 while every step's logits
+   * fit one thread (see `logitsPerSamplingThread`).
+   */
+  samplingWakeups: number;
   /** Steps with no prompt tokens (pure decoding) since load: the ones `stepPhaseMicros` sums. */
   decodeOnlySteps: number;
   /** Where the time of decode-only steps went since load. */
@@ -187,6 +211,20 @@ export interface StepPhaseMicros {
   sample: number;
   /** Text, stop strings, finishes: filling the step's buffer for JavaScript. */
   report: number;
+}
+
+/** A GPU of the bound llama.cpp build (see `listGpuDevices`). */
+export interface GpuDevice {
+  /** What `LocalEngineOptions.device` takes to put an engine on this GPU. */
+  index: number;
+  /** llama.cpp's name for it, e.g. "CUDA0". */
+  name: string;
+  /** e.g. "NVIDIA H200". */
+  description: string;
+  backend: EngineBackend;
+  /** Free memory as the driver reports it now. */
+  freeBytes: number;
+  totalBytes: number;
 }
 
 export interface ChatTemplateMessage {

@@ -98,13 +98,18 @@ Engine::Engine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Engine>(info) 
   engineOptions.gpuLayers = intOption(options, "gpuLayers", engineOptions.gpuLayers);
   engineOptions.threadPoll = intOption(options, "threadPoll", engineOptions.threadPoll);
   engineOptions.samplingThreads = intOption(options, "samplingThreads", engineOptions.samplingThreads);
+  engineOptions.logitsPerSamplingThread =
+      intOption(options, "logitsPerSamplingThread", engineOptions.logitsPerSamplingThread);
+  engineOptions.gpuDevice = intOption(options, "gpuDevice", engineOptions.gpuDevice);
   engineOptions.kvUnified = options.Get("kvUnified").ToBoolean().Value();
   if (engineOptions.slots < 1 || engineOptions.slots > 256 || engineOptions.contextPerSlot < 16 ||
       engineOptions.contextPerSlot > (1 << 20) || engineOptions.threads < 1 || engineOptions.queueLimit < 0 ||
       engineOptions.prefillChunk < 1 || engineOptions.prefillChunk > (1 << 16) || engineOptions.samplingThreads < 1 ||
-      engineOptions.samplingThreads > 256) {
+      engineOptions.samplingThreads > 256 || engineOptions.logitsPerSamplingThread < 1 ||
+      engineOptions.gpuDevice < -1) {
     throw codedError(env, "INVALID_ARGUMENT",
-                     "slots, contextPerSlot, threads, queueLimit, prefillChunk or samplingThreads out of range");
+                     "slots, contextPerSlot, threads, queueLimit, prefillChunk, samplingThreads, "
+                     "logitsPerSamplingThread or gpuDevice out of range");
   }
 
   core_ = std::make_shared<EngineCore>(std::move(engineOptions));
@@ -153,6 +158,7 @@ Napi::Value Engine::metrics(const Napi::CallbackInfo& info) {
   result.Set("prefillTokens", static_cast<double>(snapshot.prefillTokens));
   result.Set("decodeTokensPerSec", snapshot.decodeTokensPerSec);
   result.Set("gapFillers", static_cast<double>(snapshot.gapFillers));
+  result.Set("samplingWakeups", static_cast<double>(snapshot.samplingWakeups));
   Napi::Object phases = Napi::Object::New(env);
   const auto micros = [](int64_t nanos) { return static_cast<double>(nanos) / 1000.0; };
   phases.Set("between", micros(snapshot.betweenNs));

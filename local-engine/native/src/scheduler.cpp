@@ -66,6 +66,7 @@ MetricsSnapshot Scheduler::metrics() const {
                          generatedTokens_.load(),
                          prefillTokens_.load(),
                          gapFillers_.load(),
+                         samplingWakeups_.load(),
                          decodeTokensPerSec_.load(),
                          phases_.between.load(),
                          phases_.build.load(),

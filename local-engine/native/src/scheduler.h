@@ -30,9 +30,13 @@ struct EngineOptions {
   int32_t queueLimit = 64;
   int32_t prefillChunk = 256;  // prompt tokens per step, across all prefilling slots
   int32_t gpuLayers = -1;
+  // Position in ggml's device registry (ggml_backend_dev_get) of the one GPU that holds the weights,
+  // the KV cache and the compute buffers; -1 leaves placement to llama.cpp (the CPU build).
+  int32_t gpuDevice = -1;
   bool kvUnified = false;
   int32_t threadPoll = 50;  // ggml's polling level for idle CPU workers (0: sleep at once)
   int32_t samplingThreads = 1;  // threads (the scheduler's own included) sampling the slots of a step
+  int32_t logitsPerSamplingThread = kLogitsPerSamplingThread;  // see slot_workers.h
 };
 
 struct EngineInfo {
@@ -53,7 +57,8 @@ struct StepPhases {
 };
 
 struct MetricsSnapshot {
-  int64_t queueDepth, busySlots, steps, multiSlotSteps, batchTokens, generatedTokens, prefillTokens, gapFillers;
+  int64_t queueDepth, busySlots, steps, multiSlotSteps, batchTokens, generatedTokens, prefillTokens, gapFillers,
+      samplingWakeups;
   double decodeTokensPerSec;
   int64_t betweenNs, buildNs, decodeNs, postNs, waitNs, sampleNs, reportNs, phaseSteps;
 };
@@ -144,7 +149,7 @@ class Scheduler {
   std::atomic<bool> ready_{false};
   std::atomic<bool> stopRequested_{false};
   std::atomic<int64_t> busySlots_{0}, steps_{0}, multiSlotSteps_{0}, batchTokens_{0}, generatedTokens_{0},
-      prefillTokens_{0}, gapFillers_{0};
+      prefillTokens_{0}, gapFillers_{0}, samplingWakeups_{0};
   StepPhases phases_;
   Clock::time_point lastStepEnd_{};  // when the last decode step ended (for StepPhases::between)
   std::atomic<double> decodeTokensPerSec_{0.0};

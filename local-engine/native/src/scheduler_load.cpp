@@ -1,5 +1,6 @@
 // Loading and freeing the model and context, and the messages around them.
 #include <algorithm>
+#include <string>
 
 #include "llama_log.h"
 #include "scheduler.h"
@@ -18,6 +19,32 @@ bool Scheduler::onProgress(float progress, void* self) {
 bool Scheduler::load(std::string& error) {
   llama_model_params modelParams = api().llama_model_default_params();
   modelParams.n_gpu_layers = options_.gpuLayers;
+  // One GPU holds everything (one engine per GPU is how several GPUs of a host are used). Handing
+  // llama.cpp the device itself, rather than only main_gpu, matters twice: main_gpu alone indexes
+  // llama.cpp's own GPU list, which drops integrated GPUs when a discrete one exists and merges GPUs
+  // two backends both see, so it need not match the registry order JavaScript counts in; and the
+  // context creates its backends (KV cache, compute buffers) from the model's device list, which is
+  // then just this device. With `devices` given and split mode NONE, main_gpu indexes that list
+  // (llama_prepare_model_devices in llama.cpp's src/llama.cpp), so 0 is this device. Read by
+  // llama_model_load_from_file only: the array may live on this stack frame.
+  ggml_backend_dev_t pinned[2] = {nullptr, nullptr};
+  if (options_.gpuDevice >= 0) {
+    const size_t count = api().ggml_backend_dev_count();
+    if (static_cast<size_t>(options_.gpuDevice) >= count) {
+      error = "GPU device " + std::to_string(options_.gpuDevice) + " is not registered (" + std::to_string(count) +
+              " devices)";
+      return false;
+    }
+    pinned[0] = api().ggml_backend_dev_get(static_cast<size_t>(options_.gpuDevice));
+    const enum ggml_backend_dev_type type = api().ggml_backend_dev_type(pinned[0]);
+    if (type != GGML_BACKEND_DEVICE_TYPE_GPU && type != GGML_BACKEND_DEVICE_TYPE_IGPU) {
+      error = std::string("device ") + api().ggml_backend_dev_name(pinned[0]) + " is not a GPU";
+      return false;
+    }
+    modelParams.devices = pinned;
+    modelParams.split_mode = LLAMA_SPLIT_MODE_NONE;
+    modelParams.main_gpu = 0;
+  }
   modelParams.progress_callback = &Scheduler::onProgress;
   modelParams.progress_callback_user_data = this;
   model_.reset(api().llama_model_load_from_file(options_.modelPath.c_str(), modelParams));

@@ -1,8 +1,15 @@
 #include "slot_workers.h"
 
+#include <algorithm>
 #include <system_error>
 
 namespace switchyard {
+
+int32_t threadsForLogits(int64_t rows, int64_t vocabSize, int64_t logitsPerThread, int32_t available) {
+  if (rows <= 0 || vocabSize <= 0 || logitsPerThread <= 0 || available <= 1) return 1;
+  const int64_t wanted = (rows * vocabSize + logitsPerThread - 1) / logitsPerThread;
+  return static_cast<int32_t>(std::clamp<int64_t>(wanted, 1, std::min<int64_t>(available, rows)));
+}
 
 int32_t SlotWorkers::start(int32_t workers) {
   stop();
@@ -28,10 +35,11 @@ void SlotWorkers::stop() {
   threads_.clear();
 }
 
-void SlotWorkers::run(int32_t count, Task task, void* context) {
-  if (threads_.empty() || count < 2) {
+int32_t SlotWorkers::run(int32_t count, Task task, void* context, int32_t helpers) {
+  helpers = std::min({helpers, workers(), count - 1});
+  if (helpers <= 0) {
     for (int32_t i = 0; i < count; ++i) task(context, i);
-    return;
+    return 0;
   }
   uint32_t generation = 0;
   {
@@ -40,14 +48,18 @@ void SlotWorkers::run(int32_t count, Task task, void* context) {
     task_ = task;
     context_ = context;
     count_ = count;
+    openings_ = helpers;
     done_.store(0, std::memory_order_relaxed);
     ticket_.store(static_cast<uint64_t>(generation) << 32, std::memory_order_release);
   }
-  wake_.notify_all();
+  // notify_one per helper rather than notify_all: every worker woken costs a futex round trip even
+  // when it finds nothing to claim. Which workers wake does not matter: the caller drains too.
+  for (int32_t i = 0; i < helpers; ++i) wake_.notify_one();
   drain(generation, count, task, context);
   for (int spins = 0; done_.load(std::memory_order_acquire) < count; ++spins) {
     if (spins >= 64) std::this_thread::yield();
   }
+  return helpers;
 }
 
 void SlotWorkers::work() {
@@ -58,8 +70,9 @@ void SlotWorkers::work() {
     int32_t count = 0;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+      wake_.wait(lock, [&] { return stopping_ || (openings_ > 0 && generation_ != seen); });
       if (stopping_) return;
+      --openings_;
       seen = generation_;
       task = task_;
       context = context_;
