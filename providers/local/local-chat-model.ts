@@ -1,4 +1,4 @@
-import type { EngineEvent, JsonSchemaNode, LocalEngine } from "../../local-engine/index.js";
+import type { EngineEvent, JsonSchemaNode } from "../../local-engine/index.js";
 import {
   type CallOptions,
   type Capabilities,
@@ -11,7 +11,7 @@ import {
   type StreamResult,
   type TokenLogprob,
 } from "../../src/core/index.js";
-import { chatPromptTokens } from "./chat-prompt-tokens.js";
+import type { EngineHandle, EngineRun } from "./engine-handle.js";
 import { mapEngineError } from "./map-engine-error.js";
 
 type EngineModule = typeof import("../../local-engine/index.js");
@@ -19,7 +19,7 @@ type EngineModule = typeof import("../../local-engine/index.js");
 export interface LocalChatModelSettings {
   provider: string;
   model: string;
-  engine: Promise<{ engine: LocalEngine; module: EngineModule }>;
+  engine: Promise<{ engine: EngineHandle; module: EngineModule }>;
   capabilities: Partial<Capabilities>;
   redact: (text: string) => string;
 }
@@ -64,12 +64,19 @@ export class LocalChatModel implements LanguageModel {
     const warnings: string[] = [];
     if (options.tools?.length) throw this.#error("bad_request", "the local engine does not call tools");
     const { engine, module } = await this.#settings.engine;
-    let generation: ReturnType<LocalEngine["generate"]>;
+    const down = engine.unavailable();
+    if (down !== undefined) {
+      throw mapEngineError(
+        Object.assign(new Error(down), { code: "ENGINE_EXITED" }),
+        where,
+        this.#settings.redact,
+      );
+    }
+    let generation: EngineRun;
     try {
-      const prompt = chatPromptTokens(engine, options.messages);
       const grammar = grammarFor(options, module);
-      generation = engine.generate({
-        prompt,
+      generation = engine.generateChat({
+        messages: options.messages,
         maxTokens: options.maxTokens,
         ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
         ...(options.topP !== undefined ? { topP: options.topP } : {}),
@@ -80,6 +87,7 @@ export class LocalChatModel implements LanguageModel {
         ...(options.priority !== undefined ? { priority: options.priority } : {}),
         signal: options.signal,
       });
+      await generation.accepted;
     } catch (error) {
       throw mapEngineError(error, where, this.#settings.redact);
     }

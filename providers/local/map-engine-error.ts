@@ -18,6 +18,8 @@ export function mapEngineError(
     INVALID_ARGUMENT: { kind: "bad_request", retryable: false },
     CLOSED: { kind: "server", retryable: false },
     MODEL_LOAD: { kind: "server", retryable: false },
+    // The engine's process died and is restarting: another replica or target takes the call.
+    ENGINE_EXITED: { kind: "server", retryable: false },
     ABORTED: { kind: "aborted", retryable: false },
   };
   const mapped = kinds[code] ?? { kind: "server" as const, retryable: false };

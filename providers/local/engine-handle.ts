@@ -1,0 +1,40 @@
+import type {
+  EngineCompletion,
+  EngineEvent,
+  EngineInfo,
+  EngineMetrics,
+  GenerateRequest,
+} from "../../local-engine/index.js";
+import type { Message } from "../../src/core/index.js";
+
+/** A generation request in chat form: the engine renders and tokenizes the messages itself. */
+export interface ChatGenerateRequest extends Omit<GenerateRequest, "prompt"> {
+  messages: readonly Message[];
+}
+
+/** One request's output, as `Generation` gives it: iterate the steps once; `done` always settles. */
+export interface EngineRun extends AsyncIterable<EngineEvent> {
+  /**
+   * Settles once the engine accepted or refused the request. Rejects with what
+   * `LocalEngine.generate` would have thrown (`QueueFullError`, `EngineError` with its code), so a
+   * refusal in another process reads the same as one in this process.
+   */
+  readonly accepted: Promise<void>;
+  /** Resolves with finishReason "abort" or "error" rather than rejecting. */
+  readonly done: Promise<EngineCompletion>;
+}
+
+/**
+ * What the local provider needs from an engine, whether it runs in this process (`LocalEngine`) or
+ * in a child process of its own (`isolation: process`), where a crash or an out-of-memory abort in
+ * llama.cpp ends that child and not the application.
+ */
+export interface EngineHandle {
+  readonly info: EngineInfo;
+  generateChat(request: ChatGenerateRequest): EngineRun;
+  /** The latest figures; for a child process, as of its last report (at most ~100 ms old). */
+  metrics(): EngineMetrics;
+  /** Why the engine cannot serve right now (its process exited and is restarting), or undefined. */
+  unavailable(): string | undefined;
+  close(): Promise<void>;
+}
