@@ -34,7 +34,16 @@ export function createRouter(options: CreateRouterOptions): Promise<Router> {
 }
 
 export type { DifficultyScorer } from "./policies/index.js";
-export { LocalEngineUnavailableError } from "./providers/local/index.js";
+export {
+  type ChatGenerateRequest,
+  createLocalProvider,
+  type EngineHandle,
+  type EngineRun,
+  type EngineStart,
+  LocalEngineUnavailableError,
+  type LocalProviderOptions,
+  startLocalEngine,
+} from "./providers/local/index.js";
 export { checkPolicy, formatCheckReport, loadPolicy, type PolicyFile } from "./src/config/index.js";
 export * from "./src/core/index.js";
 export type { ChatStream } from "./src/router/chat-stream.js";

@@ -3,6 +3,7 @@ export * from "./capabilities/index.js";
 export * from "./cost/index.js";
 export * from "./health/index.js";
 export * from "./latency/index.js";
+export * from "./least-loaded/index.js";
 export * from "./ordered/index.js";
 export * from "./privacy/index.js";
 export * from "./quality-threshold/index.js";

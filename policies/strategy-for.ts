@@ -1,6 +1,7 @@
 import type { RoutingPolicy, StrategyName } from "../src/core/index.js";
 import { cheapestStrategy } from "./cost/index.js";
 import { createFastestStrategy, type LatencyPolicyOptions } from "./latency/index.js";
+import { leastLoadedStrategy } from "./least-loaded/index.js";
 import { orderedStrategy } from "./ordered/index.js";
 import { createQualityThresholdStrategy, type DifficultyScorer } from "./quality-threshold/index.js";
 import { createWeightedStrategy } from "./weighted/index.js";
@@ -18,6 +19,7 @@ const strategyNames: readonly StrategyName[] = [
   "fastest",
   "weighted",
   "quality-threshold",
+  "least-loaded",
 ];
 
 /** The ranking policy of a route's `strategy`. */
@@ -35,6 +37,8 @@ export function strategyFor(name: StrategyName, options: StrategyOptions = {}): 
       return createQualityThresholdStrategy(
         options.difficultyScorer ? { scorer: options.difficultyScorer } : {},
       );
+    case "least-loaded":
+      return leastLoadedStrategy;
     default:
       throw new RangeError(`Unknown strategy "${String(name)}"; expected one of ${strategyNames.join(", ")}`);
   }

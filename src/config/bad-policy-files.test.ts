@@ -250,6 +250,32 @@ describe("SSRF-prone baseURLs in a policy", () => {
     expect(error.issues[0]).toMatchObject({ path: "providers.vllm.baseURL", line: 1 });
     expect(error.issues[0]?.message).toContain("security.allowPrivateBaseURLs is false");
   });
+
+  it("names a bad devices list of a local provider, and resolves libraryDir against the file", () => {
+    const policy = (devices: unknown) =>
+      [
+        "providers:",
+        `  gpus: { type: local, model: m.gguf, libraryDir: build/Release, devices: ${JSON.stringify(devices)} }`,
+        "targets:",
+        "  small: { provider: gpus, model: tiny }",
+        "routes:",
+        "  default: { targets: [small], strategy: least-loaded }",
+      ].join("\n");
+    const twice = captureError(() => loadPolicyText(policy([0, 1, 0]), { file: "gpus.yaml" }));
+    expect(twice.issues[0]).toMatchObject({ path: "providers.gpus.devices", line: 2 });
+    expect(twice.issues[0]?.message).toContain("lists a GPU twice");
+    const word = captureError(() => loadPolicyText(policy("some"), { file: "gpus.yaml" }));
+    expect(word.issues[0]?.path).toBe("providers.gpus.devices");
+    const negative = captureError(() => loadPolicyText(policy([-1]), { file: "gpus.yaml" }));
+    expect(negative.issues[0]?.path).toBe("providers.gpus.devices[0]");
+    const loaded = loadPolicyText(policy("all"), { file: "/srv/policies/gpus.yaml" });
+    expect(loaded.policy.providers.gpus).toMatchObject({
+      devices: "all",
+      libraryDir: "/srv/policies/build/Release",
+      model: "/srv/policies/m.gguf",
+    });
+    expect(loaded.policy.routes.default?.strategy).toBe("least-loaded");
+  });
 });
 
 function captureError(load: () => unknown): PolicyFileError {

@@ -14,8 +14,13 @@ function compact<T extends object>(value: T): T {
 }
 
 function resolveProvider(provider: ParsedPolicy["providers"][string], baseDir: string): ProviderConfig {
-  if (provider.type !== "local" || isAbsolute(provider.model)) return compact({ ...provider });
-  return compact({ ...provider, model: resolve(baseDir, provider.model) });
+  if (provider.type !== "local") return compact({ ...provider });
+  const against = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
+  return compact({
+    ...provider,
+    model: against(provider.model),
+    libraryDir: provider.libraryDir === undefined ? undefined : against(provider.libraryDir),
+  });
 }
 
 function resolveTarget(

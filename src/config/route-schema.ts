@@ -38,7 +38,7 @@ export const hedgeSchema = z
 export const routeSchema = z
   .object({
     strategy: z
-      .enum(["ordered", "cheapest", "fastest", "weighted", "quality-threshold"])
+      .enum(["ordered", "cheapest", "fastest", "weighted", "quality-threshold", "least-loaded"])
       .default("ordered")
       .describe("How eligible targets are ranked."),
     targets: z

@@ -52,7 +52,9 @@ export type {
   LatencyStats,
   StateSnapshot,
   StateStore,
+  TargetLoad,
 } from "./state.js";
+export { occupancy } from "./state.js";
 export type * from "./stream-part.js";
 export type { Price, RateLimits, Target } from "./target.js";
 export type { Usage } from "./usage.js";

@@ -52,10 +52,16 @@ export interface Provider {
   readonly type: string;
   /** True when it runs in this process or on a host the operator declared local. */
   readonly local: boolean;
-  languageModel(model: string): LanguageModel;
+  /**
+   * Engines this provider runs side by side, one per GPU (e.g. `["gpu0", "gpu1"]`), or none. Each of
+   * its targets then becomes one target per replica, `<target>@<replica>`, and the methods below take
+   * the replica.
+   */
+  replicas?(): Promise<readonly string[]>;
+  languageModel(model: string, replica?: string): LanguageModel;
   /** Capabilities known for a model before any call (e.g. the local engine's context window). */
-  describe?(model: string): Promise<Partial<Capabilities>>;
-  metrics?(): LoadMetrics | undefined;
+  describe?(model: string, replica?: string): Promise<Partial<Capabilities>>;
+  metrics?(replica?: string): LoadMetrics | undefined;
   close?(): Promise<void>;
 }
 

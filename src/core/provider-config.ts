@@ -61,12 +61,30 @@ export interface LocalProviderConfig extends ProviderConfigBase {
   gpu?: LocalGpu;
   /** Concurrent sequences decoded together. @default 4 */
   slots?: number;
-  /** @default the number of physical cores */
+  /**
+   * CPU threads for llama.cpp. @default on a GPU 1; on the CPU the number of physical cores (1 on
+   * time-sliced vCPUs)
+   */
   threads?: number;
-  /** Context tokens per slot. @default min(4096, the model's training context) */
+  /** Threads that sample the slots of one step. @default on a GPU min(8, physical cores), on the CPU 1 */
+  samplingThreads?: number;
+  /** Context tokens per slot. @default min(2048, the model's training context) */
   contextPerSlot?: number;
   /** Requests allowed to wait for a slot. @default 64 */
   queueLimit?: number;
+  /** A folder holding a llama.cpp build (e.g. CUDA for one architecture). @default node-llama-cpp's prebuilt ones */
+  libraryDir?: string;
+  /**
+   * One engine per GPU, each its own target `<target>@gpu<N>` (data parallel): `"all"` or GPU
+   * indexes. @default one engine on the first GPU, under the target's own name
+   */
+  devices?: "all" | number[];
+  /**
+   * `"process"`: each engine runs in a child process, so a crash or out-of-memory abort in llama.cpp
+   * ends that process (its target fails over and the engine restarts), never the application.
+   * @default "process" when `devices` is set, else "none" (in this process)
+   */
+  isolation?: "none" | "process";
 }
 
 export type ProviderConfig =

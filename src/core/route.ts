@@ -1,6 +1,12 @@
 import type { LatencySlo, PrivacyClass } from "./request.js";
 
-export type StrategyName = "ordered" | "cheapest" | "fastest" | "weighted" | "quality-threshold";
+export type StrategyName =
+  | "ordered"
+  | "cheapest"
+  | "fastest"
+  | "weighted"
+  | "quality-threshold"
+  | "least-loaded";
 
 export interface RouteBudget {
   /** Per call. */

@@ -36,6 +36,33 @@ export interface StateSnapshot {
   spendUsd: ReadonlyMap<string, number>;
   /** Expected wait in each target's rate-limiter queue, ms. */
   queueWaitMs: ReadonlyMap<string, number>;
+  /** How busy each target is right now, as this process sees it (set by the router, not the store). */
+  load?: ReadonlyMap<string, TargetLoad>;
+  /**
+   * Characters of this request's prompt that each target served as a prefix recently, so its KV
+   * cache likely still holds them (replicas of one model only; set by the router).
+   */
+  prefixChars?: ReadonlyMap<string, number>;
+}
+
+/** A target's load as this process sees it. */
+export interface TargetLoad {
+  /** Calls this router has placed on the target and not finished. */
+  inFlight: number;
+  /** Requests its engine runs or holds (a local engine's busy slots plus its queue). */
+  engineBusy?: number;
+  /** Calls it serves at once without queueing: a local engine's slots, else `limits.maxConcurrent`. */
+  capacity?: number;
+}
+
+/**
+ * How full a target is: 0 idle, 1 every slot taken, above 1 calls queue. Without a known capacity,
+ * the number of calls in flight.
+ */
+export function occupancy(load: TargetLoad | undefined): number {
+  if (!load) return 0;
+  const busy = Math.max(load.inFlight, load.engineBusy ?? 0);
+  return load.capacity && load.capacity > 0 ? busy / load.capacity : busy;
 }
 
 export interface AttemptObservation {

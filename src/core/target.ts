@@ -32,4 +32,9 @@ export interface Target {
   tier?: "strong" | "weak";
   /** Attempts on this target per call (first + retries). @default 3 */
   maxAttempts: number;
+  /**
+   * The policy's target this one is a replica of (`small` for `small@gpu1`): replicas serve the same
+   * model, so the router spreads calls over them by load and prompt-prefix affinity.
+   */
+  group?: string;
 }

@@ -23,6 +23,8 @@ export class CallState {
   continuation = "";
   continuationUsage: Usage = { inputTokens: 0, outputTokens: 0 };
   readonly startedAt = performance.now();
+  /** The count this call holds on the target ranked first for it, until an attempt there takes it. */
+  #hold: { target: string; release: () => void } | undefined;
 
   constructor(
     readonly context: RoutingContext,
@@ -31,6 +33,27 @@ export class CallState {
     readonly timeoutMs: number,
   ) {
     this.trace = { route: route.name, ranked: [], attempts: [], rejected: [] };
+  }
+
+  /** Counts this call on `target` (ranked first) at once, so calls planned together spread out. */
+  hold(target: string): void {
+    this.releaseHold();
+    this.#hold = { target, release: this.context.occupancy.acquire(target) };
+  }
+
+  /** Counts this call on `target` for an attempt (taking over the hold); call the result when it ends. */
+  occupy(target: string): () => void {
+    const hold = this.#hold;
+    if (hold?.target === target) {
+      this.#hold = undefined;
+      return hold.release;
+    }
+    return this.context.occupancy.acquire(target);
+  }
+
+  releaseHold(): void {
+    this.#hold?.release();
+    this.#hold = undefined;
   }
 
   get remainingMs(): number {

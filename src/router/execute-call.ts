@@ -143,6 +143,7 @@ export async function executeCall(
   } finally {
     clearTimeout(deadlineTimer);
     call.dispose();
+    state.releaseHold();
   }
 }
 
@@ -180,7 +181,7 @@ async function planOrSkip(
   state: CallState,
 ): Promise<PlannedCandidates> {
   try {
-    const plan = await planRoute(context, request, route, streaming);
+    const plan = await planRoute(context, request, route, streaming, (target) => state.hold(target));
     state.trace.rejected.push(...plan.rejected);
     state.trace.ranked.push(...plan.ranked.map((candidate) => candidate.target.id));
     return { candidates: plan.ranked, spent: plan.snapshot.spendUsd, snapshot: plan.snapshot };

@@ -9,7 +9,9 @@ import {
   type RequestEstimate,
   type Route,
   type StateSnapshot,
+  type TargetLoad,
 } from "../core/index.js";
+import { balanceReplicas } from "./balance-replicas.js";
 import type { RoutingContext } from "./routing-context.js";
 
 export interface RoutePlan {
@@ -28,6 +30,8 @@ export async function planRoute(
   request: ChatRequest,
   route: Route,
   streaming: boolean,
+  /** Called with the first-ranked target in the same tick as the ranking, so calls planned together see each other. */
+  claim?: (target: string) => void,
 ): Promise<RoutePlan> {
   const estimate = context.estimate(request);
   let candidates: Candidate[] = route.targets.map((id) => {
@@ -53,7 +57,14 @@ export async function planRoute(
       if (wait !== undefined) queueWaitMs.set(id, Math.max(wait, queueWaitMs.get(id) ?? 0));
     }
   }
-  const snapshot: StateSnapshot = { ...stored, queueWaitMs };
+  const snapshot: StateSnapshot = {
+    ...stored,
+    queueWaitMs,
+    load: targetLoads(context, route),
+    ...(usesPrefixAffinity(context, route)
+      ? { prefixChars: context.affinity.match(request, route.targets) }
+      : {}),
+  };
   const rejected: RejectedCandidate[] = [];
   const input = (): PolicyInput => ({ request, route, estimate, candidates, snapshot, streaming });
   for (const policy of context.filters) {
@@ -67,8 +78,32 @@ export async function planRoute(
     throwWhenPromptFitsNowhere(context, route, estimate);
     throw new NoEligibleTargetError(route.name, rejected);
   }
-  const ranked = context.strategy(route.strategy).rank?.(input()) ?? candidates;
+  const ranked = balanceReplicas(context.strategy(route.strategy).rank?.(input()) ?? candidates, snapshot);
+  const first = ranked[0];
+  if (first) claim?.(first.target.id);
   return { ranked, rejected, estimate, snapshot };
+}
+
+function targetLoads(context: RoutingContext, route: Route): Map<string, TargetLoad> {
+  const loads = new Map<string, TargetLoad>();
+  for (const id of route.targets) {
+    const engine = context.load(id);
+    const capacity = engine?.slots || context.targets.get(id)?.limits.maxConcurrent;
+    loads.set(id, {
+      inFlight: context.occupancy.count(id),
+      ...(engine ? { engineBusy: engine.busySlots + engine.queueDepth } : {}),
+      ...(capacity ? { capacity } : {}),
+    });
+  }
+  return loads;
+}
+
+/** Prompt prefixes are hashed only where they can matter: replicas of one model, or least-loaded. */
+function usesPrefixAffinity(context: RoutingContext, route: Route): boolean {
+  return (
+    route.strategy === "least-loaded" ||
+    route.targets.some((id) => context.targets.get(id)?.group !== undefined)
+  );
 }
 
 /** A prompt longer than every target's context window is the caller's mistake, not an outage. */

@@ -16,6 +16,8 @@ import { openRoutingState, type RoutingState } from "../state/redis/open-routing
 import { canHoldSpend } from "../state/redis/spend-holds.js";
 import { defaultMaxTokens } from "./call-options.js";
 import { type CreateRouterOptions, conservativeCapabilities, type PolicyKit } from "./create-router.js";
+import { Occupancy } from "./occupancy.js";
+import { PrefixAffinity } from "./prefix-affinity.js";
 import type { RouterBackend } from "./router.js";
 import type { RoutingContext } from "./routing-context.js";
 import { SecretRedactor } from "./secret-redactor.js";
@@ -45,6 +47,9 @@ export class RouterHost implements RouterBackend {
   #context: RoutingContext | undefined;
   #retryBudget = new RetryBudget();
   #watcher: PolicyWatcher | undefined;
+  /** Kept across reloads: calls in flight and cached prefixes do not change with the file. */
+  readonly #occupancy = new Occupancy();
+  readonly #affinity = new PrefixAffinity();
 
   private constructor(setup: HostSetup) {
     this.#setup = setup;
@@ -131,21 +136,39 @@ export class RouterHost implements RouterBackend {
     }
     const targets = new Map<string, Target>();
     const models = new Map<string, LanguageModel>();
+    /** A policy target served by several engines (one per GPU) → its replica targets' ids. */
+    const expanded = new Map<string, string[]>();
     for (const [id, declared] of Object.entries(policy.targets)) {
       const live = providers.get(declared.provider);
       if (!live) throw new SwitchyardError(`target ${id} names unknown provider ${declared.provider}`);
-      const model = live.provider.languageModel(declared.model);
-      const described = (await live.provider.describe?.(declared.model)) ?? {};
+      const { provider } = live;
+      const replicas = (await provider.replicas?.()) ?? [];
       const { declared: declaredCapabilities, ...rest } = declared;
-      const capabilities: Capabilities = {
-        ...conservativeCapabilities,
-        ...model.capabilities,
-        ...described,
-        ...declaredCapabilities,
+      const add = async (targetId: string, replica: string | undefined) => {
+        const model = provider.languageModel(declared.model, replica);
+        const described = (await provider.describe?.(declared.model, replica)) ?? {};
+        const capabilities: Capabilities = {
+          ...conservativeCapabilities,
+          ...model.capabilities,
+          ...described,
+          ...declaredCapabilities,
+        };
+        if (provider.local) capabilities.local = true;
+        targets.set(targetId, {
+          ...rest,
+          id: targetId,
+          capabilities,
+          ...(replica === undefined ? {} : { group: id }),
+        });
+        models.set(targetId, model);
       };
-      if (live.provider.local) capabilities.local = true;
-      targets.set(id, { ...rest, id, capabilities });
-      models.set(id, model);
+      if (replicas.length === 0) {
+        await add(id, undefined);
+        continue;
+      }
+      const ids = replicas.map((replica) => `${id}@${replica}`);
+      await Promise.all(replicas.map((replica, index) => add(ids[index] as string, replica)));
+      expanded.set(id, ids);
     }
     this.#providers = providers;
     for (const [id, entry] of previous) {
@@ -155,7 +178,7 @@ export class RouterHost implements RouterBackend {
       [...targets.values()].filter((target) => Object.keys(target.limits).length > 0),
     );
     this.#retryBudget = new RetryBudget(policy.retryBudget);
-    this.#context = this.#buildContext(loaded, targets, models);
+    this.#context = this.#buildContext(loaded, targets, models, expanded);
   }
 
   #create(id: string, config: ProviderConfig): Provider {
@@ -175,12 +198,21 @@ export class RouterHost implements RouterBackend {
     loaded: LoadedPolicy,
     targets: ReadonlyMap<string, Target>,
     models: ReadonlyMap<string, LanguageModel>,
+    expanded: ReadonlyMap<string, readonly string[]>,
   ): RoutingContext {
     const { policy } = loaded;
     const { policies, options } = this.#setup;
     const { store } = this.#state;
     const random = options.random ?? Math.random;
-    const routes = new Map(Object.entries(policy.routes));
+    // A route naming a target that runs on several engines lists every replica in its place.
+    const routes = new Map(
+      Object.entries(policy.routes).map(([name, route]) => [
+        name,
+        expanded.size === 0
+          ? route
+          : { ...route, targets: route.targets.flatMap((id) => expanded.get(id) ?? [id]) },
+      ]),
+    );
     const dailyLimits = new Map<string, number>();
     for (const route of routes.values()) {
       if (route.budget?.dailyUsd !== undefined) dailyLimits.set(`route:${route.name}`, route.budget.dailyUsd);
@@ -194,12 +226,16 @@ export class RouterHost implements RouterBackend {
     const redactor = this.#redactor;
     const limiters = this.#state.limiters;
     const providerOf = new Map<string, Provider>();
+    const replicaOf = new Map<string, string>();
     for (const target of targets.values()) {
       const live = this.#providers.get(target.provider);
       if (live) providerOf.set(target.id, live.provider);
+      if (target.group !== undefined) replicaOf.set(target.id, target.id.slice(target.group.length + 1));
     }
     return {
-      load: (target) => providerOf.get(target)?.metrics?.(),
+      load: (target) => providerOf.get(target)?.metrics?.(replicaOf.get(target)),
+      occupancy: this.#occupancy,
+      affinity: this.#affinity,
       routes,
       targets,
       models,

@@ -11,6 +11,8 @@ import type {
   Target,
   Usage,
 } from "../core/index.js";
+import type { Occupancy } from "./occupancy.js";
+import type { PrefixAffinity } from "./prefix-affinity.js";
 
 /** Admission for one target (rate limits, concurrency). `acquire` resolves with a release function. */
 export interface AdmissionGate {
@@ -62,6 +64,10 @@ export interface RoutingContext {
   gate(target: string): AdmissionGate | undefined;
   /** Live load of the engine behind a target (the local engine reports it). */
   load(target: string): LoadMetrics | undefined;
+  /** Calls placed on each target and not finished. */
+  occupancy: Occupancy;
+  /** Which target served which prompt prefix (replicas of one model). */
+  affinity: PrefixAffinity;
   retryBudget: RetryBudgetLike;
   estimate(request: ChatRequest, target?: Target): RequestEstimate;
   estimateCostUsd(price: Price, inputTokens: number, outputTokens: number): number;

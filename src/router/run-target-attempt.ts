@@ -40,11 +40,13 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
   const collector = new ResponseCollector();
   let ttftMs: number | undefined;
   let sent = false;
+  const vacate = state.occupy(target.id);
   try {
     release = gate ? await gate.acquire({ weight: reserved, signal }) : undefined;
     // Queue time is the limiter's to predict; the target's statistics measure the target alone.
     started = performance.now();
     sent = true;
+    if (target.group !== undefined) context.affinity.record(state.request, target.id);
     for await (const part of attemptStream({
       model,
       options: buildCallOptions(state.request, target, state.continuation),
@@ -72,6 +74,7 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
     );
   } finally {
     release?.();
+    vacate();
   }
   const usage: Usage = collector.usage ?? {
     inputTokens: estimate.promptTokens,

@@ -1,0 +1,1 @@
+export { leastLoadedStrategy } from "./least-loaded-strategy.js";
