@@ -9,7 +9,7 @@
 # background; node-llama-cpp's CUDA source build (sm_90, ~5.5 min; SKIP_BUILD=1 after
 # device_import_build.sh); llama-batched-bench from the same build tree; the engine's test suite on
 # CUDA; then the benchmarks with nvidia-smi dmon sampling: llama-batched-bench, engine-bench,
-# latency-bench, router-bench, node-llama-cpp, and the engine's A/B variants.
+# latency-bench, router-bench, multi-engine-bench, node-llama-cpp, and the engine's A/B variants.
 # Dry run on a machine without a GPU (checks the flow, not the numbers): a fake localBuilds/*cuda*
 # folder holding a CPU build, BENCH_GPU=cpu, SKIP_BUILD=1 SKIP_MODELS=1 SKIP_NLC=1, F16/Q8 = small models.
 set -uo pipefail
@@ -80,7 +80,7 @@ cp local-engine/native/build/Release/switchyard_llama.node "$O/" 2>/dev/null
 
 # Correctness on the GPU first.
 T0=$SECONDS
-SWITCHYARD_TEST_GPU=$BENCH_GPU SWITCHYARD_TEST_LIBRARY_DIR=$LIBDIR npx vitest run local-engine/local-engine.test.ts > "$O/tests.log" 2>&1
+SWITCHYARD_TEST_GPU=$BENCH_GPU SWITCHYARD_TEST_LIBRARY_DIR=$LIBDIR npx vitest run local-engine/local-engine.test.ts local-engine/devices.test.ts > "$O/tests.log" 2>&1
 stage "tests rc=$? seconds=$((SECONDS - T0))"
 
 nvidia-smi dmon -s um -d 1 -o T > "$O/dmon.log" 2>&1 &
@@ -104,19 +104,21 @@ native() { # log, models...
 }
 native native.log "$F16" "$Q8"
 G="--gpu $BENCH_GPU"
-bench engine-f16 node bench/gpu/engine-bench.mjs --model "$F16" --label f16 --repeat 5 $G
-bench engine-q8 node bench/gpu/engine-bench.mjs --model "$Q8" --label q8_0 --repeat 5 $G
-bench latency-f16 node bench/gpu/latency-bench.mjs --model "$F16" --label f16 $G
+[ "${SKIP_ENGINE:-0}" = 1 ] || bench engine-f16 node bench/gpu/engine-bench.mjs --model "$F16" --label f16 --repeat 5 $G
+[ "${SKIP_Q8:-0}" = 1 ] || bench engine-q8 node bench/gpu/engine-bench.mjs --model "$Q8" --label q8_0 --repeat 5 $G
+[ "${SKIP_LATENCY:-0}" = 1 ] || bench latency-f16 node bench/gpu/latency-bench.mjs --model "$F16" --label f16 $G
 [ "${LATENCY_EXTRA:-1}" = 1 ] &&
   bench latency512-f16 node bench/gpu/latency-bench.mjs --model "$F16" --label f16 --prefill-chunk 512 $G
 for tokens in ${ROUTER_TOKENS:-128}; do
   bench router$tokens-f16 node bench/gpu/router-bench.mjs --model "$F16" --label f16 --tokens "$tokens" $G
 done
+# One engine per GPU through the router (devices: [0] in a child process vs in this process; all GPUs when there are more).
+[ "${SKIP_MULTI:-0}" = 1 ] || bench multi-f16 node bench/gpu/multi-engine-bench.mjs --model "$F16" --label f16 --repeat 3 $G
 if [ "${SKIP_NLC:-0}" != 1 ]; then
   bench nlc-f16 node bench/gpu/nlc-bench.mjs --model "$F16" --label f16 --repeat 2 --sort-seqs
   bench nlc-q8 node bench/gpu/nlc-bench.mjs --model "$Q8" --label q8_0 --repeat 2
 fi
-bench ab-f16 node bench/gpu/engine-bench.mjs --model "$F16" --label f16 --ab-only ${AB_VARIANTS:+--variants $AB_VARIANTS} $G
+bench ab-f16 node bench/gpu/engine-bench.mjs --model "$F16" --label f16 --ab-only ${AB_VARIANTS:+--variants $AB_VARIANTS} --repeat "${AB_REPEAT:-3}" $G
 [ "${LATENCY_EXTRA:-1}" = 1 ] && bench latency-q8 node bench/gpu/latency-bench.mjs --model "$Q8" --label q8_0 $G
 native native-end.log "$F16" # the same again last: how much the machine drifted over the run
 kill $DMON 2>/dev/null

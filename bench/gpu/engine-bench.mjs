@@ -192,7 +192,13 @@ async function main() {
 if (!args["ab-only"]) await main();
 // The A/B variants: [options, concurrency levels]; --variants picks some by name.
 const VARIANTS = {
+  // The defaults again: repeated in one --variants list, they show how much the order and the
+  // machine's drift move a figure (e.g. "default,samplingThreads=1,default,samplingThreads=1").
+  default: [{}, [16, 64]],
   "samplingThreads=1": [{ samplingThreads: 1 }, [16, 64]],
+  // Rows a sampling thread takes before another is woken (default 8 rows of a 32k vocabulary).
+  "rowsPerThread=16": [{ logitsPerSamplingThread: 16 * 32768 }, [16, 64]],
+  "rowsPerThread=4": [{ logitsPerSamplingThread: 4 * 32768 }, [16, 64]],
   "samplingThreads=12": [{ samplingThreads: 12 }, [16, 64]],
   kvUnified: [{ kvUnified: true }, [16, 64]],
   "slots=1": [{ slots: 1 }, [1]],
