@@ -6,6 +6,8 @@ export { LocalEngine } from "./local-engine.js";
 export type { MemoryEstimate } from "./memory-fit.js";
 export { MemoryFitError } from "./memory-fit-error.js";
 export { QueueFullError } from "./queue-full-error.js";
+export { toolCallGrammar } from "./tool-call-grammar.js";
+export { type ParsedOutput, type ParsedToolCall, ToolCallParser } from "./tool-call-parser.js";
 export type {
   ChatTemplateMessage,
   EngineBackend,
@@ -15,6 +17,7 @@ export type {
   EngineInfo,
   EngineMetrics,
   EngineTimings,
+  EngineTool,
   GeneratedToken,
   GenerateRequest,
   GpuChoice,
@@ -22,4 +25,5 @@ export type {
   LocalEngineOptions,
   StepPhaseMicros,
   TokenAlternative,
+  ToolCallFormat,
 } from "./types.js";

@@ -1,4 +1,4 @@
-import { prepareChatTemplate } from "./chat-template.js";
+import { type ChatTemplate, prepareChatTemplate } from "./chat-template.js";
 import { EngineError } from "./engine-error.js";
 import { Generation } from "./generation.js";
 import { type LoadPlan, planLoad } from "./load-plan.js";
@@ -15,8 +15,10 @@ import type {
   ChatTemplateMessage,
   EngineInfo,
   EngineMetrics,
+  EngineTool,
   GenerateRequest,
   LocalEngineOptions,
+  ToolCallFormat,
 } from "./types.js";
 import { validateRequest } from "./validate-request.js";
 
@@ -30,12 +32,12 @@ export class LocalEngine {
   private readonly generations = new Map<number, Generation>();
   private nextId = 1;
   private closing: Promise<void> | undefined;
-  private renderChat: ((messages: ChatTemplateMessage[], addAssistant: boolean) => string) | undefined;
 
   private constructor(
     private readonly native: NativeEngine,
     info: EngineInfo,
     private readonly queueLimit: number,
+    private readonly chatTemplate: ChatTemplate | undefined,
   ) {
     this.info = info;
   }
@@ -57,18 +59,34 @@ export class LocalEngine {
     });
     const info = await ready;
     if (native === undefined) throw new EngineError("MODEL_LOAD", "the engine did not start");
-    const created = new LocalEngine(native, LocalEngine.describe(plan, info), plan.native.queueLimit);
-    engine = created;
-    const special = (token: number): string =>
-      token < 0 ? "" : created.detokenize([token], { special: true });
-    created.renderChat = await prepareChatTemplate(native, info.chatTemplate, {
-      bos: special(info.bos),
-      eos: special(info.eos),
-    });
-    return created;
+    const loaded = native;
+    let chatTemplate: ChatTemplate | undefined;
+    try {
+      const special = (token: number): string =>
+        token < 0 ? "" : loaded.detokenize(Int32Array.of(token), true);
+      chatTemplate = await prepareChatTemplate(loaded, info.chatTemplate, {
+        bos: special(info.bos),
+        eos: special(info.eos),
+      });
+    } catch (error) {
+      // The model is loaded and its scheduler runs: a failed load must not leave them behind.
+      await loaded.close();
+      if (error instanceof EngineError) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new EngineError("MODEL_LOAD", `the model's chat template cannot be prepared: ${reason}`, {
+        cause: error,
+      });
+    }
+    const described = LocalEngine.describe(plan, info, chatTemplate?.toolCallFormat);
+    engine = new LocalEngine(loaded, described, plan.native.queueLimit, chatTemplate);
+    return engine;
   }
 
-  private static describe(plan: LoadPlan, info: NativeReadyInfo): EngineInfo {
+  private static describe(
+    plan: LoadPlan,
+    info: NativeReadyInfo,
+    toolCallFormat: ToolCallFormat | undefined,
+  ): EngineInfo {
     return {
       backend: plan.library.backend,
       device: plan.library.device.description || plan.library.device.name,
@@ -88,6 +106,7 @@ export class LocalEngine {
       modelBytes: info.modelBytes,
       kvBytesPerSlot: plan.estimate.kvBytesPerSlot,
       ...(info.chatTemplate === "" ? {} : { chatTemplate: info.chatTemplate }),
+      ...(toolCallFormat === undefined ? {} : { toolCallFormat }),
       bosToken: info.bos,
       eosToken: info.eos,
       eogTokens: info.eogTokens,
@@ -164,12 +183,20 @@ export class LocalEngine {
     return this.call(() => this.native.detokenize(Int32Array.from(tokens), options.special ?? false));
   }
 
-  /** The prompt text for `messages` in the model's own chat format. */
-  applyChatTemplate(messages: ChatTemplateMessage[], addAssistant = true): string {
-    if (!this.renderChat) {
+  /**
+   * The prompt text for `messages` in the model's own chat format. With `tools` (which needs
+   * `info.toolCallFormat`, else it throws CHAT_TEMPLATE) the template lists them for the model, which
+   * then answers in that format: see `toolCallGrammar` and `ToolCallParser`.
+   */
+  applyChatTemplate(
+    messages: readonly ChatTemplateMessage[],
+    addAssistant = true,
+    tools?: readonly EngineTool[],
+  ): string {
+    if (!this.chatTemplate) {
       throw new EngineError("CHAT_TEMPLATE", "the model has no chat template this engine can render");
     }
-    return this.renderChat(messages, addAssistant);
+    return this.chatTemplate.render(messages, addAssistant, tools);
   }
 
   metrics(): EngineMetrics {

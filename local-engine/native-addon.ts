@@ -105,6 +105,8 @@ export interface NativeSubmitParams {
   logprobs?: number;
   priority?: number;
   captureLogits?: boolean;
+  /** Generated control tokens count as their text. */
+  renderSpecialTokens?: boolean;
 }
 
 export interface NativeEngine {

@@ -1,3 +1,5 @@
+import type { JsonSchemaNode } from "./json-schema-grammar.js";
+
 /** Which llama.cpp build runs the model. `auto`: CUDA if it loads, else Vulkan, else CPU. */
 export type GpuChoice = "auto" | "cpu" | "cuda" | "vulkan";
 
@@ -80,6 +82,11 @@ export interface EngineInfo {
   /** f16 K and V for one slot's context. */
   kvBytesPerSlot: number;
   chatTemplate?: string;
+  /**
+   * How the model writes tool calls, when its chat template takes `tools` and its call syntax is one
+   * this engine knows (see `ToolCallFormat`); unset, `applyChatTemplate` refuses tools.
+   */
+  toolCallFormat?: ToolCallFormat;
   bosToken: number;
   eosToken: number;
   eogTokens: number[];
@@ -113,6 +120,12 @@ export interface GenerateRequest {
   logprobs?: number;
   /** Higher is admitted first; FIFO within a priority. @default 0 */
   priority?: number;
+  /**
+   * Whether the text of the control tokens the model generates (`<|python_tag|>`, `[TOOL_CALLS]`)
+   * is part of the output, as a tool-call parser needs; end-of-generation tokens still end the
+   * request and are never part of it. @default false
+   */
+  renderSpecialTokens?: boolean;
   signal?: AbortSignal;
 }
 
@@ -227,7 +240,29 @@ export interface GpuDevice {
   totalBytes: number;
 }
 
+/**
+ * How a model writes tool calls:
+ * - `hermes` (Qwen2.5, Qwen3, Hermes): `<tool_call>\n{"name": …, "arguments": {…}}\n</tool_call>`, one
+ *   block per call;
+ * - `llama3-json` (Llama 3.1, 3.2, 3.3): a JSON object `{"name": …, "parameters": {…}}`, optionally
+ *   after `<|python_tag|>`;
+ * - `mistral` (Mistral 7B v0.3, Nemo): `[TOOL_CALLS][{"name": …, "arguments": {…}}, …]`.
+ */
+export type ToolCallFormat = "hermes" | "llama3-json" | "mistral";
+
+/** A function the model may call, as the chat template lists it. */
+export interface EngineTool {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments object. */
+  parameters: JsonSchemaNode;
+}
+
 export interface ChatTemplateMessage {
   role: string;
   content: string;
+  /** An assistant turn's tool calls; `arguments` is JSON text of the arguments object. */
+  toolCalls?: { id: string; name: string; arguments: string }[];
+  /** A `tool` turn: the id of the call it answers. */
+  toolCallId?: string;
 }

@@ -42,6 +42,9 @@ export function validateRequest(request: GenerateRequest): NativeSubmitParams {
       request.stop.every((stop) => typeof stop === "string"),
       "stop must be strings",
     );
+  if (request.renderSpecialTokens !== undefined) {
+    check(typeof request.renderSpecialTokens === "boolean", "renderSpecialTokens must be a boolean");
+  }
   const params: NativeSubmitParams = { maxTokens: request.maxTokens };
   if (request.temperature !== undefined) params.temperature = request.temperature;
   if (request.topP !== undefined) params.topP = request.topP;
@@ -53,5 +56,6 @@ export function validateRequest(request: GenerateRequest): NativeSubmitParams {
   if (request.grammar !== undefined) params.grammar = request.grammar;
   if (request.logprobs !== undefined) params.logprobs = request.logprobs;
   if (request.priority !== undefined) params.priority = request.priority;
+  if (request.renderSpecialTokens) params.renderSpecialTokens = true;
   return params;
 }

@@ -5,11 +5,15 @@ import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
-const usage = `usage: node scripts/make-test-model.mjs [--preset tiny|1b] [--type f32|f16|q8_0] [--out PATH] [--seed N]
+const usage = `usage: node scripts/make-test-model.mjs [--preset tiny|1b] [--type f32|f16|q8_0] [--template chatml|hermes]
+                                     [--out PATH] [--seed N]
 
 Writes a random-weight llama GGUF with the repo's own tokenizer (nothing is downloaded).
-Defaults: --preset tiny, the preset's type (tiny: f32, 1b: f16), --seed 0,
---out models/tiny-llama.gguf for tiny, models/llama-1b-<type>.gguf for 1b.
+--template hermes stores a Qwen2.5-style chat template that takes tools (the engine then reports
+toolCallFormat "hermes") and adds <tool_call> and </tool_call> to the vocabulary.
+Defaults: --preset tiny, the preset's type (tiny: f32, 1b: f16), --template chatml, --seed 0,
+--out models/tiny-llama.gguf for tiny (models/tiny-llama-tools.gguf with --template hermes),
+models/llama-1b-<type>.gguf for 1b (models/llama-1b-<type>-tools.gguf).
 An existing file made by the same generator version with the same options is kept.`;
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -41,6 +45,7 @@ try {
     options: {
       preset: { type: "string", default: "tiny" },
       type: { type: "string" },
+      template: { type: "string", default: "chatml" },
       out: { type: "string" },
       seed: { type: "string", default: "0" },
       help: { type: "boolean", short: "h" },
@@ -63,9 +68,13 @@ if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(Number(values.seed))) {
   fail(`bad seed "${values.seed}"`);
 }
 const seed = Number(values.seed);
-const defaultName = preset === "tiny" ? "tiny-llama.gguf" : `llama-${preset}-${weightType}.gguf`;
+const template = values.template;
+if (!["chatml", "hermes"].includes(template)) fail(`unknown template "${template}"`);
+const suffix = template === "hermes" ? "-tools" : "";
+const defaultName =
+  preset === "tiny" ? `tiny-llama${suffix}.gguf` : `llama-${preset}-${weightType}${suffix}.gguf`;
 const path = values.out === undefined ? resolve(repoRoot, "models", defaultName) : resolve(values.out);
 
-const model = await ensureLlamaModel({ path, preset, weightType, seed });
+const model = await ensureLlamaModel({ path, preset, weightType, seed, template });
 const how = model.generated ? `generated in ${model.seconds.toFixed(1)} s` : "up to date";
 console.log(`${relative(process.cwd(), model.path) || model.path} ${formatBytes(model.fileSize)} (${how})`);

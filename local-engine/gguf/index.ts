@@ -25,6 +25,7 @@ export {
   type GgufWriteResult,
   writeGguf,
 } from "./gguf-writer.js";
+export { hermesToolsTemplate } from "./hermes-template.js";
 export {
   type LlamaModelPresetName,
   type LlamaModelShape,
@@ -41,6 +42,7 @@ export {
 export {
   describeLlamaModel,
   LLAMA_MODEL_GENERATOR_VERSION,
+  type LlamaChatTemplateName,
   type LlamaModelFile,
   type MakeLlamaModelOptions,
   makeLlamaModel,

@@ -73,11 +73,12 @@ function* candidatePieces(): Generator<string> {
 /**
  * A SentencePiece-style ("llama") vocabulary of exactly `size` tokens: `<unk>`, `<s>`, `</s>`,
  * `<|im_start|>`, `<|im_end|>`, the 256 byte tokens `<0x00>`..`<0xFF>` (so any UTF-8 text can be
- * encoded by byte fallback), then normal pieces. llama.cpp's SPM tokenizer merges adjacent symbols only
- * when their concatenation is a piece, so every prefix of a piece is added before the piece: a word can
- * then always be built up from its letters.
+ * encoded by byte fallback), then normal pieces, and last the `userDefined` tokens (like Qwen's
+ * `<tool_call>`: the tokenizer always matches them whole, and unlike control tokens they are text).
+ * llama.cpp's SPM tokenizer merges adjacent symbols only when their concatenation is a piece, so every
+ * prefix of a piece is added before the piece: a word can then always be built up from its letters.
  */
-export function buildLlamaVocab(size: number): LlamaVocab {
+export function buildLlamaVocab(size: number, userDefined: readonly string[] = []): LlamaVocab {
   const tokens: string[] = [];
   const scores: number[] = [];
   const tokenTypes: number[] = [];
@@ -90,15 +91,19 @@ export function buildLlamaVocab(size: number): LlamaVocab {
   for (let byte = 0; byte < 256; byte++) {
     add(`<0x${byte.toString(16).toUpperCase().padStart(2, "0")}>`, LlamaTokenType.byte, 0);
   }
-  const minimum = tokens.length + 1 + printableAscii.length;
+  const minimum = tokens.length + 1 + printableAscii.length + userDefined.length;
   if (!Number.isInteger(size) || size < minimum) {
     throw new RangeError(`vocab size ${size} is below ${minimum}`);
   }
+  const normalEnd = size - userDefined.length;
 
-  const seen = new Set<string>(tokens);
+  const seen = new Set<string>([...tokens, ...userDefined]);
+  if (seen.size !== tokens.length + userDefined.length) {
+    throw new RangeError(`user-defined tokens ${JSON.stringify(userDefined)} repeat a token`);
+  }
   let rank = 0;
   const addPiece = (piece: string) => {
-    if (seen.has(piece) || tokens.length >= size) return;
+    if (seen.has(piece) || tokens.length >= normalEnd) return;
     seen.add(piece);
     // `0 - rank` keeps the first score +0 rather than -0.
     add(piece, LlamaTokenType.normal, 0 - rank);
@@ -109,10 +114,11 @@ export function buildLlamaVocab(size: number): LlamaVocab {
     for (let length = 2; length <= characters.length; length++)
       addPiece(characters.slice(0, length).join(""));
     if (characters.length === 1) addPiece(candidate);
-    if (tokens.length >= size) break;
+    if (tokens.length >= normalEnd) break;
   }
-  if (tokens.length < size) {
+  if (tokens.length < normalEnd) {
     throw new RangeError(`vocab size ${size} exceeds the ${tokens.length} pieces available`);
   }
+  for (const token of userDefined) add(token, LlamaTokenType.userDefined, 0);
   return { tokens, scores, tokenTypes };
 }

@@ -3,6 +3,7 @@ import { type EncodableGgmlType, encodeTensorData } from "./encode-tensor-data.j
 import { GgmlType, ggmlTensorByteSize, ggmlTypeTraits } from "./ggml-type.js";
 import { type GgufMetadataValue, ggufValue } from "./gguf-metadata-value.js";
 import { type GgufTensorSource, writeGguf } from "./gguf-writer.js";
+import { hermesToolsTemplate } from "./hermes-template.js";
 import {
   type LlamaModelPresetName,
   type LlamaModelShape,
@@ -23,7 +24,21 @@ export interface MakeLlamaModelOptions {
   weightType?: LlamaWeightType;
   /** @default 0 */
   seed?: number;
+  /**
+   * The chat template: plain ChatML, or `hermes`, a Qwen2.5-style template that takes tools (with
+   * `<tool_call>` and `</tool_call>` added to the vocabulary as user-defined tokens, as in Qwen's).
+   * @default "chatml"
+   */
+  template?: LlamaChatTemplateName;
 }
+
+export type LlamaChatTemplateName = "chatml" | "hermes";
+
+const chatTemplates: Record<LlamaChatTemplateName, { source: string; userDefinedTokens: readonly string[] }> =
+  {
+    chatml: { source: chatmlTemplate, userDefinedTokens: [] },
+    hermes: { source: hermesToolsTemplate, userDefinedTokens: ["<tool_call>", "</tool_call>"] },
+  };
 
 export interface LlamaModelFile {
   path: string;
@@ -47,29 +62,36 @@ interface ResolvedOptions {
   shape: LlamaModelShape;
   weightType: LlamaWeightType;
   seed: number;
+  template: LlamaChatTemplateName;
 }
 
 function resolve(options: MakeLlamaModelOptions): ResolvedOptions {
   const preset = options.preset ?? "tiny";
   const shape = llamaModelPresets[preset];
+  const template = options.template ?? "chatml";
+  if (!Object.hasOwn(chatTemplates, template)) throw new RangeError(`unknown chat template "${template}"`);
   return {
     path: options.path,
     preset,
     shape,
     weightType: options.weightType ?? shape.weightType,
     seed: options.seed ?? 0,
+    template,
   };
 }
 
 /** The fingerprint stored in general.description; equal fingerprints mean byte-identical files. */
 export function describeLlamaModel(options: MakeLlamaModelOptions): string {
-  const { preset, weightType, seed } = resolve(options);
-  return `switchyard random-weight llama, generator ${LLAMA_MODEL_GENERATOR_VERSION}, preset ${preset}, ${weightType}, seed ${seed}`;
+  const { preset, weightType, seed, template } = resolve(options);
+  // ChatML files keep the fingerprint they had before templates were an option.
+  const withTemplate = template === "chatml" ? "" : `, template ${template}`;
+  return `switchyard random-weight llama, generator ${LLAMA_MODEL_GENERATOR_VERSION}, preset ${preset}, ${weightType}, seed ${seed}${withTemplate}`;
 }
 
 function llamaMetadata(resolved: ResolvedOptions, description: string): [string, GgufMetadataValue][] {
   const { shape, preset, weightType } = resolved;
-  const vocab = buildLlamaVocab(shape.vocabSize);
+  const template = chatTemplates[resolved.template];
+  const vocab = buildLlamaVocab(shape.vocabSize, template.userDefinedTokens);
   const { uint32, float32, string, bool } = ggufValue;
   return [
     ["general.architecture", string("llama")],
@@ -99,7 +121,7 @@ function llamaMetadata(resolved: ResolvedOptions, description: string): [string,
     // With a space prefix, llama.cpp's detokenizer strips one leading space from the first piece only when
     // no BOS precedes it, so text would round-trip differently with and without BOS. Without it, always exact.
     ["tokenizer.ggml.add_space_prefix", bool(false)],
-    ["tokenizer.chat_template", string(chatmlTemplate)],
+    ["tokenizer.chat_template", string(template.source)],
   ];
 }
 

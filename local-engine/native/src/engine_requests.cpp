@@ -96,6 +96,7 @@ Napi::Value Engine::submit(const Napi::CallbackInfo& info) {
     throw codedError(env, "INVALID_ARGUMENT", "logprobs is at most " + std::to_string(kMaxTopLogprobs));
   }
   request->captureLogits = params.Get("captureLogits").ToBoolean().Value();
+  request->renderSpecial = params.Get("renderSpecialTokens").ToBoolean().Value();
   const Napi::Value stops = params.Get("stop");
   if (stops.IsArray()) {
     const auto array = stops.As<Napi::Array>();

@@ -28,6 +28,9 @@ struct Request {
   int32_t maxTokens = 0;
   int32_t logprobs = -1;  // -1: none; 0: the chosen token's only; k: plus the k most likely
   bool captureLogits = false;
+  // Generated control tokens (`<|python_tag|>`, `[TOOL_CALLS]`) count as their text, so that a
+  // tool-call parser sees the markers; end-of-generation tokens still end the request unseen.
+  bool renderSpecial = false;
   std::vector<std::string> stops;
   SamplerPtr chain;    // null: plain greedy (argmax, no chain at all)
   SamplerPtr grammar;  // null: unconstrained

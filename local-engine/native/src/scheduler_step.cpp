@@ -242,7 +242,7 @@ void Scheduler::recordToken(Slot& slot, StepBuffer& buffer, UpdateRecord& update
                             const float* logits) {
   const Request& request = *slot.request;
   TokenRecord record{token, 0, 0, NAN, static_cast<uint32_t>(buffer.tops.size()), 0};
-  const size_t pieceLength = tokenPiece(vocab_, token, slot.piece);
+  const size_t pieceLength = tokenPiece(vocab_, token, slot.piece, request.renderSpecial);
   record.pieceBegin = buffer.appendBytes(slot.piece.data(), pieceLength);
   record.pieceLength = static_cast<uint32_t>(pieceLength);
   if (request.logprobs >= 0) {  // top entries and normalizer come from pick()
@@ -251,7 +251,7 @@ void Scheduler::recordToken(Slot& slot, StepBuffer& buffer, UpdateRecord& update
     record.logprob = logits[token] - normalizer;
     for (int32_t i = 0; i < k; ++i) {
       const TokenLogit& entry = slot.top[static_cast<size_t>(i)];
-      const size_t length = tokenPiece(vocab_, entry.id, slot.piece);
+      const size_t length = tokenPiece(vocab_, entry.id, slot.piece, request.renderSpecial);
       const uint32_t begin = buffer.appendBytes(slot.piece.data(), length);
       buffer.tops.push_back(TopRecord{entry.id, entry.logit - normalizer, begin, static_cast<uint32_t>(length)});
     }

@@ -35,11 +35,12 @@ std::string detokenize(const llama_vocab* vocab, const std::vector<llama_token>&
   return text;
 }
 
-size_t tokenPiece(const llama_vocab* vocab, llama_token token, std::string& piece) {
-  int32_t length = api().llama_token_to_piece(vocab, token, piece.data(), static_cast<int32_t>(piece.size()), 0, false);
+size_t tokenPiece(const llama_vocab* vocab, llama_token token, std::string& piece, bool renderSpecial) {
+  int32_t length = api().llama_token_to_piece(vocab, token, piece.data(), static_cast<int32_t>(piece.size()), 0,
+                                              renderSpecial);
   if (length < 0) {
     piece.resize(static_cast<size_t>(-length));
-    length = api().llama_token_to_piece(vocab, token, piece.data(), -length, 0, false);
+    length = api().llama_token_to_piece(vocab, token, piece.data(), -length, 0, renderSpecial);
   }
   return length < 0 ? 0 : static_cast<size_t>(length);
 }

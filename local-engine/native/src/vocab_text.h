@@ -16,8 +16,9 @@ std::vector<llama_token> tokenize(const llama_vocab* vocab, const std::string& t
 
 std::string detokenize(const llama_vocab* vocab, const std::vector<llama_token>& tokens, bool renderSpecial);
 
-// One token's bytes into `piece` (grown when needed); returns their length.
-size_t tokenPiece(const llama_vocab* vocab, llama_token token, std::string& piece);
+// One token's bytes into `piece` (grown when needed); returns their length. Control tokens
+// (`<|im_start|>`, `[TOOL_CALLS]`) have no bytes unless `renderSpecial` asks for their text.
+size_t tokenPiece(const llama_vocab* vocab, llama_token token, std::string& piece, bool renderSpecial);
 
 // llama.cpp's built-in chat template renderer. Returns false when it does not recognize `tmpl`.
 bool applyChatTemplate(const std::string& tmpl, const std::vector<std::pair<std::string, std::string>>& messages,
