@@ -1,4 +1,4 @@
-import type { LocalEngine } from "../../local-engine/index.js";
+import type { ChatTemplateMessage, EngineTool, LocalEngine } from "../../local-engine/index.js";
 import type { Message } from "../../src/core/index.js";
 
 // Private-use code points: a chat template's own markup never contains them.
@@ -8,12 +8,19 @@ const marker = /\u{F0000}(\d+)\u{F0001}/u;
 
 /**
  * The prompt's token ids in the model's chat format, with special tokens parsed only in the
- * template's own markup. Message contents are tokenized as plain text, so a user who types
- * `<|im_end|>` cannot close their turn and speak as the system or the assistant.
+ * template's own markup (and in the tool definitions and tool calls it renders, which come from the
+ * application and the model, not from a user). Message contents are tokenized as plain text, so a
+ * user who types `<|im_end|>` cannot close their turn and speak as the system or the assistant.
  */
-export function chatPromptTokens(engine: LocalEngine, messages: readonly Message[]): number[] {
+export function chatPromptTokens(
+  engine: Pick<LocalEngine, "applyChatTemplate" | "tokenize">,
+  messages: readonly Message[],
+  tools?: readonly EngineTool[],
+): number[] {
   const rendered = engine.applyChatTemplate(
-    messages.map((message, index) => ({ role: message.role, content: `${open}${index}${close}` })),
+    messages.map((message, index) => templateMessage(message, `${open}${index}${close}`)),
+    true,
+    tools,
   );
   const tokens: number[] = [];
   let rest = rendered;
@@ -32,4 +39,16 @@ export function chatPromptTokens(engine: LocalEngine, messages: readonly Message
     rest = rest.slice(found.index + found[0].length);
   }
   return tokens;
+}
+
+function templateMessage(message: Message, content: string): ChatTemplateMessage {
+  if (message.role === "assistant" && message.toolCalls?.length) {
+    return {
+      role: "assistant",
+      content: message.content === "" ? "" : content,
+      toolCalls: message.toolCalls,
+    };
+  }
+  if (message.role === "tool") return { role: "tool", content, toolCallId: message.toolCallId };
+  return { role: message.role, content };
 }

@@ -3,6 +3,7 @@ import type {
   EngineEvent,
   EngineInfo,
   EngineMetrics,
+  EngineTool,
   GenerateRequest,
 } from "../../local-engine/index.js";
 import type { Message } from "../../src/core/index.js";
@@ -10,6 +11,8 @@ import type { Message } from "../../src/core/index.js";
 /** A generation request in chat form: the engine renders and tokenizes the messages itself. */
 export interface ChatGenerateRequest extends Omit<GenerateRequest, "prompt"> {
   messages: readonly Message[];
+  /** Tools the chat template lists for the model (the template must support them). */
+  tools?: readonly EngineTool[];
 }
 
 /** One request's output, as `Generation` gives it: iterate the steps once; `done` always settles. */

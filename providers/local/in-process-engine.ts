@@ -11,9 +11,12 @@ export class InProcessEngine implements EngineHandle {
   }
 
   generateChat(request: ChatGenerateRequest): EngineRun {
-    const { messages, ...rest } = request;
+    const { messages, tools, ...rest } = request;
     try {
-      const generation = this.engine.generate({ ...rest, prompt: chatPromptTokens(this.engine, messages) });
+      const generation = this.engine.generate({
+        ...rest,
+        prompt: chatPromptTokens(this.engine, messages, tools),
+      });
       return {
         accepted: Promise.resolve(),
         done: generation.done,

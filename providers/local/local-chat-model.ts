@@ -1,4 +1,5 @@
-import type { EngineEvent, JsonSchemaNode } from "../../local-engine/index.js";
+import { randomUUID } from "node:crypto";
+import type { EngineEvent, EngineTool, JsonSchemaNode } from "../../local-engine/index.js";
 import {
   type CallOptions,
   type Capabilities,
@@ -10,6 +11,7 @@ import {
   type ProviderStreamPart,
   type StreamResult,
   type TokenLogprob,
+  type ToolCall,
 } from "../../src/core/index.js";
 import type { EngineHandle, EngineRun } from "./engine-handle.js";
 import { mapEngineError } from "./map-engine-error.js";
@@ -42,13 +44,16 @@ export class LocalChatModel implements LanguageModel {
     const { stream, warnings } = await this.doStream(options);
     let text = "";
     const logprobs: TokenLogprob[] = [];
+    const toolCalls: ToolCall[] = [];
     for await (const part of stream) {
       if (part.type === "text-delta") text += part.text;
       if (part.type === "logprobs") logprobs.push(...part.logprobs);
+      if (part.type === "tool-call")
+        toolCalls.push({ id: part.id, name: part.name, arguments: part.arguments });
       if (part.type === "finish") {
         return {
           text,
-          toolCalls: [],
+          toolCalls,
           finishReason: part.finishReason,
           usage: part.usage,
           ...(logprobs.length ? { logprobs } : {}),
@@ -62,8 +67,13 @@ export class LocalChatModel implements LanguageModel {
   async doStream(options: CallOptions): Promise<StreamResult> {
     const where = { provider: this.provider, model: this.model };
     const warnings: string[] = [];
-    if (options.tools?.length) throw this.#error("bad_request", "the local engine does not call tools");
     const { engine, module } = await this.#settings.engine;
+    // toolChoice "none": the model answers in text, so the tools are not shown to it at all.
+    const tools = options.tools?.length && options.toolChoice !== "none" ? options.tools : undefined;
+    const format = engine.info.toolCallFormat;
+    if (tools && format === undefined) {
+      throw this.#error("bad_request", "the model's chat template does not support tool calls");
+    }
     const down = engine.unavailable();
     if (down !== undefined) {
       throw mapEngineError(
@@ -74,9 +84,18 @@ export class LocalChatModel implements LanguageModel {
     }
     let generation: EngineRun;
     try {
-      const grammar = grammarFor(options, module);
+      const engineTools: EngineTool[] | undefined = tools?.map((tool) => ({
+        name: tool.name,
+        ...(tool.description !== undefined ? { description: tool.description } : {}),
+        parameters: tool.parameters as JsonSchemaNode,
+      }));
+      const grammar =
+        engineTools && format && (options.toolChoice === "required" || typeof options.toolChoice === "object")
+          ? module.toolCallGrammar(format, engineTools, options.toolChoice)
+          : grammarFor(options, module);
       generation = engine.generateChat({
         messages: options.messages,
+        ...(engineTools ? { tools: engineTools, renderSpecialTokens: true } : {}),
         maxTokens: options.maxTokens,
         ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
         ...(options.topP !== undefined ? { topP: options.topP } : {}),
@@ -93,12 +112,31 @@ export class LocalChatModel implements LanguageModel {
     }
     const wantLogprobs = options.logprobs !== undefined;
     const self = this;
+    const parser = tools && format ? new module.ToolCallParser(format) : undefined;
+    let calls = 0;
+    /** Text and tool calls out of the parser; without tools, the text as it comes. */
+    function* output(parsed: { text: string; calls: { name: string; arguments: string }[] }) {
+      if (parsed.text) yield { type: "text-delta" as const, text: parsed.text };
+      for (const call of parsed.calls) {
+        yield {
+          type: "tool-call" as const,
+          index: calls++,
+          id: `call_${randomUUID().replaceAll("-", "").slice(0, 24)}`,
+          name: call.name,
+          arguments: call.arguments,
+        };
+      }
+    }
     async function* parts(): AsyncGenerator<ProviderStreamPart> {
       for await (const event of generation) {
-        if (event.text) yield { type: "text-delta", text: event.text };
+        if (parser) yield* output(parser.push(event.text));
+        else if (event.text) yield { type: "text-delta", text: event.text };
         if (wantLogprobs) yield { type: "logprobs", logprobs: toLogprobs(event) };
       }
       const completion = await generation.done;
+      if (parser && completion.finishReason !== "abort" && completion.finishReason !== "error") {
+        yield* output(parser.end());
+      }
       if (completion.finishReason === "abort") throw self.#error("aborted", "the request was aborted");
       if (completion.finishReason === "error") {
         throw mapEngineError(
@@ -107,7 +145,8 @@ export class LocalChatModel implements LanguageModel {
           self.#settings.redact,
         );
       }
-      const finishReason: FinishReason = completion.finishReason === "length" ? "length" : "stop";
+      const finishReason: FinishReason =
+        calls > 0 ? "tool-calls" : completion.finishReason === "length" ? "length" : "stop";
       yield {
         type: "finish",
         finishReason,

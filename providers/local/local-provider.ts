@@ -122,7 +122,7 @@ export function createLocalProvider(providerOptions: LocalProviderOptions = {}):
         },
         async describe(_model, replica): Promise<Partial<Capabilities>> {
           const { engine } = await load(replica);
-          return localCapabilities(engine.info.contextPerSlot);
+          return localCapabilities(engine.info.contextPerSlot, engine.info.toolCallFormat !== undefined);
         },
         metrics(replica): LoadMetrics | undefined {
           const loaded = engines.get(replica ?? "")?.loaded;
@@ -215,10 +215,11 @@ export async function startLocalEngine(start: EngineStart): Promise<EngineHandle
   return new InProcessEngine(engine);
 }
 
-function localCapabilities(contextWindow: number | undefined): Partial<Capabilities> {
+/** Tools only where the model's chat template lists them and its tool-call syntax is known. */
+function localCapabilities(contextWindow: number | undefined, tools = false): Partial<Capabilities> {
   return {
     logprobs: 20,
-    tools: false,
+    tools,
     jsonSchema: true,
     streaming: true,
     local: true,

@@ -86,10 +86,10 @@ function generate(id: number, request: Omit<ChatGenerateRequest, "signal">): voi
   const cancel = new AbortController();
   let generation: Generation;
   try {
-    const { messages, ...rest } = request;
+    const { messages, tools, ...rest } = request;
     generation = engine.generate({
       ...rest,
-      prompt: chatPromptTokens(engine, messages),
+      prompt: chatPromptTokens(engine, messages, tools),
       signal: cancel.signal,
     });
   } catch (error) {
