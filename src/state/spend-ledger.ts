@@ -1,6 +1,8 @@
-/** The UTC calendar day of a time, e.g. "2026-11-29". */
-function utcDay(at: number): string {
-  return new Date(at).toISOString().slice(0, 10);
+const MS_PER_DAY = 86_400_000;
+
+/** The UTC calendar day of a time, as days since 1970-01-01 (JavaScript time has no leap seconds). */
+function utcDay(at: number): number {
+  return Math.floor(at / MS_PER_DAY);
 }
 
 /**
@@ -9,7 +11,7 @@ function utcDay(at: number): string {
  */
 export class SpendLedger {
   readonly #spend = new Map<string, number>();
-  #day: string | undefined;
+  #day: number | undefined;
 
   add(keys: readonly string[], usd: number, at: number): void {
     this.#rollOver(at);
