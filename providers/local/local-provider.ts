@@ -188,13 +188,18 @@ async function importEngine(id: string): Promise<EngineModule> {
   }
 }
 
+/** Lists the GPUs where the engines will run: in a child process when they are isolated there. */
 async function defaultListDevices(config: LocalProviderConfig): Promise<readonly number[]> {
-  const module = await import("../../local-engine/index.js");
-  const devices = module.listGpuDevices({
+  const options = {
     ...(config.gpu ? { gpu: config.gpu } : {}),
     ...(config.libraryDir ? { libraryDir: config.libraryDir } : {}),
-  });
-  return devices.map((device) => device.index);
+  };
+  if ((config.isolation ?? "process") === "process") {
+    const { listGpuDevicesInChild } = await import("./process/process-engine.js");
+    return (await listGpuDevicesInChild(options)).map((device) => device.index);
+  }
+  const module = await import("../../local-engine/index.js");
+  return module.listGpuDevices(options).map((device) => device.index);
 }
 
 /** Starts one engine the built-in way: in this process, or in a child process for `isolation: "process"`. */

@@ -47,6 +47,9 @@ const question = (content: string, system?: string) => ({
   temperature: 0,
 });
 
+// Engines in child processes, and the GPU listing, run the compiled child entry.
+beforeAll(() => ensureCompiledBuild(), 180_000);
+
 let router: Router | undefined;
 afterEach(async () => {
   await router?.close();
@@ -145,6 +148,19 @@ describe("one local engine per GPU", () => {
     expect((await router.chat(question("Hello"))).route.target).toBe("tiny");
   });
 
+  it("lists the GPUs itself when not told how: none on this machine, so one engine", async () => {
+    const labels: string[] = [];
+    const provider = createLocalProvider({
+      startEngine: async (start) => {
+        labels.push(start.label);
+        return startLocalEngine({ ...start, isolation: "none" });
+      },
+    });
+    router = await createRouter({ policy: policy(), providers: [provider] });
+    expect(labels).toEqual(["gpus"]);
+    expect((await router.chat(question("Hello"))).route.target).toBe("tiny");
+  });
+
   it("fails to start when devices: all finds no GPU of the kind asked for", async () => {
     const { provider } = fakeGpus(0);
     await expect(createRouter({ policy: policy({ gpu: "cuda" }), providers: [provider] })).rejects.toThrow(
@@ -154,8 +170,6 @@ describe("one local engine per GPU", () => {
 });
 
 describe("engines in child processes (isolation: process)", () => {
-  beforeAll(() => ensureCompiledBuild(), 180_000);
-
   it("survives an engine's process being killed mid-stream: only that target fails, then it restarts", async () => {
     const engines = new Map<string, ProcessEngine>();
     const isolated = createLocalProvider({

@@ -2,7 +2,7 @@
  * The child side of `ProcessEngine`: one `LocalEngine` in a process of its own, driven over IPC, so
  * that a crash or an out-of-memory abort inside llama.cpp ends this process and not the application.
  */
-import { EngineError, type Generation, LocalEngine } from "../../../local-engine/index.js";
+import { EngineError, type Generation, LocalEngine, listGpuDevices } from "../../../local-engine/index.js";
 import { chatPromptTokens } from "../chat-prompt-tokens.js";
 import type { ChatGenerateRequest } from "../engine-handle.js";
 import { type ChildMessage, type ParentMessage, toWireError } from "./protocol.js";
@@ -149,6 +149,15 @@ process.on("message", (message: ParentMessage) => {
       break;
     case "close":
       void shutdown(0);
+      break;
+    case "list-devices":
+      try {
+        post({ type: "devices", devices: listGpuDevices(message.options) });
+        flush(() => process.exit(0));
+      } catch (error) {
+        post({ type: "listFailed", error: toWireError(error) });
+        flush(() => process.exit(1));
+      }
       break;
   }
 });

@@ -16,7 +16,7 @@ import type { Message } from "../../../src/core/index.js";
 import { ensureCompiledBuild } from "../../../test/support/ensure-compiled-build.js";
 import { chatPromptTokens } from "../chat-prompt-tokens.js";
 import type { EngineRun } from "../engine-handle.js";
-import { ProcessEngine } from "./process-engine.js";
+import { listGpuDevicesInChild, ProcessEngine } from "./process-engine.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const modelPath = join(repoRoot, "models", "tiny-llama.gguf");
@@ -196,6 +196,18 @@ describe.skipIf(!hasNodeLlamaCpp)("ProcessEngine on the tiny test model", () => 
     const run = engine.generateChat({ messages, maxTokens: 4, grammar: "root ::= (" });
     await expect(run.accepted).rejects.toMatchObject({ name: "EngineError", code: "GRAMMAR" });
     expect((await run.done).finishReason).toBe("error");
+  });
+
+  it("lists the build's GPUs in a short-lived child: none on this CPU build, a typed error for a bad build", async () => {
+    await expect(listGpuDevicesInChild({ gpu: "cpu" })).resolves.toEqual([]);
+    await expect(listGpuDevicesInChild({ gpu: "auto" })).resolves.toEqual([]);
+    const error = await listGpuDevicesInChild({ libraryDir: join(repoRoot, "no-such-build") }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(EngineError);
+    expect((error as EngineError).message).toContain("no-such-build");
+    // The listing processes are gone: only the suite's own engine is left.
+    expect(engineChildren()).toEqual([engine.pid]);
   });
 
   it("rejects start with the child's MODEL_LOAD error and leaves no child behind", async () => {

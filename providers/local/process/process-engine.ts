@@ -8,6 +8,8 @@ import {
   type EngineInfo,
   type EngineMetrics,
   type GeneratedToken,
+  type GpuChoice,
+  type GpuDevice,
   type LocalEngineOptions,
 } from "../../../local-engine/index.js";
 import type { ChatGenerateRequest, EngineHandle, EngineRun } from "../engine-handle.js";
@@ -395,6 +397,63 @@ class ProcessRun implements EngineRun {
       if (!this.#finished) this.#cancel();
     }
   }
+}
+
+/**
+ * The GPUs a llama.cpp build sees, listed by a short-lived engine process: binding a CUDA build
+ * creates a context on every GPU, which the application process should not hold for engines that
+ * run elsewhere.
+ */
+export function listGpuDevicesInChild(options: {
+  gpu?: GpuChoice;
+  libraryDir?: string;
+}): Promise<GpuDevice[]> {
+  const entry = childEntry();
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (action: () => void) => {
+      if (settled) return;
+      settled = true;
+      action();
+    };
+    let child: ChildProcess;
+    try {
+      child = fork(entry, [], {
+        serialization: "advanced",
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+        execArgv: [],
+      });
+    } catch (error) {
+      reject(
+        new EngineError("ENGINE_START", `cannot start a process to list the GPUs: ${error}`, {
+          cause: error,
+        }),
+      );
+      return;
+    }
+    child.on("message", (batch: ChildBatch) => {
+      for (const message of batch) {
+        if (message.type === "devices") settle(() => resolve(message.devices));
+        if (message.type === "listFailed") settle(() => reject(fromWireError(message.error)));
+      }
+    });
+    child.on("error", (error) =>
+      settle(() =>
+        reject(new EngineError("ENGINE_START", `the process listing the GPUs failed: ${error.message}`)),
+      ),
+    );
+    child.on("close", (code, signal) =>
+      settle(() =>
+        reject(
+          new EngineError(
+            "ENGINE_EXITED",
+            `the process listing the GPUs exited (${signal ? `signal ${signal}` : `code ${code}`}) without an answer`,
+          ),
+        ),
+      ),
+    );
+    child.send({ type: "list-devices", options } satisfies ParentMessage, ignoreSendError);
+  });
 }
 
 /** EPIPE and the like: the child is exiting, and its 'close' event settles its runs. */

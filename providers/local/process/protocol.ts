@@ -4,6 +4,8 @@ import {
   type EngineInfo,
   type EngineMetrics,
   type GeneratedToken,
+  type GpuChoice,
+  type GpuDevice,
   type LocalEngineOptions,
   type MemoryEstimate,
   MemoryFitError,
@@ -16,7 +18,9 @@ export type ParentMessage =
   | { type: "load"; options: Omit<LocalEngineOptions, "onProgress"> }
   | { type: "generate"; id: number; request: Omit<ChatGenerateRequest, "signal"> }
   | { type: "cancel"; id: number }
-  | { type: "close" };
+  | { type: "close" }
+  /** Instead of a load: list the build's GPUs, answer, exit (the parent never binds CUDA itself). */
+  | { type: "list-devices"; options: { gpu?: GpuChoice; libraryDir?: string } };
 
 /**
  * What the child sends, as `ChildBatch`es: everything one tick of the child produced, so that IPC
@@ -32,6 +36,8 @@ export type ChildMessage =
   /** The completion without its text: the parent has it already, from the `tokens` messages. */
   | { type: "done"; id: number; completion: Omit<EngineCompletion, "text"> }
   | { type: "metrics"; metrics: EngineMetrics }
+  | { type: "devices"; devices: GpuDevice[] }
+  | { type: "listFailed"; error: WireError }
   /** An uncaught error; the child exits non-zero right after. */
   | { type: "fatal"; message: string };
 
