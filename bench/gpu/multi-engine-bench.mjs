@@ -95,8 +95,10 @@ result({
 const inProcess = await measure("1 engine, in this process", {});
 const oneIsolated = await measure("1 engine, devices [0], child process", { devices: [0] });
 result({ what: "isolation-cost", model: args.label, ratioPct: round((oneIsolated / inProcess) * 100) });
+// devices: all lists the GPUs in a short-lived child process (no CUDA context here) and starts one
+// engine per GPU; on a one-GPU host that is the same engine as devices: [0], by another path.
+const all = await measure(`${gpus.length} engine(s), devices all, child processes`, { devices: "all" });
 if (gpus.length > 1) {
-  const all = await measure(`${gpus.length} engines, devices all, child processes`, { devices: "all" });
   result({
     what: "multi-gpu-scaling",
     model: args.label,
