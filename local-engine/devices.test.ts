@@ -1,30 +1,11 @@
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureLlamaModel } from "./gguf/index.js";
 import { EngineError, LocalEngine, type LocalEngineOptions, listGpuDevices } from "./index.js";
 import { chooseGpuDevice } from "./llama-library.js";
 import type { NativeDevice } from "./native-addon.js";
+import { hasNodeLlamaCpp, onGpu, testGpu, testLibraryDir, tinyModelPath } from "./test/engine-test-env.js";
 
-const modelPath = fileURLToPath(new URL("../models/tiny-llama.gguf", import.meta.url));
-const hasNodeLlamaCpp = (() => {
-  try {
-    createRequire(import.meta.url).resolve("node-llama-cpp");
-    return true;
-  } catch {
-    return false;
-  }
-})();
-// As in local-engine.test.ts: SWITCHYARD_TEST_GPU=cuda|vulkan runs this on a GPU, with the build in
-// SWITCHYARD_TEST_LIBRARY_DIR if set.
-const testGpu = ((): "cpu" | "cuda" | "vulkan" | undefined => {
-  const value = process.env.SWITCHYARD_TEST_GPU;
-  if (value === undefined || value === "") return undefined;
-  if (value === "cpu" || value === "cuda" || value === "vulkan") return value;
-  throw new Error(`SWITCHYARD_TEST_GPU must be cpu, cuda or vulkan, got "${value}"`);
-})();
-const testLibraryDir = process.env.SWITCHYARD_TEST_LIBRARY_DIR || undefined;
-const onGpu = testGpu === "cuda" || testGpu === "vulkan";
+const modelPath = tinyModelPath;
 const base = {
   modelPath,
   threads: 1,

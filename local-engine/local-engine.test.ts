@@ -15,26 +15,9 @@ import {
   QueueFullError,
 } from "./index.js";
 import { findLibllama } from "./llama-library.js";
+import { hasNodeLlamaCpp, onGpu, testGpu, testLibraryDir, tinyModelPath } from "./test/engine-test-env.js";
 
-const modelPath = fileURLToPath(new URL("../models/tiny-llama.gguf", import.meta.url));
-const hasNodeLlamaCpp = (() => {
-  try {
-    createRequire(import.meta.url).resolve("node-llama-cpp");
-    return true;
-  } catch {
-    return false;
-  }
-})();
-// The suite runs on a GPU with SWITCHYARD_TEST_GPU=cuda|vulkan, on the llama.cpp build in
-// SWITCHYARD_TEST_LIBRARY_DIR (e.g. a local CUDA build) or else node-llama-cpp's prebuilt one.
-const testGpu = ((): "cpu" | "cuda" | "vulkan" | undefined => {
-  const value = process.env.SWITCHYARD_TEST_GPU;
-  if (value === undefined || value === "") return undefined;
-  if (value === "cpu" || value === "cuda" || value === "vulkan") return value;
-  throw new Error(`SWITCHYARD_TEST_GPU must be cpu, cuda or vulkan, got "${value}"`);
-})();
-const testLibraryDir = process.env.SWITCHYARD_TEST_LIBRARY_DIR || undefined;
-const onGpu = testGpu === "cuda" || testGpu === "vulkan";
+const modelPath = tinyModelPath;
 // 1000 lowercase letters or spaces: no end-of-generation token within any maxTokens used here.
 const LONG_TEXT = "root ::= [a-z ]{1000}";
 const base = {
