@@ -109,3 +109,15 @@ export function gpuState() {
     return { error: error.message.split("\n")[0] };
   }
 }
+
+const WORDS =
+  "the water river stone light house under over small green quiet early round north across open".split(" ");
+
+/** A chat request's messages: one user message of about `words` words, different for every (run, index). */
+export function chatMessage(run, index, words = 90) {
+  const text = Array.from(
+    { length: words },
+    (_, k) => WORDS[(run * 7 + index * 13 + k * k * 3 + k) % WORDS.length],
+  );
+  return [{ role: "user", content: `request ${run}-${index}: ${text.join(" ")}` }];
+}

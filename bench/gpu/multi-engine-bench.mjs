@@ -7,7 +7,7 @@
 // usage: SWITCHYARD_LLAMA_LIBRARY_DIR=<build> node bench/gpu/multi-engine-bench.mjs --model F16.gguf --label f16
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { benchArgs, median, now, result, round } from "./bench-util.mjs";
+import { benchArgs, chatMessage, median, now, result, round } from "./bench-util.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { createRouter } = await import(resolve(root, "dist/index.js"));
@@ -24,16 +24,6 @@ const settings = {
   contextPerSlot: Math.max(512, 256 + args.tokens),
   queueLimit: calls,
 };
-
-const WORDS =
-  "the water river stone light house under over small green quiet early round north across open".split(" ");
-function message(run, index, words = 90) {
-  const text = Array.from(
-    { length: words },
-    (_, k) => WORDS[(run * 7 + index * 13 + k * k * 3 + k) % WORDS.length],
-  );
-  return [{ role: "user", content: `request ${run}-${index}: ${text.join(" ")}` }];
-}
 
 async function measure(label, provider) {
   const router = await createRouter({
@@ -56,7 +46,11 @@ async function measure(label, provider) {
       const served = new Map();
       const usage = await Promise.all(
         Array.from({ length: calls }, async (_, i) => {
-          const stream = router.stream({ messages: message(run, i), maxTokens: args.tokens, temperature: 0 });
+          const stream = router.stream({
+            messages: chatMessage(run, i),
+            maxTokens: args.tokens,
+            temperature: 0,
+          });
           for await (const part of stream) if (part.type === "error") throw part.error;
           const final = await stream.result;
           served.set(final.route.target, (served.get(final.route.target) ?? 0) + 1);

@@ -7,7 +7,7 @@
 // usage: SWITCHYARD_LLAMA_LIBRARY_DIR=<build> node bench/gpu/router-bench.mjs --model F16.gguf --label f16
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { benchArgs, median, now, result, round } from "./bench-util.mjs";
+import { benchArgs, chatMessage, median, now, result, round } from "./bench-util.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { createRouter } = await import(resolve(root, "dist/index.js"));
@@ -20,17 +20,6 @@ const args = benchArgs({
 const calls = Number(args.calls);
 // Room for the ~130-token chat prompt and --tokens, and what a full slot needs.
 const settings = { gpu: args.gpu, slots: calls, contextPerSlot: Math.max(512, 256 + args.tokens) };
-
-const WORDS =
-  "the water river stone light house under over small green quiet early round north across open".split(" ");
-/** A user message of about `words` words, different for every (run, index). */
-function message(run, index, words = 90) {
-  const text = Array.from(
-    { length: words },
-    (_, k) => WORDS[(run * 7 + index * 13 + k * k * 3 + k) % WORDS.length],
-  );
-  return [{ role: "user", content: `request ${run}-${index}: ${text.join(" ")}` }];
-}
 
 /** runOnce plus how busy the JavaScript thread was (event-loop utilization), per generated token. */
 async function measured(runOnce, run) {
@@ -63,7 +52,7 @@ const direct = await timed(async (run) => {
   const firsts = [];
   const done = await Promise.all(
     Array.from({ length: calls }, async (_, i) => {
-      const prompt = chatPromptTokens(engine, message(run, i));
+      const prompt = chatPromptTokens(engine, chatMessage(run, i));
       promptTokens = prompt.length;
       const generation = engine.generate({ prompt, maxTokens: args.tokens, temperature: 0 });
       for await (const event of generation) {
@@ -103,7 +92,11 @@ try {
     const firsts = [];
     const usage = await Promise.all(
       Array.from({ length: calls }, async (_, i) => {
-        const stream = router.stream({ messages: message(run, i), maxTokens: args.tokens, temperature: 0 });
+        const stream = router.stream({
+          messages: chatMessage(run, i),
+          maxTokens: args.tokens,
+          temperature: 0,
+        });
         for await (const part of stream) {
           if (part.type === "error") throw part.error;
           if (firsts[i] === undefined && part.type === "text-delta") firsts[i] = now() - started;
