@@ -120,7 +120,9 @@ export class Router {
   /**
    * Refuses new calls, stops the calls in flight with `RouterClosedError` (after `graceMs`, if
    * given), then frees engines, connections and timers. Resolves once no call is left and nothing
-   * will be sent upstream again. Calling it again returns the same promise.
+   * will be sent upstream again. Calling it again (even with other options) returns the same
+   * promise. Rejects with `InvalidOptionsError` for a `graceMs` that is not a number ≥ 0, and then
+   * leaves the router open.
    */
   close(options: CloseOptions = {}): Promise<void> {
     if (this.#closing) return this.#closing;
