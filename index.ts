@@ -49,7 +49,7 @@ export * from "./src/core/index.js";
 export type { ChatStream } from "./src/router/chat-stream.js";
 export type { CreateRouterOptions, PolicyKit } from "./src/router/create-router.js";
 export type { RoutePlan } from "./src/router/plan-route.js";
-export { Router } from "./src/router/router.js";
+export { type CloseOptions, Router } from "./src/router/router.js";
 export type { AdmissionGate, RouterEvent } from "./src/router/routing-context.js";
 export { InMemoryStateStore } from "./src/state/index.js";
 export {

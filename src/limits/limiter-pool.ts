@@ -12,8 +12,12 @@ export interface TargetGate {
   correct(reservedTokens: number, actualTokens: number): void;
   /** How long a call reserving `tokens` would wait if it asked now, ms. An estimate for routing. */
   expectedWaitMs(tokens?: number): number;
-  /** Rejects every waiter. */
-  close(): void;
+  /** Rejects every waiter with `reason` (default: a `RouterClosedError`). */
+  close(reason?: unknown): void;
+  /** Admits the callers already waiting, then closes; nobody is rejected (a reload replaced it). */
+  retire(): void;
+  /** Closed, or retired and drained. */
+  readonly closed: boolean;
 }
 
 /**
@@ -22,7 +26,11 @@ export interface TargetGate {
  */
 export interface LimiterPool {
   get(target: string): TargetGate | undefined;
-  /** Follows a reloaded policy: unchanged targets keep their limiter, others get a new one. */
+  /**
+   * Follows a reloaded policy: unchanged targets keep their limiter, others get a new one; a
+   * replaced limiter still admits the callers already waiting on it.
+   */
   update(targets: Iterable<Pick<Target, "id" | "limits">>): void;
-  close(): void;
+  /** Rejects every waiter with `reason` (the router passes its `RouterClosedError`). */
+  close(reason?: unknown): void;
 }

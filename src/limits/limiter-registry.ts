@@ -4,6 +4,8 @@ import { TargetLimiter } from "./target-limiter.js";
 /** One `TargetLimiter` per target, built from each target's `limits`. */
 export class LimiterRegistry {
   readonly #limiters = new Map<string, { limits: RateLimits; limiter: TargetLimiter }>();
+  /** Limiters a reload replaced, still admitting the callers that queued on them. */
+  readonly #retired = new Set<TargetLimiter>();
 
   constructor(targets: Iterable<Pick<Target, "id" | "limits">> = []) {
     this.update(targets);
@@ -16,15 +18,18 @@ export class LimiterRegistry {
 
   /**
    * Follows a reloaded policy: limiters of unchanged targets keep their queues and windows,
-   * changed targets get a fresh limiter, and removed targets' waiters are rejected.
+   * changed targets get a fresh limiter, and the replaced limiters of changed or removed targets
+   * still admit the callers already waiting on them (under the old limits), then close.
    */
   update(targets: Iterable<Pick<Target, "id" | "limits">>): void {
+    for (const limiter of this.#retired) if (limiter.closed) this.#retired.delete(limiter);
     const next = new Map<string, Pick<Target, "id" | "limits">>();
     for (const target of targets) next.set(target.id, target);
     for (const [id, entry] of this.#limiters) {
       const target = next.get(id);
       if (target && sameLimits(entry.limits, target.limits)) continue;
-      entry.limiter.close();
+      entry.limiter.retire();
+      this.#retired.add(entry.limiter);
       this.#limiters.delete(id);
     }
     for (const target of next.values()) {
@@ -34,9 +39,12 @@ export class LimiterRegistry {
     }
   }
 
-  close(): void {
-    for (const entry of this.#limiters.values()) entry.limiter.close();
+  /** Rejects every waiter, retired limiters' included, with `reason` (a `RouterClosedError`). */
+  close(reason?: unknown): void {
+    for (const entry of this.#limiters.values()) entry.limiter.close(reason);
+    for (const limiter of this.#retired) limiter.close(reason);
     this.#limiters.clear();
+    this.#retired.clear();
   }
 }
 

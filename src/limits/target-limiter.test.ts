@@ -1,6 +1,6 @@
 import { getEventListeners } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { QueueFullError } from "../core/index.js";
+import { QueueFullError, RouterClosedError } from "../core/index.js";
 import { TargetLimiter } from "./target-limiter.js";
 
 /** Lets Bottleneck's zero-delay timers and the promise chains behind them run. */
@@ -239,18 +239,68 @@ describe("TargetLimiter", () => {
     expect(limiter.expectedWaitMs()).toBeGreaterThan(1000);
   });
 
-  it("rejects every waiter when closed", async () => {
-    limiter = new TargetLimiter("t", { maxConcurrent: 1 });
+  it("rejects every waiter and every later caller with a RouterClosedError when closed", async () => {
+    limiter = new TargetLimiter("t", { maxConcurrent: 1, rpm: 10 });
     track(limiter.acquire());
     const waiting = [track(limiter.acquire()), track(limiter.acquire())];
     await settle();
     limiter.close();
     await settle();
-    expect(waiting.map((call) => (call.error as Error | undefined)?.message)).toEqual([
-      "t: the rate limiter was closed while the call waited",
-      "t: the rate limiter was closed while the call waited",
-    ]);
-    await expect(limiter.acquire()).rejects.toThrow("t: the rate limiter is closed");
+    expect(waiting.every((call) => RouterClosedError.isInstance(call.error))).toBe(true);
+    await expect(limiter.acquire()).rejects.toSatisfy(RouterClosedError.isInstance);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("rejects the waiters with the reason it is closed with", async () => {
+    limiter = new TargetLimiter("t", { maxConcurrent: 1 });
+    track(limiter.acquire());
+    const waiting = track(limiter.acquire());
+    const reason = new RouterClosedError();
+    limiter.close(reason);
+    await settle();
+    expect(waiting.error).toBe(reason);
+    await expect(limiter.acquire()).rejects.toBe(reason);
+  });
+
+  it("rejects at once a caller admitted but sitting out a 429 pause when it is closed, leaving no timer", async () => {
+    limiter = new TargetLimiter("t", { maxConcurrent: 1 });
+    const first = track(limiter.acquire());
+    const second = track(limiter.acquire());
+    await settle();
+    limiter.penalize(30_000);
+    first.release?.();
+    await settle();
+    expect(second.release).toBeUndefined();
+    limiter.close();
+    await settle();
+    expect(RouterClosedError.isInstance(second.error)).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("admits the callers already waiting once retired, then closes itself and stops its timers", async () => {
+    limiter = new TargetLimiter("t", { maxConcurrent: 1, rpm: 100 });
+    const first = track(limiter.acquire());
+    await settle();
+    const waiting = Array.from({ length: 50 }, () => track(limiter!.acquire()));
+    limiter.retire();
+    expect(limiter.closed).toBe(false);
+    first.release?.();
+    for (const call of waiting) {
+      await settle();
+      expect(call.error).toBeUndefined();
+      expect(call.release).toBeTypeOf("function");
+      call.release?.();
+    }
+    await settle();
+    expect(limiter.closed).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("closes at once when retired with nobody waiting", () => {
+    limiter = new TargetLimiter("t", { rpm: 1 });
+    limiter.retire();
+    expect(limiter.closed).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it("rejects limits that are not positive integers, naming the target and the limit", () => {

@@ -1,5 +1,5 @@
 import Bottleneck from "bottleneck";
-import { QueueFullError, type RateLimits } from "../core/index.js";
+import { QueueFullError, type RateLimits, RouterClosedError } from "../core/index.js";
 import { estimateWaitMs } from "./estimate-wait-ms.js";
 import { rateWindowMs } from "./rate-window.js";
 import { validateRateLimits } from "./validate-rate-limits.js";
@@ -54,7 +54,14 @@ export class TargetLimiter {
   #windowStartedAt = Date.now();
   #requestsUsed = 0;
   #tokensUsed = 0;
+  /** Why the limiter closed: every waiter, and every caller after, is rejected with it. */
+  #closedBy: unknown;
   #closed = false;
+  /** Aborted by `close`: wakes the waiters sitting out a 429 pause after admission. */
+  readonly #stopped = new AbortController();
+  #retired = false;
+  /** Admitted callers sitting out a 429 pause: not waiting in the queue, not running yet. */
+  #pausing = 0;
 
   constructor(target: string, limits: RateLimits = {}) {
     this.target = target;
@@ -74,6 +81,11 @@ export class TargetLimiter {
     }
   }
 
+  /** Closed, or retired and drained: it will admit nobody again. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** Callers waiting for admission. */
   get waiting(): number {
     return this.#queue.size + (this.#head && !this.#head.cancelled ? 1 : 0);
@@ -82,12 +94,13 @@ export class TargetLimiter {
   /**
    * Waits for admission and resolves with a function that frees the concurrency slot: call it
    * exactly once when the call has finished. Rejects with `QueueFullError` when `maxQueue` callers
-   * already wait, and with the signal's reason when it aborts first.
+   * already wait, with the signal's reason when it aborts first, and with the reason given to
+   * `close` (a `RouterClosedError`) when the limiter is closed.
    */
   acquire(options: AcquireOptions = {}): Promise<() => void> {
     const { signal } = options;
     const weight = options.weight ?? 0;
-    if (this.#closed) return Promise.reject(new Error(`${this.target}: the rate limiter is closed`));
+    if (this.#closed) return Promise.reject(this.#closedBy);
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (!(Number.isFinite(weight) && weight >= 0)) {
       return Promise.reject(
@@ -172,16 +185,30 @@ export class TargetLimiter {
     return estimateWaitMs(load, this.#limits, tokens);
   }
 
-  /** Rejects every waiter and stops the timers. Calls already admitted are not touched. */
-  close(): void {
+  /**
+   * Rejects every waiter with `reason` and stops the timers. Calls already admitted are not
+   * touched. Idempotent: the first reason stands.
+   */
+  close(reason: unknown = new RouterClosedError()): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closedBy = reason;
+    this.#stopped.abort(reason);
     clearInterval(this.#refillTimer);
     clearTimeout(this.#resumeTimer);
-    const error = new Error(`${this.target}: the rate limiter was closed while the call waited`);
-    for (const waiter of this.#queue) waiter.fail(error);
+    for (const waiter of this.#queue) waiter.fail(reason);
     this.#queue.clear();
-    this.#head?.fail(error);
+    this.#head?.fail(reason);
+  }
+
+  /**
+   * For a reloaded policy that dropped or changed this target's limits: the callers already
+   * waiting are still admitted under these limits (their calls keep the policy they started with),
+   * then the limiter closes itself. Nobody is rejected.
+   */
+  retire(): void {
+    this.#retired = true;
+    this.#closeIfDrained();
   }
 
   #pump(): void {
@@ -228,9 +255,13 @@ export class TargetLimiter {
     // Deferred: without Bottleneck stages admission is synchronous, and a long queue would recurse.
     queueMicrotask(() => this.#pump());
     // A 429 that arrived while this waiter was waiting for capacity applies to it too.
-    while (!waiter.cancelled && Date.now() < this.#pausedUntil) {
-      await waitFor(this.#pausedUntil - Date.now(), waiter.signal);
+    this.#pausing += 1;
+    while (!waiter.cancelled && !this.#closed && Date.now() < this.#pausedUntil) {
+      await waitFor(this.#pausedUntil - Date.now(), waiter.signal, this.#stopped.signal);
     }
+    this.#pausing -= 1;
+    if (this.#closed && !waiter.cancelled) waiter.fail(this.#closedBy);
+    this.#closeIfDrained();
     if (waiter.cancelled) {
       this.#giveBack(waiter);
       return;
@@ -277,7 +308,7 @@ export class TargetLimiter {
     return tokens;
   }
 
-  /** Timers keep the process alive only while someone waits. */
+  /** Timers keep the process alive only while someone waits; a retired limiter closes once nobody does. */
   #syncTimers(): void {
     if (this.waiting > 0) {
       this.#refillTimer?.ref();
@@ -286,5 +317,10 @@ export class TargetLimiter {
     this.#refillTimer?.unref();
     clearTimeout(this.#resumeTimer);
     this.#resumeTimer = undefined;
+    this.#closeIfDrained();
+  }
+
+  #closeIfDrained(): void {
+    if (this.#retired && this.waiting === 0 && this.#pausing === 0) this.close();
   }
 }

@@ -1,12 +1,12 @@
-/** Resolves after `ms`, or early when `signal` aborts; leaves no timer or listener behind. */
-export function waitFor(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Resolves after `ms`, or early when any signal aborts; leaves no timer or listener behind. */
+export function waitFor(ms: number, ...signals: ReadonlyArray<AbortSignal | undefined>): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
+      for (const signal of signals) signal?.removeEventListener("abort", done);
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
+    for (const signal of signals) signal?.addEventListener("abort", done, { once: true });
   });
 }

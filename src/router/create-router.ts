@@ -9,6 +9,7 @@ import type {
 import { Router } from "./router.js";
 import { RouterHost } from "./router-host.js";
 import type { RouterEvent } from "./routing-context.js";
+import { validateRouterOptions } from "./validate-router-options.js";
 
 /** The routing policies a router applies; the package entry wires the built-in ones. */
 export interface PolicyKit {
@@ -58,8 +59,12 @@ export const conservativeCapabilities: Capabilities = {
   noTraining: false,
 };
 
-/** Builds a router from a policy with the given provider factories and policies. */
-export async function createRouterWith(builtins: Builtins, options: CreateRouterOptions): Promise<Router> {
+/**
+ * Builds a router from a policy with the given provider factories and policies. Malformed options
+ * reject with `InvalidOptionsError` naming the option; a start that fails closes whatever it opened.
+ */
+export async function createRouterWith(builtins: Builtins, given: CreateRouterOptions): Promise<Router> {
+  const options = validateRouterOptions(given);
   const factories = new Map<string, ProviderFactory>();
   for (const factory of [...builtins.providers, ...(options.providers ?? [])])
     factories.set(factory.type, factory);

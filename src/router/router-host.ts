@@ -6,6 +6,7 @@ import {
   type Provider,
   type ProviderConfig,
   type ProviderFactory,
+  RouterClosedError,
   SwitchyardError,
   type Target,
 } from "../core/index.js";
@@ -33,10 +34,19 @@ interface LiveProvider {
   provider: Provider;
 }
 
+/** A reload waiting behind the one that runs; a later request replaces its source. */
+interface PendingReload {
+  load: () => Promise<LoadedPolicy>;
+  done: Promise<void>;
+}
+
 /**
  * Owns what outlives a call: providers (and their engines), limiters, the retry budget, the
  * policy watcher. A reload builds a new routing context; providers whose configuration did not
  * change are kept, so a local engine is not reloaded for an edit elsewhere in the file.
+ *
+ * Every provider it creates is closed exactly once: by the start or reload that created it when
+ * that one fails, by the reload that replaces it, or by `close`.
  */
 export class RouterHost implements RouterBackend {
   readonly #setup: HostSetup;
@@ -44,9 +54,17 @@ export class RouterHost implements RouterBackend {
   /** The store and limiters the policy's `state` section asks for; opened by `start`. */
   #state!: RoutingState;
   #providers = new Map<string, LiveProvider>();
+  /** Every provider created and not closed yet, whichever policy it belongs to. */
+  readonly #live = new Set<Provider>();
+  /** Closes of providers a reload replaced, still running; `close` waits for them. */
+  readonly #closingProviders = new Set<Promise<void>>();
   #context: RoutingContext | undefined;
   #retryBudget = new RetryBudget();
   #watcher: PolicyWatcher | undefined;
+  /** Settles (never rejects) when the reload that runs now has ended; reloads never interleave. */
+  #reloading: Promise<void> | undefined;
+  #pending: PendingReload | undefined;
+  #closed = false;
   /** Kept across reloads: calls in flight and cached prefixes do not change with the file. */
   readonly #occupancy = new Occupancy();
   readonly #affinity = new PrefixAffinity();
@@ -55,6 +73,7 @@ export class RouterHost implements RouterBackend {
     this.#setup = setup;
   }
 
+  /** Loads the policy, opens the state and creates the providers; a failure leaves nothing open. */
   static async start(setup: HostSetup): Promise<RouterHost> {
     const host = new RouterHost(setup);
     const loaded = await host.#load();
@@ -64,24 +83,22 @@ export class RouterHost implements RouterBackend {
     });
     try {
       await host.#apply(loaded);
+      const watch = setup.options.watch ?? loaded.policy.watch;
+      if (watch && loaded.file) {
+        host.#watcher = watchPolicy(
+          loaded.file,
+          (next) => {
+            // The outcome is reported as a policy-reload event.
+            host.#requestReload(() => Promise.resolve(next)).catch(() => {});
+          },
+          (error) => host.#emit({ type: "policy-reload", ok: false, message: error.message }),
+          setup.options.env ? { env: setup.options.env } : {},
+        );
+      }
     } catch (error) {
-      host.#state.limiters.close();
-      await host.#state.store.close?.();
+      host.#closed = true;
+      await host.#release().catch(() => {});
       throw error;
-    }
-    const watch = setup.options.watch ?? loaded.policy.watch;
-    if (watch && loaded.file) {
-      host.#watcher = watchPolicy(
-        loaded.file,
-        (next) => {
-          host.#apply(next).then(
-            () => host.#emit({ type: "policy-reload", ok: true }),
-            (error: unknown) => host.#emit({ type: "policy-reload", ok: false, message: String(error) }),
-          );
-        },
-        (error) => host.#emit({ type: "policy-reload", ok: false, message: error.message }),
-        setup.options.env ? { env: setup.options.env } : {},
-      );
     }
     return host;
   }
@@ -95,17 +112,84 @@ export class RouterHost implements RouterBackend {
     return [...this.#providers.values()].map((entry) => entry.provider);
   }
 
-  async reload(): Promise<void> {
-    await this.#apply(await this.#load());
+  reload(): Promise<void> {
+    return this.#requestReload(() => this.#load());
   }
 
-  async close(): Promise<void> {
+  async close(drained: Promise<void>): Promise<void> {
+    this.#closed = true;
     this.#watcher?.close();
-    this.#state.limiters.close();
-    const providers = [...this.#providers.values()];
+    await drained;
+    // A reload in progress gives up before it commits and closes what it created.
+    await this.#reloading;
+    await this.#release();
+  }
+
+  /** Closes every limiter, provider and the store; rejects with the first failure once all are closed. */
+  async #release(): Promise<void> {
+    this.#state.limiters.close(new RouterClosedError());
+    const providers = [...this.#live];
+    this.#live.clear();
     this.#providers = new Map();
-    await Promise.all(providers.map((entry) => entry.provider.close?.()));
-    await this.#state.store.close?.();
+    const results = await Promise.allSettled([
+      ...providers.map(async (provider) => provider.close?.()),
+      ...this.#closingProviders,
+    ]);
+    results.push(...(await Promise.allSettled([this.#state.store.close?.()])));
+    const failed = results.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
+  }
+
+  /**
+   * Runs a reload now, or after the one that runs (reloads never interleave). Requests made while
+   * one runs coalesce into one reload after it, from the latest request's source; each of them
+   * resolves or rejects with that reload.
+   */
+  #requestReload(load: () => Promise<LoadedPolicy>): Promise<void> {
+    if (this.#closed) return Promise.reject(new RouterClosedError());
+    const pending = this.#pending;
+    if (pending) {
+      pending.load = load;
+      return pending.done;
+    }
+    const running = this.#reloading;
+    if (!running) return this.#runReload(load);
+    const next: PendingReload = {
+      load,
+      done: running.then(() => {
+        this.#pending = undefined;
+        return this.#runReload(next.load);
+      }),
+    };
+    this.#pending = next;
+    return next.done;
+  }
+
+  #runReload(load: () => Promise<LoadedPolicy>): Promise<void> {
+    const run = this.#reload(load);
+    const settled = run.then(
+      () => {},
+      () => {},
+    );
+    this.#reloading = settled;
+    void settled.then(() => {
+      if (this.#reloading === settled) this.#reloading = undefined;
+    });
+    return run;
+  }
+
+  /** One reload, reported as a `policy-reload` event whether the watcher or `reload()` asked for it. */
+  async #reload(load: () => Promise<LoadedPolicy>): Promise<void> {
+    if (this.#closed) throw new RouterClosedError();
+    try {
+      await this.#apply(await load());
+    } catch (error) {
+      if (!RouterClosedError.isInstance(error)) {
+        this.#emit({ type: "policy-reload", ok: false, message: errorMessage(error) });
+      }
+      throw error;
+    }
+    this.#emit({ type: "policy-reload", ok: true });
   }
 
   #load(): Promise<LoadedPolicy> {
@@ -121,24 +205,69 @@ export class RouterHost implements RouterBackend {
     }
   };
 
+  /**
+   * Builds the providers, targets and context of a policy and swaps them in. Nothing changes until
+   * every step has succeeded: a failure (a factory that throws, a target naming an unknown
+   * provider, an engine that does not load, `close` meanwhile) closes the providers this attempt
+   * created, keeps the ones of the policy in force, and rejects.
+   */
   async #apply(loaded: LoadedPolicy): Promise<void> {
     const { policy } = loaded;
     for (const secret of loaded.secrets) this.#redactor.register(secret);
     const previous = this.#providers;
+    const previousBudget = this.#retryBudget;
     const providers = new Map<string, LiveProvider>();
-    for (const [id, config] of Object.entries(policy.providers)) {
-      const fingerprint = JSON.stringify(config);
-      const kept = previous.get(id);
-      providers.set(
-        id,
-        kept?.config === fingerprint ? kept : { config: fingerprint, provider: this.#create(id, config) },
+    const created: Provider[] = [];
+    try {
+      for (const [id, config] of Object.entries(policy.providers)) {
+        const fingerprint = JSON.stringify(config);
+        const kept = previous.get(id);
+        if (kept?.config === fingerprint) {
+          providers.set(id, kept);
+          continue;
+        }
+        const provider = this.#create(id, config);
+        created.push(provider);
+        providers.set(id, { config: fingerprint, provider });
+      }
+      const { targets, models, expanded } = await this.#buildTargets(policy.targets, providers);
+      if (this.#closed) throw new RouterClosedError();
+      this.#providers = providers;
+      this.#retryBudget = new RetryBudget(policy.retryBudget);
+      const context = this.#buildContext(loaded, targets, models, expanded);
+      this.#state.limiters.update(
+        [...targets.values()].filter((target) => Object.keys(target.limits).length > 0),
       );
+      this.#context = context;
+    } catch (error) {
+      this.#providers = previous;
+      this.#retryBudget = previousBudget;
+      await Promise.allSettled(created.map((provider) => this.#closeProvider(provider)));
+      throw error;
     }
+    for (const [id, entry] of previous) {
+      if (providers.get(id) === entry) continue;
+      const closing = this.#closeProvider(entry.provider).catch(() => {
+        // Replaced by a good reload; its close failing leaves nothing to undo and nobody to tell.
+      });
+      this.#closingProviders.add(closing);
+      void closing.then(() => this.#closingProviders.delete(closing));
+    }
+  }
+
+  async #buildTargets(
+    declaredTargets: LoadedPolicy["policy"]["targets"],
+    providers: ReadonlyMap<string, LiveProvider>,
+  ): Promise<{
+    targets: Map<string, Target>;
+    models: Map<string, LanguageModel>;
+    /** A policy target served by several engines (one per GPU) → its replica targets' ids. */
+    expanded: Map<string, string[]>;
+  }> {
     const targets = new Map<string, Target>();
     const models = new Map<string, LanguageModel>();
-    /** A policy target served by several engines (one per GPU) → its replica targets' ids. */
     const expanded = new Map<string, string[]>();
-    for (const [id, declared] of Object.entries(policy.targets)) {
+    for (const [id, declared] of Object.entries(declaredTargets)) {
       const live = providers.get(declared.provider);
       if (!live) throw new SwitchyardError(`target ${id} names unknown provider ${declared.provider}`);
       const { provider } = live;
@@ -167,18 +296,15 @@ export class RouterHost implements RouterBackend {
         continue;
       }
       const ids = replicas.map((replica) => `${id}@${replica}`);
-      await Promise.all(replicas.map((replica, index) => add(ids[index] as string, replica)));
+      // Every engine has loaded or failed before a failure is reported, so closing leaves none loading.
+      const added = await Promise.allSettled(
+        replicas.map((replica, index) => add(ids[index] as string, replica)),
+      );
+      const failed = added.find((result) => result.status === "rejected");
+      if (failed) throw failed.reason;
       expanded.set(id, ids);
     }
-    this.#providers = providers;
-    for (const [id, entry] of previous) {
-      if (providers.get(id) !== entry) void entry.provider.close?.();
-    }
-    this.#state.limiters.update(
-      [...targets.values()].filter((target) => Object.keys(target.limits).length > 0),
-    );
-    this.#retryBudget = new RetryBudget(policy.retryBudget);
-    this.#context = this.#buildContext(loaded, targets, models, expanded);
+    return { targets, models, expanded };
   }
 
   #create(id: string, config: ProviderConfig): Provider {
@@ -186,12 +312,20 @@ export class RouterHost implements RouterBackend {
     if (!factory)
       throw new SwitchyardError(`provider ${id}: no adapter is registered for type "${config.type}"`);
     const { options } = this.#setup;
-    return factory.create(id, config, {
+    const provider = factory.create(id, config, {
       registerSecret: (secret) => this.#redactor.register(secret),
       redact: (text) => this.#redactor.redact(text),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
+    this.#live.add(provider);
+    return provider;
+  }
+
+  /** Closes a provider once; a second call (or one after `close` took it) does nothing. */
+  async #closeProvider(provider: Provider): Promise<void> {
+    if (!this.#live.delete(provider)) return;
+    await provider.close?.();
   }
 
   #buildContext(
@@ -280,4 +414,8 @@ export class RouterHost implements RouterBackend {
         : undefined,
     };
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

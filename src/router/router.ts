@@ -1,13 +1,15 @@
 import {
+  AbortedError,
   type ChatRequest,
   type ChatResult,
+  InvalidOptionsError,
   InvalidRequestError,
   type Provider,
-  SwitchyardError,
+  RouterClosedError,
 } from "../core/index.js";
 import { type ChatStream, PartChannel } from "./chat-stream.js";
-import { executeCall } from "./execute-call.js";
-import { linkSignals } from "./link-signals.js";
+import { executeCall, type PartSink } from "./execute-call.js";
+import { type LinkedSignal, linkSignals } from "./link-signals.js";
 import { planRoute, type RoutePlan } from "./plan-route.js";
 import type { RoutingContext } from "./routing-context.js";
 import { validateRequest } from "./validate-request.js";
@@ -17,13 +19,34 @@ export interface RouterBackend {
   context(): RoutingContext;
   reload(): Promise<void>;
   providers(): Iterable<Provider>;
-  close(): Promise<void>;
+  /**
+   * Stops reloads at once, then, once `drained` resolves (every call has ended), closes every
+   * provider, limiter and the state store.
+   */
+  close(drained: Promise<void>): Promise<void>;
 }
+
+export interface CloseOptions {
+  /**
+   * How long calls in flight may go on finishing before they are stopped with `RouterClosedError`,
+   * ms; `Infinity` waits for every one of them. New calls are refused either way.
+   * @default 0 (calls in flight are stopped at once)
+   */
+  graceMs?: number;
+}
+
+/** setTimeout's largest delay; a longer grace is this long. */
+const maxTimerMs = 2 ** 31 - 1;
 
 /** Routes every call through the policy. Create it with `createRouter`. */
 export class Router {
   readonly #host: RouterBackend;
+  /** Calls in flight: the signal each one runs under (aborted by `close`) and its end. */
+  readonly #calls = new Map<LinkedSignal, Promise<unknown>>();
+  /** The reason calls in flight are aborted with; an `AbortedError` caused by it becomes a `RouterClosedError`. */
+  readonly #closedReason = new RouterClosedError();
   #closed = false;
+  #closing: Promise<void> | undefined;
 
   constructor(host: RouterBackend) {
     this.#host = host;
@@ -32,8 +55,7 @@ export class Router {
   /** Sends one request and resolves with the answer and its route trace. */
   async chat(request: ChatRequest): Promise<ChatResult> {
     this.#assertOpen();
-    const valid = validateRequest(request);
-    return executeCall(this.#host.context(), valid, false, async () => {});
+    return this.#start(validateRequest(request), false, async () => {});
   }
 
   /** Streams one request: text and tool-call parts as they arrive, then `finish` or `error`. */
@@ -41,11 +63,10 @@ export class Router {
     this.#assertOpen();
     const valid = validateRequest(request);
     const reader = new AbortController();
-    const link = linkSignals([valid.signal, reader.signal]);
     let channel: PartChannel | undefined;
-    const result = executeCall(this.#host.context(), { ...valid, signal: link.signal }, true, (part) =>
-      channel ? channel.push(part) : Promise.resolve(),
-    ).finally(() => link.dispose());
+    const result = this.#start(valid, true, (part) => (channel ? channel.push(part) : Promise.resolve()), [
+      reader.signal,
+    ]);
     result.catch(() => {});
     channel = new PartChannel(result, () => reader.abort(new Error("the stream's reader stopped reading")));
     const read = channel;
@@ -69,6 +90,7 @@ export class Router {
     request: ChatRequest,
     options: { streaming?: boolean } = {},
   ): Promise<RoutePlan & { route: string }> {
+    this.#assertOpen();
     const valid = validateRequest(request);
     const context = this.#host.context();
     const name = valid.route ?? context.defaultRoute;
@@ -78,8 +100,13 @@ export class Router {
     return { ...plan, route: name };
   }
 
-  /** Re-reads the policy file; a bad edit keeps the last good policy and rejects with its error. */
+  /**
+   * Re-reads the policy file; a bad edit keeps the last good policy and rejects with its error.
+   * Reloads run one at a time (the watcher's too); asked for while one runs, it coalesces with
+   * any other request into one reload after it. Emits `policy-reload`.
+   */
   reload(): Promise<void> {
+    if (this.#closed) return Promise.reject(new RouterClosedError());
     return this.#host.reload();
   }
 
@@ -90,14 +117,82 @@ export class Router {
     return entries;
   }
 
-  /** Frees engines and connections; later calls are rejected. Safe to call twice. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  /**
+   * Refuses new calls, stops the calls in flight with `RouterClosedError` (after `graceMs`, if
+   * given), then frees engines, connections and timers. Resolves once no call is left and nothing
+   * will be sent upstream again. Calling it again (even with other options) returns the same
+   * promise. Rejects with `InvalidOptionsError` for a `graceMs` that is not a number ≥ 0, and then
+   * leaves the router open.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    if (this.#closing) return this.#closing;
+    let graceMs: number;
+    try {
+      graceMs = validateGraceMs(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.#closed = true;
-    await this.#host.close();
+    this.#closing = this.#host.close(this.#drain(graceMs));
+    return this.#closing;
+  }
+
+  async #drain(graceMs: number): Promise<void> {
+    if (graceMs > 0 && this.#calls.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<void>((resolve) => {
+        if (graceMs !== Number.POSITIVE_INFINITY) timer = setTimeout(resolve, Math.min(graceMs, maxTimerMs));
+      });
+      await Promise.race([Promise.allSettled(this.#calls.values()), graceOver]);
+      clearTimeout(timer);
+    }
+    const remaining = [...this.#calls];
+    for (const [link] of remaining) link.abort(this.#closedReason);
+    await Promise.allSettled(remaining.map(([, done]) => done));
+  }
+
+  /** Runs one call under a signal `close` can abort, and keeps it in `#calls` until it ends. */
+  #start(
+    request: ChatRequest,
+    streaming: boolean,
+    sink: PartSink,
+    signals: readonly AbortSignal[] = [],
+  ): Promise<ChatResult> {
+    const link = linkSignals([request.signal, ...signals]);
+    const result = executeCall(this.#host.context(), { ...request, signal: link.signal }, streaming, sink)
+      .catch((error: unknown) => {
+        throw this.#stoppedByClose(error) ?? error;
+      })
+      .finally(() => {
+        link.dispose();
+        this.#calls.delete(link);
+      });
+    this.#calls.set(link, result);
+    return result;
+  }
+
+  /** The call ended because `close` aborted it (not its caller): what it had done, as a `RouterClosedError`. */
+  #stoppedByClose(error: unknown): RouterClosedError | undefined {
+    if (!AbortedError.isInstance(error) || error.cause !== this.#closedReason) return undefined;
+    return new RouterClosedError({ partialText: error.partialText, usage: error.usage, trace: error.trace });
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new SwitchyardError("This router is closed");
+    if (this.#closed) throw new RouterClosedError();
   }
+}
+
+function validateGraceMs(options: unknown): number {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new InvalidOptionsError("router.close", "options", "expected an object such as { graceMs: 5000 }");
+  }
+  const { graceMs = 0 } = options as CloseOptions;
+  if (typeof graceMs !== "number" || Number.isNaN(graceMs) || graceMs < 0) {
+    throw new InvalidOptionsError(
+      "router.close",
+      "graceMs",
+      `expected a number of milliseconds ≥ 0 (or Infinity), got ${typeof graceMs === "number" ? graceMs : typeof graceMs}`,
+    );
+  }
+  return graceMs;
 }

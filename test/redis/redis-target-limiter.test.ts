@@ -1,6 +1,6 @@
 import { getEventListeners } from "node:events";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { QueueFullError, type RateLimits } from "../../src/core/index.js";
+import { QueueFullError, type RateLimits, RouterClosedError } from "../../src/core/index.js";
 import type { RedisLimiterRegistry } from "../../src/limits/redis/index.js";
 import {
   RedisStateStore,
@@ -188,17 +188,31 @@ describe.skipIf(!hasRedisServer)("RedisTargetLimiter", { timeout: 20_000 }, () =
     expect(waiting.every((call) => call.error === undefined)).toBe(true);
   });
 
-  it("rejects every waiter when closed", async () => {
+  it("rejects every waiter and every later caller with a RouterClosedError when closed", async () => {
     const limiter = await replica({ maxConcurrent: 1 });
     track(limiter.acquire());
     const waiting = track(limiter.acquire());
     await sleep(50);
     limiter.close();
     await sleep(10);
-    expect((waiting.error as Error | undefined)?.message).toBe(
-      "t: the rate limiter was closed while the call waited",
-    );
-    await expect(limiter.acquire()).rejects.toThrow("t: the rate limiter is closed");
+    expect(RouterClosedError.isInstance(waiting.error)).toBe(true);
+    await expect(limiter.acquire()).rejects.toSatisfy(RouterClosedError.isInstance);
+  });
+
+  it("still admits the callers waiting on it once a reload retired it, then closes itself", async () => {
+    const limiter = await replica({ maxConcurrent: 1 });
+    const first = track(limiter.acquire());
+    await waitUntil(() => Boolean(first.release));
+    const waiting = Array.from({ length: 5 }, () => track(limiter.acquire()));
+    limiter.retire();
+    expect(limiter.closed).toBe(false);
+    first.release?.();
+    for (const call of waiting) {
+      await waitUntil(() => Boolean(call.release || call.error), 5000, "the next waiter admitted");
+      expect(call.error).toBeUndefined();
+      call.release?.();
+    }
+    await waitUntil(() => limiter.closed, 5000, "the retired limiter closed");
   });
 });
 

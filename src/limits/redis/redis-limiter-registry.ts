@@ -9,6 +9,8 @@ import { WakeChannel } from "./wake-channel.js";
 /** One `RedisTargetLimiter` per target with limits, all sharing one Redis link and one Pub/Sub listener. */
 export class RedisLimiterRegistry implements LimiterPool {
   readonly #limiters = new Map<string, { limits: RateLimits; limiter: RedisTargetLimiter }>();
+  /** Limiters a reload replaced, still admitting the callers that queued on them. */
+  readonly #retired = new Set<RedisTargetLimiter>();
   readonly #shared: RedisLimiterShared;
   #wake: WakeChannel | undefined;
 
@@ -29,12 +31,14 @@ export class RedisLimiterRegistry implements LimiterPool {
   }
 
   update(targets: Iterable<Pick<Target, "id" | "limits">>): void {
+    for (const limiter of this.#retired) if (limiter.closed) this.#retired.delete(limiter);
     const next = new Map<string, Pick<Target, "id" | "limits">>();
     for (const target of targets) next.set(target.id, target);
     for (const [id, entry] of this.#limiters) {
       const target = next.get(id);
       if (target && sameLimits(entry.limits, target.limits)) continue;
-      entry.limiter.close();
+      entry.limiter.retire();
+      this.#retired.add(entry.limiter);
       this.#limiters.delete(id);
     }
     for (const target of next.values()) {
@@ -47,9 +51,11 @@ export class RedisLimiterRegistry implements LimiterPool {
     }
   }
 
-  close(): void {
-    for (const entry of this.#limiters.values()) entry.limiter.close();
+  close(reason?: unknown): void {
+    for (const entry of this.#limiters.values()) entry.limiter.close(reason);
+    for (const limiter of this.#retired) limiter.close(reason);
     this.#limiters.clear();
+    this.#retired.clear();
     this.#wake?.close();
     this.#wake = undefined;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { QueueFullError, type RateLimits } from "../../core/index.js";
+import { QueueFullError, type RateLimits, RouterClosedError } from "../../core/index.js";
 import type { RedisKeys } from "../../state/redis/redis-keys.js";
 import type { RedisLink } from "../../state/redis/redis-link.js";
 import { estimateWaitMs } from "../estimate-wait-ms.js";
@@ -85,6 +85,9 @@ export class RedisTargetLimiter implements TargetGate {
   #load: SharedLoad | undefined;
   #averageCallMs = assumedCallMs;
   #closed = false;
+  /** Why it closed: every waiter, and every caller after, is rejected with it. */
+  #closedBy: unknown;
+  #retired = false;
 
   constructor(target: string, limits: RateLimits, shared: RedisLimiterShared) {
     this.target = target;
@@ -98,6 +101,11 @@ export class RedisTargetLimiter implements TargetGate {
     }
   }
 
+  /** Closed, or retired and drained: it will admit nobody again. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** Callers of this process waiting for admission. */
   get waiting(): number {
     return this.#queue.size;
@@ -106,7 +114,7 @@ export class RedisTargetLimiter implements TargetGate {
   acquire(options: AcquireOptions = {}): Promise<() => void> {
     const { signal } = options;
     const weight = options.weight ?? 0;
-    if (this.#closed) return Promise.reject(new Error(`${this.target}: the rate limiter is closed`));
+    if (this.#closed) return Promise.reject(this.#closedBy);
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (!(Number.isFinite(weight) && weight >= 0)) {
       return Promise.reject(
@@ -208,16 +216,36 @@ export class RedisTargetLimiter implements TargetGate {
     return Math.max(estimate, this.#fallback?.expectedWaitMs(tokens) ?? 0);
   }
 
-  close(): void {
+  /** Rejects every waiter with `reason` (idempotent: the first reason stands) and stops renewing leases. */
+  close(reason: unknown = new RouterClosedError()): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closedBy = reason;
     this.#unlisten?.();
     clearInterval(this.#renewTimer);
-    const error = new Error(`${this.target}: the rate limiter was closed while the call waited`);
-    for (const waiter of this.#queue) waiter.fail(error);
+    for (const waiter of this.#queue) waiter.fail(reason);
     this.#queue.clear();
     this.#nudge?.();
-    this.#fallback?.close();
+    this.#fallback?.close(reason);
+  }
+
+  /**
+   * For a reloaded policy that dropped or changed this target's limits: the callers already
+   * waiting are still admitted under these limits, then it stops listening. Nobody is rejected,
+   * and the leases of admitted calls are renewed until they are released.
+   */
+  retire(): void {
+    this.#retired = true;
+    this.#closeIfDrained();
+  }
+
+  #closeIfDrained(): void {
+    if (!this.#retired || this.#closed || this.#driving || this.#queue.size > 0) return;
+    this.#closed = true;
+    this.#closedBy = new RouterClosedError();
+    this.#unlisten?.();
+    // Callers it handed to the local fallback while Redis was away are still admitted there.
+    this.#fallback?.retire();
   }
 
   /** One loop per limiter serves the queue head by head, so a replica asks Redis once at a time. */
@@ -232,6 +260,7 @@ export class RedisTargetLimiter implements TargetGate {
       .finally(() => {
         this.#driving = false;
         if (this.#queue.size > 0 && !this.#closed) this.#drive();
+        else this.#closeIfDrained();
       });
   }
 

@@ -1,0 +1,111 @@
+import { suggestion } from "../config/did-you-mean.js";
+import { InvalidOptionsError } from "../core/index.js";
+import type { CreateRouterOptions } from "./create-router.js";
+
+/** Says what is wrong with one option's value, or undefined when it is fine. */
+type Check = (value: unknown, option: string) => string | undefined;
+
+/**
+ * One check per option: a new field of `CreateRouterOptions` does not compile until it has one,
+ * so an option can never slip through unchecked or be reported as unknown.
+ */
+const checks: Record<keyof CreateRouterOptions, Check> = {
+  policy: (value) => {
+    if (typeof value === "string") return value.trim() === "" ? "is an empty path" : undefined;
+    return isRecord(value)
+      ? undefined
+      : `expected a policy file's path or a policy object, got ${kindOf(value)}`;
+  },
+  providers: (value, option) => {
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value)) return `expected an array of provider factories, got ${kindOf(value)}`;
+    for (const [index, factory] of value.entries()) {
+      const problem = factoryProblem(factory);
+      if (problem) return `${option}[${index}] ${problem}`;
+    }
+    return undefined;
+  },
+  state: (value) =>
+    value === undefined
+      ? undefined
+      : methodsProblem(value, ["snapshot", "recordAttempt", "addSpend"], "a StateStore"),
+  policies: (value) =>
+    value === undefined ? undefined : methodsProblem(value, ["filters", "strategy"], "a PolicyKit"),
+  fetch: optionalFunction,
+  env: (value) => {
+    if (value === undefined) return undefined;
+    if (!isRecord(value)) return `expected an object of environment variables, got ${kindOf(value)}`;
+    for (const [name, entry] of Object.entries(value)) {
+      // The value is never printed: it may be a secret.
+      if (entry !== undefined && typeof entry !== "string")
+        return `${name} must be a string, got ${kindOf(entry)}`;
+    }
+    return undefined;
+  },
+  onProgress: optionalFunction,
+  onEvent: optionalFunction,
+  watch: (value) =>
+    value === undefined || typeof value === "boolean"
+      ? undefined
+      : `expected a boolean, got ${kindOf(value)}`,
+  random: optionalFunction,
+};
+
+const known = Object.keys(checks);
+
+/**
+ * Checks what `createRouter` was given before anything is started: a missing or malformed option
+ * is an `InvalidOptionsError` naming it (never a TypeError from deep inside), an unknown one is
+ * named with the closest known option. The policy's content is `loadPolicy`'s to check.
+ */
+export function validateRouterOptions(options: unknown): CreateRouterOptions {
+  const fail = (option: string, message: string) => new InvalidOptionsError("createRouter", option, message);
+  if (!isRecord(options)) {
+    throw fail("options", `expected an object such as { policy: "./routing.yaml" }, got ${kindOf(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!Object.hasOwn(checks, key)) {
+      throw fail(key, `is not an option${suggestion(key, known)} (options: ${known.join(", ")})`);
+    }
+  }
+  for (const [option, check] of Object.entries(checks)) {
+    const problem = check(options[option], option);
+    if (problem) throw fail(option, problem);
+  }
+  return options as unknown as CreateRouterOptions;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function optionalFunction(value: unknown): string | undefined {
+  return value === undefined || typeof value === "function"
+    ? undefined
+    : `expected a function, got ${kindOf(value)}`;
+}
+
+function methodsProblem(value: unknown, methods: readonly string[], what: string): string | undefined {
+  if (!isRecord(value)) return `expected ${what}, got ${kindOf(value)}`;
+  const missing = methods.filter((method) => typeof value[method] !== "function");
+  return missing.length === 0 ? undefined : `expected ${what}: ${missing.join(", ")} must be methods`;
+}
+
+function factoryProblem(factory: unknown): string | undefined {
+  if (!isRecord(factory)) return `expected a provider factory ({ type, create }), got ${kindOf(factory)}`;
+  if (typeof factory.type !== "string" || factory.type === "") return "type must be a non-empty string";
+  if (typeof factory.create !== "function") return `(type "${factory.type}") create must be a function`;
+  return undefined;
+}
+
+/** What a value is, for a message; strings are never quoted, since they may be secrets. */
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
+    return `${typeof value} ${String(value)}`;
+  }
+  if (typeof value === "object") return "an object";
+  if (typeof value === "undefined") return "undefined";
+  return `a ${typeof value}`;
+}
