@@ -17,7 +17,7 @@ import type { Router } from "./src/router/router.js";
 export const builtins: Builtins = {
   providers: [openaiProvider, anthropicProvider, replicateProvider, openaiCompatibleProvider, localProvider],
   policies: {
-    filters: (options) => builtinPolicies(options),
+    filters: () => builtinPolicies(),
     strategy: (name, options) => strategyFor(name, options),
   },
 };

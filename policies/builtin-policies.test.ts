@@ -17,11 +17,9 @@ describe("builtinPolicies", () => {
   });
 
   it("passes its options to the policies that take them", () => {
-    const cost = builtinPolicies({ tagBudgets: { beta: { dailyUsd: 0 } } }).find(
-      (policy) => policy.name === "cost",
-    );
-    const input = makeInput([makeTarget("a")], { request: { tags: ["beta"] } });
-    expect(cost?.filter?.(input)).toHaveLength(1);
+    const rateLimit = builtinPolicies({ maxQueueWaitMs: 100 }).find((policy) => policy.name === "rate-limit");
+    const input = makeInput([makeTarget("a")], { snapshot: { queueWaitMs: new Map([["a", 500]]) } });
+    expect(rateLimit?.filter?.(input)).toHaveLength(1);
   });
 });
 

@@ -1,12 +1,12 @@
 import type { RoutingPolicy } from "../src/core/index.js";
 import { capabilitiesPolicy } from "./capabilities/index.js";
-import { type CostPolicyOptions, createCostPolicy } from "./cost/index.js";
+import { costPolicy } from "./cost/index.js";
 import { healthPolicy } from "./health/index.js";
 import { createLatencyPolicy, type LatencyPolicyOptions } from "./latency/index.js";
 import { privacyPolicy } from "./privacy/index.js";
 import { createRateLimitPolicy, type RateLimitPolicyOptions } from "./rate-limit/index.js";
 
-export type BuiltinPolicyOptions = CostPolicyOptions & LatencyPolicyOptions & RateLimitPolicyOptions;
+export type BuiltinPolicyOptions = LatencyPolicyOptions & RateLimitPolicyOptions;
 
 /**
  * The built-in filters in the order the router applies them: hard constraints first (privacy,
@@ -18,7 +18,7 @@ export function builtinPolicies(options: BuiltinPolicyOptions = {}): RoutingPoli
     privacyPolicy,
     capabilitiesPolicy,
     healthPolicy,
-    createCostPolicy(options),
+    costPolicy,
     createLatencyPolicy(options),
     createRateLimitPolicy(options),
   ];

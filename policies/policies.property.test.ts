@@ -12,7 +12,7 @@ import type {
 } from "../src/core/index.js";
 import { builtinPolicies } from "./builtin-policies.js";
 import { capabilitiesPolicy } from "./capabilities/index.js";
-import { createCostPolicy } from "./cost/index.js";
+import { costPolicy } from "./cost/index.js";
 import { healthPolicy } from "./health/index.js";
 import { strategyFor } from "./strategy-for.js";
 import { makeInput, makeTarget } from "./test/policy-input.js";
@@ -120,6 +120,10 @@ const inputArbitrary: fc.Arbitrary<PolicyInput> = targetsArbitrary.chain((target
         streaming,
         route: routePrivacy ? { privacy: routePrivacy } : {},
         estimate: { promptTokens, maxOutputTokens: request.maxTokens ?? 1024 },
+        limits: {
+          ...(request.budget?.maxCostUsd === undefined ? {} : { maxCostUsd: request.budget.maxCostUsd }),
+          slo: request.slo ?? {},
+        },
         costs: Object.fromEntries(costs.map((cost, index) => [targets[index]!.id, cost])),
         snapshot: { now, health: entries(health), latency: entries(latency), queueWaitMs: entries(waits) },
       });
@@ -211,17 +215,21 @@ describe("policy properties", () => {
         fc.double({ min: 0, max: 1, noNaN: true }),
         fc.array(call, { maxLength: 40 }),
         (routeDailyUsd, tagDailyUsd, calls) => {
-          const policy = createCostPolicy({ tagBudgets: { beta: { dailyUsd: tagDailyUsd } } });
           const spend = new Map<string, number>();
           const target = makeTarget("a");
           for (const { estimatedUsd, share, tagged } of calls) {
+            const budgets = [
+              { key: "route:chat", limitUsd: routeDailyUsd },
+              ...(tagged ? [{ key: "tag:beta", limitUsd: tagDailyUsd }] : []),
+            ];
             const input = makeInput([target], {
               route: { name: "chat", budget: { dailyUsd: routeDailyUsd } },
               request: tagged ? { tags: ["beta"] } : {},
               costs: { a: estimatedUsd },
               snapshot: { spendUsd: new Map(spend) },
+              limits: { dailyBudgets: new Map([["a", budgets]]) },
             });
-            if ((policy.filter?.(input) ?? []).length > 0) continue;
+            if ((costPolicy.filter?.(input) ?? []).length > 0) continue;
             const keys = tagged ? ["route:chat", "tag:beta"] : ["route:chat"];
             for (const key of keys) spend.set(key, (spend.get(key) ?? 0) + estimatedUsd * share);
             expect(spend.get("route:chat") ?? 0).toBeLessThanOrEqual(routeDailyUsd);

@@ -1,62 +1,45 @@
-import type { RoutingPolicy } from "../../src/core/index.js";
-import { formatUsd } from "./format-usd.js";
+import { formatUsd } from "../../src/core/errors/format-usd.js";
+import type { BudgetBreach, RoutingPolicy } from "../../src/core/index.js";
 
-export interface CostPolicyOptions {
-  /**
-   * Daily budgets per request tag, in US dollars, charged to the spend key "tag:<name>".
-   * @default {}
-   */
-  tagBudgets?: Readonly<Record<string, { dailyUsd: number }>>;
-}
-
-/** The smaller of two optional limits: when both the request and the route set one, the stricter applies. */
-function stricter(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Math.min(a, b);
+/** `route "chat"` for the spend key "route:chat", `target "small"` for "target:small". */
+function budgetLabel(key: string): string {
+  const colon = key.indexOf(":");
+  return colon < 0 ? key : `${key.slice(0, colon)} "${key.slice(colon + 1)}"`;
 }
 
 /**
- * Removes targets whose estimated attempt cost (at full `maxTokens`) exceeds the per-call budget,
- * or would take the route's or a tag's spend today past its daily budget. Admitting by the
- * full-length estimate keeps real spend within the budget for calls made one after another.
+ * Removes targets whose estimated attempt cost (an upper bound: the prompt as counted plus full
+ * `maxTokens`) exceeds the call's cap, or would take a daily budget it counts towards (the
+ * route's, a tag's, the target's, its provider's) past its limit, counting what attempts in
+ * flight hold. The router merged the caps (`limits`); a spent target or provider budget rejects
+ * only its own targets, so traffic shifts to the others. Each rejection carries the first budget
+ * it breaks, so a call nothing else serves ends in `BudgetExceededError` naming it.
  */
-export function createCostPolicy(options: CostPolicyOptions = {}): RoutingPolicy {
-  const tagBudgets = options.tagBudgets ?? {};
-  return {
-    name: "cost",
-    filter({ request, route, candidates, snapshot }) {
-      const perCall = stricter(request.budget?.maxCostUsd, route.budget?.maxCostUsd);
-      const daily: { label: string; key: string; limitUsd: number }[] = [];
-      if (route.budget?.dailyUsd !== undefined) {
-        daily.push({
-          label: `route "${route.name}"`,
-          key: `route:${route.name}`,
-          limitUsd: route.budget.dailyUsd,
-        });
+export const costPolicy: RoutingPolicy = {
+  name: "cost",
+  filter({ limits, candidates, snapshot }) {
+    return candidates.flatMap(({ target, estimatedCostUsd }) => {
+      const reasons: string[] = [];
+      const breaches: BudgetBreach[] = [];
+      const estimate = formatUsd(estimatedCostUsd);
+      const perCall = limits.maxCostUsd;
+      if (perCall !== undefined && estimatedCostUsd > perCall) {
+        reasons.push(
+          `estimated ${estimate} per attempt exceeds the per-call budget of ${formatUsd(perCall)}`,
+        );
+        breaches.push({ budget: "call", limitUsd: perCall, spentUsd: 0, estimatedUsd: estimatedCostUsd });
       }
-      for (const tag of new Set(request.tags ?? [])) {
-        const budget = Object.hasOwn(tagBudgets, tag) ? tagBudgets[tag] : undefined;
-        if (budget) daily.push({ label: `tag "${tag}"`, key: `tag:${tag}`, limitUsd: budget.dailyUsd });
-      }
-      return candidates.flatMap(({ target, estimatedCostUsd }) => {
-        const reasons: string[] = [];
-        const estimate = formatUsd(estimatedCostUsd);
-        if (perCall !== undefined && estimatedCostUsd > perCall) {
+      for (const { key, limitUsd } of limits.dailyBudgets.get(target.id) ?? []) {
+        const spentUsd = snapshot.spendUsd.get(key) ?? 0;
+        if (spentUsd + estimatedCostUsd > limitUsd) {
           reasons.push(
-            `estimated ${estimate} per attempt exceeds the per-call budget of ${formatUsd(perCall)}`,
+            `estimated ${estimate} would take ${budgetLabel(key)} past its daily budget (${formatUsd(spentUsd)} of ${formatUsd(limitUsd)} spent today)`,
           );
+          breaches.push({ budget: key, limitUsd, spentUsd, estimatedUsd: estimatedCostUsd });
         }
-        for (const { label, key, limitUsd } of daily) {
-          const spentUsd = snapshot.spendUsd.get(key) ?? 0;
-          if (spentUsd + estimatedCostUsd > limitUsd) {
-            reasons.push(
-              `estimated ${estimate} would take ${label} past its daily budget (${formatUsd(spentUsd)} of ${formatUsd(limitUsd)} spent today)`,
-            );
-          }
-        }
-        return reasons.length === 0 ? [] : [{ target: target.id, reason: reasons.join("; ") }];
-      });
-    },
-  };
-}
+      }
+      const [budget] = breaches;
+      return budget ? [{ target: target.id, reason: reasons.join("; "), budget }] : [];
+    });
+  },
+};

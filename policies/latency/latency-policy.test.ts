@@ -14,7 +14,7 @@ describe("latency policy", () => {
   });
 
   it("removes targets whose p95 time to first token misses the TTFT SLO, with the numbers", () => {
-    const input = makeInput(targets, { request: { slo: { ttftMs: 800 } }, snapshot: { latency } });
+    const input = makeInput(targets, { limits: { slo: { ttftMs: 800 } }, snapshot: { latency } });
     expect(createLatencyPolicy().filter?.(input)).toEqual([
       {
         target: "slow",
@@ -26,7 +26,7 @@ describe("latency policy", () => {
 
   it("adds the rate-limiter wait to the time to first token", () => {
     const input = makeInput(targets, {
-      route: { slo: { ttftMs: 800 } },
+      limits: { slo: { ttftMs: 800 } },
       snapshot: { latency, queueWaitMs: new Map([["quick", 600]]) },
     });
     expect(rejectedIds(createLatencyPolicy(), input)).toEqual(["quick", "slow"]);
@@ -34,7 +34,7 @@ describe("latency policy", () => {
 
   it("removes targets predicted to miss the total SLO at their output speed", () => {
     const input = makeInput(targets, {
-      request: { slo: { totalMs: 10_000 } },
+      limits: { slo: { totalMs: 10_000 } },
       estimate: { maxOutputTokens: 500 },
       snapshot: { latency },
     });
@@ -48,21 +48,22 @@ describe("latency policy", () => {
   });
 
   it("keeps a target without statistics so it gets explored", () => {
-    const input = makeInput(targets, { request: { slo: { ttftMs: 1 } }, snapshot: { latency } });
+    const input = makeInput(targets, { limits: { slo: { ttftMs: 1 } }, snapshot: { latency } });
     expect(rejectedIds(createLatencyPolicy(), input)).not.toContain("new");
   });
 
   it("treats statistics that decayed below minSamples as unknown, so a slow target is tried again", () => {
     const aged = new Map([["slow", stats({ ttftP95Ms: 5000, samples: 0.3 })]]);
-    const input = makeInput(targets, { request: { slo: { ttftMs: 800 } }, snapshot: { latency: aged } });
+    const input = makeInput(targets, { limits: { slo: { ttftMs: 800 } }, snapshot: { latency: aged } });
     expect(rejectedIds(createLatencyPolicy(), input)).toEqual([]);
     expect(rejectedIds(createLatencyPolicy({ minSamples: 0.1 }), input)).toEqual(["slow"]);
   });
 
-  it("applies the stricter of the request's and the route's SLOs", () => {
+  it("applies the SLO the router merged (limits), not the request's or the route's own fields", () => {
     const input = makeInput(targets, {
       request: { slo: { ttftMs: 5000 } },
-      route: { slo: { ttftMs: 1000 } },
+      route: { slo: { ttftMs: 5000 } },
+      limits: { slo: { ttftMs: 1000 } },
       snapshot: { latency },
     });
     expect(rejectedIds(createLatencyPolicy(), input)).toEqual(["slow"]);

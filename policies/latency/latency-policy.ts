@@ -1,6 +1,5 @@
 import type { RoutingPolicy } from "../../src/core/index.js";
 import { type LatencyPolicyOptions, resolveLatencyOptions } from "./latency-options.js";
-import { effectiveSlo } from "./latency-slo.js";
 import { predictLatency } from "./predict-latency.js";
 
 const ms = (value: number) => `${Math.round(value)} ms`;
@@ -8,14 +7,15 @@ const ms = (value: number) => `${Math.round(value)} ms`;
 /**
  * Removes targets predicted to miss the latency SLO: p95 time to first token plus the
  * rate-limiter wait against `ttftMs`, and that plus `maxOutputTokens` at the measured output speed
- * against `totalMs`. A target without recent statistics is kept (optimism), so it gets explored.
+ * against `totalMs`, the SLO being the stricter of the request's and the route's (`limits`). A
+ * target without recent statistics is kept (optimism), so it gets explored.
  */
 export function createLatencyPolicy(options: LatencyPolicyOptions = {}): RoutingPolicy {
   const { prior, minSamples } = resolveLatencyOptions(options);
   return {
     name: "latency",
-    filter({ request, route, estimate, candidates, snapshot }) {
-      const slo = effectiveSlo(request, route);
+    filter({ limits, estimate, candidates, snapshot }) {
+      const { slo } = limits;
       if (slo.ttftMs === undefined && slo.totalMs === undefined) return [];
       return candidates.flatMap(({ target }) => {
         const prediction = predictLatency(target.id, estimate, snapshot, prior, minSamples);

@@ -16,7 +16,7 @@ describe("rate-limit policy", () => {
   });
 
   it("skips a target whose queue wait alone breaks the TTFT SLO rather than waiting on it", () => {
-    const input = makeInput(targets, { request: { slo: { ttftMs: 800 } }, snapshot: { queueWaitMs } });
+    const input = makeInput(targets, { limits: { slo: { ttftMs: 800 } }, snapshot: { queueWaitMs } });
     expect(createRateLimitPolicy().filter?.(input)).toEqual([
       {
         target: "busy",
@@ -26,14 +26,24 @@ describe("rate-limit policy", () => {
     ]);
   });
 
-  it("skips a target whose queue wait breaks the route's total SLO", () => {
-    const input = makeInput(targets, { route: { slo: { totalMs: 2000 } }, snapshot: { queueWaitMs } });
+  it("skips a target whose queue wait breaks the total SLO", () => {
+    const input = makeInput(targets, { limits: { slo: { totalMs: 2000 } }, snapshot: { queueWaitMs } });
     expect(rejectedIds(createRateLimitPolicy(), input)).toEqual(["busy"]);
   });
 
   it("skips a target whose queue wait outlasts the call's deadline", () => {
-    const input = makeInput(targets, { request: { timeoutMs: 2000 }, snapshot: { queueWaitMs } });
+    const input = makeInput(targets, { limits: { timeoutMs: 2000 }, snapshot: { queueWaitMs } });
     expect(createRateLimitPolicy().filter?.(input)[0]?.reason).toContain("past the 2000 ms call deadline");
+  });
+
+  it("reads the merged deadline from limits: a request cannot extend the route's", () => {
+    const input = makeInput(targets, {
+      request: { timeoutMs: 600_000 },
+      route: { timeoutMs: 2000 },
+      limits: { timeoutMs: 2000 },
+      snapshot: { queueWaitMs },
+    });
+    expect(rejectedIds(createRateLimitPolicy(), input)).toEqual(["busy"]);
   });
 
   it("skips a target whose queue wait exceeds maxQueueWaitMs", () => {

@@ -1,5 +1,4 @@
 import type { RoutingPolicy } from "../../src/core/index.js";
-import { effectiveSlo } from "../latency/index.js";
 
 export interface RateLimitPolicyOptions {
   /** Longest wait in a target's rate-limiter queue worth taking, ms. @default no limit beyond the SLO and deadline */
@@ -20,9 +19,8 @@ export function createRateLimitPolicy(options: RateLimitPolicyOptions = {}): Rou
   }
   return {
     name: "rate-limit",
-    filter({ request, route, candidates, snapshot }) {
-      const slo = effectiveSlo(request, route);
-      const deadlineMs = request.timeoutMs ?? route.timeoutMs;
+    filter({ limits, candidates, snapshot }) {
+      const { slo, timeoutMs: deadlineMs } = limits;
       return candidates.flatMap(({ target }) => {
         const waitMs = snapshot.queueWaitMs.get(target.id) ?? 0;
         if (waitMs <= 0) return [];

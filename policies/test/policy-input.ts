@@ -1,4 +1,5 @@
 import type {
+  CallLimits,
   Candidate,
   Capabilities,
   ChatRequest,
@@ -94,6 +95,8 @@ export interface InputOverrides {
   streaming?: boolean;
   /** Estimated attempt cost per target id. @default 0.001 each */
   costs?: Record<string, number>;
+  /** The merged limits the router hands policies. @default the route's deadline, no cap, no SLO, no daily budget */
+  limits?: Partial<CallLimits>;
 }
 
 /** A policy input over `targets`, in route order. */
@@ -102,13 +105,15 @@ export function makeInput(targets: readonly Target[], overrides: InputOverrides 
     target,
     estimatedCostUsd: overrides.costs?.[target.id] ?? 0.001,
   }));
+  const route = makeRoute(targets, overrides.route);
   return {
     request: { messages: [{ role: "user", content: "Hello" }], ...overrides.request },
-    route: makeRoute(targets, overrides.route),
+    route,
     estimate: { promptTokens: 1000, maxOutputTokens: 500, ...overrides.estimate },
     candidates,
     snapshot: makeSnapshot(overrides.snapshot),
     streaming: overrides.streaming ?? false,
+    limits: { timeoutMs: route.timeoutMs, slo: {}, dailyBudgets: new Map(), ...overrides.limits },
   };
 }
 

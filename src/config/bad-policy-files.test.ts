@@ -276,6 +276,57 @@ describe("SSRF-prone baseURLs in a policy", () => {
     });
     expect(loaded.policy.routes.default?.strategy).toBe("least-loaded");
   });
+
+  it("names a budget for an unknown target or provider at its key, with a suggestion", () => {
+    const text = [
+      "providers:",
+      "  openai: { type: openai, apiKey: sk-test-0123456789abcdefghij }",
+      "targets:",
+      "  fast-cheap: { provider: openai, model: gpt-4o-mini, price: { input: 0.15, output: 0.6 } }",
+      "routes:",
+      "  default: { targets: [fast-cheap] }",
+      "budgets:",
+      "  targets: { fast-chep: { dailyUsd: 5 } }",
+      "  providers:",
+      "    anthropic: { dailyUsd: 20 }",
+    ].join("\n");
+    const error = captureError(() => loadPolicyText(text, { file: "budgets.yaml" }));
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        path: "budgets.targets.fast-chep",
+        line: 8,
+        column: 14,
+        message: "unknown target `fast-chep` (did you mean `fast-cheap`?)",
+      }),
+      expect.objectContaining({
+        path: "budgets.providers.anthropic",
+        line: 10,
+        column: 5,
+        message: "unknown provider `anthropic` (known: openai)",
+      }),
+    ]);
+  });
+
+  it("loads daily budgets per target and per provider next to the tag budgets", () => {
+    const loaded = loadPolicyText(
+      JSON.stringify({
+        providers: { openai: { type: "openai", apiKey: "sk-test-0123456789abcdefghij" } },
+        targets: { small: { provider: "openai", model: "gpt-4o-mini", price: { input: 0.15, output: 0.6 } } },
+        routes: { default: { targets: ["small"] } },
+        budgets: {
+          tags: { batch: { dailyUsd: 1 } },
+          targets: { small: { dailyUsd: 2 } },
+          providers: { openai: { dailyUsd: 3 } },
+        },
+      }),
+    );
+    expect(loaded.policy.budgets).toEqual({
+      tags: { batch: { dailyUsd: 1 } },
+      targets: { small: { dailyUsd: 2 } },
+      providers: { openai: { dailyUsd: 3 } },
+    });
+    expect(Object.getPrototypeOf(loaded.policy.budgets.targets)).toBeNull();
+  });
 });
 
 function captureError(load: () => unknown): PolicyFileError {

@@ -10,7 +10,8 @@ function unknownName(kind: string, name: string, known: Record<string, unknown>)
 
 /**
  * Every name the policy uses must exist: a target's provider, a route's targets, a route's
- * fallback, the default route. Fallback chains must end: a cycle is named with its routes.
+ * fallback, the default route, the targets and providers given budgets. Fallback chains must
+ * end: a cycle is named with its routes.
  */
 export function checkReferences(policy: ParsedPolicy): RawIssue[] {
   const issues: RawIssue[] = [];
@@ -51,6 +52,15 @@ export function checkReferences(policy: ParsedPolicy): RawIssue[] {
       path: ["defaultRoute"],
       message: unknownName("route", policy.defaultRoute, policy.routes),
     });
+  }
+  const budgeted = { targets: policy.targets, providers: policy.providers } as const;
+  for (const [section, known] of Object.entries(budgeted)) {
+    const noun = section === "targets" ? "target" : "provider";
+    for (const id of Object.keys(policy.budgets?.[section as keyof typeof budgeted] ?? {})) {
+      if (!Object.hasOwn(known, id)) {
+        issues.push({ path: ["budgets", section, id], at: "key", message: unknownName(noun, id, known) });
+      }
+    }
   }
   issues.push(...checkFallbackCycles(policy));
   return issues;

@@ -9,12 +9,13 @@ export { type PolicyWatcher, type WatchPolicyOptions, watchPolicy } from "./poli
 export type { LoadPolicyOptions } from "./prepare-policy.js";
 export { type ProviderSchemaMatchesCore, providerSchema } from "./provider-schema.js";
 export type {
+  DailyBudget,
+  DailyBudgets,
   LoadedPolicy,
   ResolvedPolicy,
   ResolvedTarget,
   RetryBudgetSettings,
   SecuritySettings,
   StateSettings,
-  TagBudget,
 } from "./resolved-policy.js";
 export { type BaseURLOptions, classifyHost, type HostKind, validateBaseURL } from "./validate-base-url.js";

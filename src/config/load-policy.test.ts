@@ -143,7 +143,7 @@ describe("loadPolicy", () => {
 
     it("carries the top-level settings", () => {
       expect(policy.defaultRoute).toBe("chat");
-      expect(policy.tagBudgets).toEqual({ batch: { dailyUsd: 20 } });
+      expect(policy.budgets.tags).toEqual({ batch: { dailyUsd: 20 } });
       expect(policy.retryBudget).toEqual({ maxTokens: 20, tokenRatio: 0.1 });
       expect(policy.watch).toBe(true);
       expect(policy.security).toEqual({ allowPrivateBaseURLs: true });

@@ -20,6 +20,11 @@ export const retryBudgetSchema = z
     "Process-wide retry budget (gRPC-style token bucket): retries stop while the bucket is half empty.",
   );
 
+const dailyBudgetSchema = z
+  .object({ dailyUsd: usdSchema.describe("US dollars per UTC day.") })
+  .strict()
+  .describe("A daily cap: real spend plus the estimates of attempts in flight.");
+
 export const securitySchema = z
   .object({
     allowPrivateBaseURLs: z
@@ -49,13 +54,25 @@ export const policySchema = z
     budgets: z
       .object({
         tags: z
-          .record(nameSchema, z.object({ dailyUsd: usdSchema.describe("US dollars per UTC day.") }).strict())
+          .record(nameSchema, dailyBudgetSchema)
           .optional()
           .describe("Daily spend caps per request tag."),
+        targets: z
+          .record(nameSchema, dailyBudgetSchema)
+          .optional()
+          .describe(
+            "Daily spend caps per target (keys of `targets`; every replica of a local target counts towards its target's).",
+          ),
+        providers: z
+          .record(nameSchema, dailyBudgetSchema)
+          .optional()
+          .describe("Daily spend caps per provider (keys of `providers`), over all of its targets."),
       })
       .strict()
       .optional()
-      .describe("Spend caps that span routes."),
+      .describe(
+        "Spend caps that span routes: a spent one removes its targets, and traffic shifts to the others.",
+      ),
     retryBudget: retryBudgetSchema.prefault({}),
     watch: z
       .boolean()

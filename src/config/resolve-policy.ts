@@ -78,7 +78,11 @@ export function resolvePolicy(policy: ParsedPolicy, baseDir: string): ResolvedPo
     ),
     routes,
     defaultRoute,
-    tagBudgets: nullPrototype(Object.entries(policy.budgets?.tags ?? {})),
+    budgets: {
+      tags: nullPrototype(Object.entries(policy.budgets?.tags ?? {})),
+      targets: nullPrototype(Object.entries(policy.budgets?.targets ?? {})),
+      providers: nullPrototype(Object.entries(policy.budgets?.providers ?? {})),
+    },
     retryBudget: { ...policy.retryBudget },
     watch: policy.watch,
     security: { ...policy.security },

@@ -10,9 +10,19 @@ export interface ResolvedTarget extends Omit<Target, "capabilities"> {
   declared: Partial<Capabilities>;
 }
 
-export interface TagBudget {
-  /** US dollars per UTC day for calls carrying the tag. */
+export interface DailyBudget {
+  /** US dollars per UTC day. */
   dailyUsd: number;
+}
+
+/** Daily spend caps that span routes, each charged to its own spend key. */
+export interface DailyBudgets {
+  /** Per request tag: "tag:<name>". */
+  tags: Record<string, DailyBudget>;
+  /** Per policy target, its replicas included: "target:<id>". */
+  targets: Record<string, DailyBudget>;
+  /** Per provider, over all of its targets: "provider:<id>". */
+  providers: Record<string, DailyBudget>;
 }
 
 /** Process-wide retry budget (gRPC-style token bucket). */
@@ -52,7 +62,7 @@ export interface ResolvedPolicy {
   routes: Record<string, Route>;
   /** The policy's `defaultRoute`, else "default" when such a route exists. */
   defaultRoute?: string;
-  tagBudgets: Record<string, TagBudget>;
+  budgets: DailyBudgets;
   retryBudget: RetryBudgetSettings;
   /** Reload the policy when its file changes. @default false */
   watch: boolean;

@@ -34,7 +34,15 @@ export type {
   ToolMessage,
   UserMessage,
 } from "./messages.js";
-export type { Candidate, PolicyInput, Rejection, RequestEstimate, RoutingPolicy } from "./policy.js";
+export type {
+  BudgetBreach,
+  CallLimits,
+  Candidate,
+  PolicyInput,
+  Rejection,
+  RequestEstimate,
+  RoutingPolicy,
+} from "./policy.js";
 export type * from "./provider-config.js";
 export type {
   ChatRequest,
@@ -50,8 +58,10 @@ export type { AttemptOutcome, AttemptRecord, RejectedCandidate, RouteTrace } fro
 export type {
   AttemptObservation,
   BreakerState,
+  DailyLimit,
   HealthState,
   LatencyStats,
+  SpendHoldResult,
   StateSnapshot,
   StateStore,
   TargetLoad,

@@ -1,6 +1,6 @@
-import type { ChatRequest } from "./request.js";
+import type { ChatRequest, LatencySlo } from "./request.js";
 import type { Route } from "./route.js";
-import type { StateSnapshot } from "./state.js";
+import type { DailyLimit, StateSnapshot } from "./state.js";
 import type { Target } from "./target.js";
 
 /** What routing knows about a request before any call: counted with a real tokenizer. */
@@ -11,8 +11,26 @@ export interface RequestEstimate {
 
 export interface Candidate {
   target: Target;
-  /** Estimated cost of one attempt at full `maxTokens`, US dollars. */
+  /** Estimated cost of one attempt at full `maxTokens`, US dollars: an upper bound. */
   estimatedCostUsd: number;
+}
+
+/**
+ * The limits a call runs under, merged once by the router: for every cap, deadline and SLO the
+ * stricter of the request's and the route's applies, so a caller can tighten a route, never
+ * loosen it. Policies and the attempt loop read these, never the request's or route's fields.
+ */
+export interface CallLimits {
+  /** Most the whole call may cost (retries, hedges and fallbacks included), US dollars. */
+  maxCostUsd?: number;
+  /** The call's deadline in ms from its start, shared by every retry and fallback. */
+  timeoutMs: number;
+  slo: LatencySlo;
+  /**
+   * The daily budgets an attempt on each of the route's targets is charged to, by target id:
+   * the route's, the request's tags', the target's (a replica's policy target) and its provider's.
+   */
+  dailyBudgets: ReadonlyMap<string, readonly DailyLimit[]>;
 }
 
 /** The one state object every policy receives. */
@@ -24,11 +42,24 @@ export interface PolicyInput {
   snapshot: StateSnapshot;
   /** The caller asked for a stream (`router.stream()`). */
   streaming: boolean;
+  readonly limits: CallLimits;
+}
+
+/** A budget that an attempt's estimate would break. */
+export interface BudgetBreach {
+  /** "call" (the per-call cap) or the daily budget's spend key ("route:<name>", "target:<id>", …). */
+  budget: string;
+  limitUsd: number;
+  /** Spent (and, for a daily budget, held by attempts in flight) before this attempt. */
+  spentUsd: number;
+  estimatedUsd: number;
 }
 
 export interface Rejection {
   target: string;
   reason: string;
+  /** Set when a budget rejected the target: a call that nothing else serves ends with `BudgetExceededError`. */
+  budget?: BudgetBreach;
 }
 
 /**

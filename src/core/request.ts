@@ -43,14 +43,19 @@ export interface ChatRequest {
   responseFormat?: ResponseFormat;
   /** A need: only targets that return log-probs with at least `topK` alternatives serve the call. */
   logprobs?: { topK: number };
+  /** Tightens the route's SLO: the stricter of the two applies, field by field. */
   slo?: LatencySlo;
+  /** Tightens the route's per-call cap: the stricter of the two applies. */
   budget?: { maxCostUsd?: number };
   privacy?: PrivacyClass;
   tags?: string[];
   metadata?: Record<string, string>;
   /** Cancels the call, its upstream request and every pending retry or fallback. */
   signal?: AbortSignal;
-  /** Deadline for the whole call, shared by every retry and fallback. @default route's, else 120 000 */
+  /**
+   * Deadline for the whole call, shared by every retry and fallback; it can shorten the route's
+   * `timeoutMs` (and SLO `totalMs`), never extend them. @default the route's
+   */
   timeoutMs?: number;
   /** Settings for one provider only, validated by that adapter: `{ openai: { user: "u1" } }`. */
   providerOptions?: Record<string, Record<string, unknown>>;

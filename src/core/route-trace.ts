@@ -1,4 +1,5 @@
 import type { ErrorKind } from "./errors/error-kind.js";
+import type { BudgetBreach } from "./policy.js";
 
 export type AttemptOutcome = "success" | "error" | "aborted" | "interrupted";
 
@@ -23,6 +24,8 @@ export interface RejectedCandidate {
   /** The policy that rejected it. */
   policy: string;
   reason: string;
+  /** The budget that rejected it, when one did. */
+  budget?: BudgetBreach;
 }
 
 /** Every result explains its choice. */

@@ -9,9 +9,9 @@ export type StrategyName =
   | "least-loaded";
 
 export interface RouteBudget {
-  /** Per call. */
+  /** Per call, retries, hedges and fallbacks included; a request may set a lower cap, not a higher one. */
   maxCostUsd?: number;
-  /** Per route and UTC day, counted from real usage. */
+  /** Per route and UTC day: real spend plus the estimates of attempts in flight. */
   dailyUsd?: number;
 }
 
@@ -35,7 +35,7 @@ export interface Route {
   privacy?: PrivacyClass;
   slo?: LatencySlo;
   budget?: RouteBudget;
-  /** @default 120000 */
+  /** The call's deadline; a request may shorten it, not extend it. @default 120000 */
   timeoutMs: number;
   hedge?: HedgeConfig;
   /** Per-try limit until the first token (stream) or the whole response (non-stream). @default 30000 */

@@ -32,7 +32,10 @@ export interface StateSnapshot {
   now: number;
   latency: ReadonlyMap<string, LatencyStats>;
   health: ReadonlyMap<string, HealthState>;
-  /** Spend today, keyed "route:<name>" or "tag:<name>". */
+  /**
+   * Spend today plus the estimates that attempts in flight hold, by spend key ("route:<name>",
+   * "tag:<name>", "target:<id>", "provider:<id>").
+   */
   spendUsd: ReadonlyMap<string, number>;
   /** Expected wait in each target's rate-limiter queue, ms. */
   queueWaitMs: ReadonlyMap<string, number>;
@@ -75,14 +78,44 @@ export interface AttemptObservation {
   at: number;
 }
 
+/** A daily cap on one spend key ("route:<name>", "tag:<name>", "target:<id>", "provider:<id>"). */
+export interface DailyLimit {
+  key: string;
+  /** US dollars per UTC day. */
+  limitUsd: number;
+}
+
+export type SpendHoldResult =
+  | {
+      ok: true;
+      /** Gives the hold back; the router calls it once the attempt's real cost is recorded. */
+      release(): Promise<void>;
+    }
+  /** The hold would break `key`'s limit: `spentUsd` is what is spent and held on it already. */
+  | { ok: false; key: string; limitUsd: number; spentUsd: number };
+
 /**
  * All mutable routing state sits behind this interface: the in-memory store serves one process,
  * a shared store (Redis) serves many replicas, and policies never know which.
+ *
+ * Money: before each attempt is sent the router holds its upper-bound estimate (`holdSpend`);
+ * after it, the router records the real cost (`addSpend`) and only then releases the hold, so a
+ * key never counts less than is spent. A store keeps every cap as long as `holdSpend` checks
+ * and takes a hold atomically with respect to every other hold and spend of every process that
+ * shares the store.
  */
 export interface StateStore {
+  /** Statistics of `targets` and the spend of `spendKeys` today, holds in flight included. */
   snapshot(targets: readonly string[], spendKeys: readonly string[]): Promise<StateSnapshot>;
   recordAttempt(observation: AttemptObservation): Promise<void>;
   /** Adds real spend to each key for the current UTC day. */
   addSpend(keys: readonly string[], usd: number): Promise<void>;
+  /**
+   * Holds `usd` against every limit at once, or refuses naming the first limit it would break
+   * (spent + held + `usd` above `limitUsd`); with no limits it holds nothing and succeeds. Held
+   * amounts count in `snapshot().spendUsd` until released. A hold that is never released (its
+   * process died mid-call) lapses after `ttlMs`.
+   */
+  holdSpend(limits: readonly DailyLimit[], usd: number, ttlMs: number): Promise<SpendHoldResult>;
   close?(): Promise<void>;
 }

@@ -1,5 +1,7 @@
 import type {
   AttemptRecord,
+  BudgetExceededError,
+  CallLimits,
   ChatRequest,
   Route,
   RouteTrace,
@@ -17,6 +19,8 @@ export class CallState {
   spentUsd = 0;
   /** Estimated cost of attempts in flight, so concurrent attempts (a hedge) share one budget. */
   reservedUsd = 0;
+  /** The latest attempt a budget kept from being sent: the call's error if nothing answers. */
+  budgetRefusal: BudgetExceededError | undefined;
   /** The call has sent its one hedged request. */
   hedged = false;
   /** Text delivered by interrupted attempts that a later target continues. */
@@ -30,7 +34,8 @@ export class CallState {
     readonly context: RoutingContext,
     readonly request: ChatRequest,
     route: Route,
-    readonly timeoutMs: number,
+    /** The limits of the route the call is on now (`effectiveLimits`); the deadline never changes. */
+    public limits: CallLimits,
   ) {
     this.trace = { route: route.name, ranked: [], attempts: [], rejected: [] };
   }
@@ -57,7 +62,7 @@ export class CallState {
   }
 
   get remainingMs(): number {
-    return this.timeoutMs - (performance.now() - this.startedAt);
+    return this.limits.timeoutMs - (performance.now() - this.startedAt);
   }
 
   /** Records an attempt in the trace, the state store and the spend ledger. */
@@ -100,7 +105,7 @@ export class CallState {
           })
         : undefined,
       record.costUsd > 0
-        ? this.context.store.addSpend(this.context.spendKeys(route, this.request), record.costUsd)
+        ? this.context.store.addSpend(this.context.spendKeys(route, this.request, target), record.costUsd)
         : undefined,
     ]);
   }

@@ -13,7 +13,8 @@ import { validateRouterOptions } from "./validate-router-options.js";
 
 /** The routing policies a router applies; the package entry wires the built-in ones. */
 export interface PolicyKit {
-  filters(options: { tagBudgets: Record<string, { dailyUsd: number }> }): RoutingPolicy[];
+  /** The filters, in order; budgets and limits reach them through `PolicyInput.limits`. */
+  filters(): RoutingPolicy[];
   strategy(name: StrategyName, options: { random: () => number }): RoutingPolicy;
 }
 

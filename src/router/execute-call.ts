@@ -1,6 +1,7 @@
 import {
   AbortedError,
   AllTargetsFailedError,
+  BudgetExceededError,
   type Candidate,
   type ChatRequest,
   type ChatResult,
@@ -14,6 +15,7 @@ import {
   type SwitchyardError,
 } from "../core/index.js";
 import { CallState } from "./call-state.js";
+import { effectiveLimits } from "./effective-limits.js";
 import { type HedgeLane, planHedge, raceWithHedge } from "./hedge-race.js";
 import { linkSignals } from "./link-signals.js";
 import { planRoute } from "./plan-route.js";
@@ -22,9 +24,6 @@ import { type CandidateOutcome, tryCandidate } from "./try-candidate.js";
 
 /** Receives the parts that reach the caller of a stream; resolves when the caller took them. */
 export type PartSink = (part: ProviderStreamPart) => Promise<void>;
-
-/** @default 120000 */
-const defaultTimeoutMs = 120_000;
 
 /**
  * One call through the pipeline: plan the route, then walk its ranked candidates — each with
@@ -45,12 +44,8 @@ export async function executeCall(
       `unknown route "${routeName}" (routes: ${[...context.routes.keys()].join(", ")})`,
     );
   }
-  const sloTotal = request.slo?.totalMs ?? route.slo?.totalMs;
-  const timeoutMs = Math.min(
-    request.timeoutMs ?? route.timeoutMs ?? defaultTimeoutMs,
-    sloTotal ?? Number.POSITIVE_INFINITY,
-  );
-  const state = new CallState(context, request, route, timeoutMs);
+  const state = new CallState(context, request, route, effectiveLimits(context, request, route));
+  const { timeoutMs } = state.limits;
   // One controller for the caller's signal and the deadline: one fewer AbortSignal per call.
   const call = linkSignals([request.signal]);
   let deadlinePassed = false;
@@ -66,6 +61,7 @@ export async function executeCall(
       candidate.target.capabilities.contextWindow > smallestFailedWindow;
     while (route && !visited.has(route.name)) {
       const current = route;
+      if (visited.size > 0) state.limits = effectiveLimits(context, request, current, state.limits);
       visited.add(current.name);
       const plan = await planOrSkip(context, request, current, streaming, state);
       const hedged = new Set<Candidate>();
@@ -86,7 +82,6 @@ export async function executeCall(
             state,
             route: current,
             candidate: next,
-            spent: plan.spent,
             streaming,
             sink: lane?.sink ?? sink,
             signal: lane?.signal ?? call.signal,
@@ -148,13 +143,21 @@ export async function executeCall(
 }
 
 /**
- * The error that ends an exhausted chain: no target was eligible; or every failure was a context
- * overflow (the request is too long, not the providers down), reported as that provider error
- * with the trace; or AllTargetsFailedError listing every attempt.
+ * The error that ends an exhausted chain: a budget kept an attempt from being sent (or, with no
+ * attempt made, rejected a target that would otherwise have served); no target was eligible; or
+ * every failure was a context overflow (the request is too long, not the providers down),
+ * reported as that provider error with the trace; or AllTargetsFailedError listing every attempt.
  */
 function chainError(state: CallState): SwitchyardError {
-  if (state.trace.attempts.length === 0)
+  if (state.budgetRefusal) {
+    state.budgetRefusal.trace = state.trace;
+    return state.budgetRefusal;
+  }
+  if (state.trace.attempts.length === 0) {
+    const breach = state.trace.rejected.find((rejection) => rejection.budget)?.budget;
+    if (breach) return new BudgetExceededError({ ...breach, trace: state.trace });
     return new NoEligibleTargetError(state.trace.route, state.trace.rejected);
+  }
   const last = state.errors.at(-1);
   const overflowOnly = state.errors.every(
     (error) => ProviderCallError.isInstance(error) && error.kind === "context_length",
@@ -168,11 +171,14 @@ function chainError(state: CallState): SwitchyardError {
 
 interface PlannedCandidates {
   candidates: Candidate[];
-  spent: ReadonlyMap<string, number>;
   snapshot: StateSnapshot;
 }
 
-/** A fallback route with no eligible target is skipped; the first route's rejection is the caller's error. */
+/**
+ * A fallback route with no eligible target is skipped. The first route's rejection is the
+ * caller's error, unless a budget rejected a target there and the route has a fallback route
+ * that may still serve the call.
+ */
 async function planOrSkip(
   context: RoutingContext,
   request: ChatRequest,
@@ -181,13 +187,18 @@ async function planOrSkip(
   state: CallState,
 ): Promise<PlannedCandidates> {
   try {
-    const plan = await planRoute(context, request, route, streaming, (target) => state.hold(target));
+    const plan = await planRoute(context, request, route, streaming, {
+      claim: (target) => state.hold(target),
+      limits: state.limits,
+    });
     state.trace.rejected.push(...plan.rejected);
     state.trace.ranked.push(...plan.ranked.map((candidate) => candidate.target.id));
-    return { candidates: plan.ranked, spent: plan.snapshot.spendUsd, snapshot: plan.snapshot };
+    return { candidates: plan.ranked, snapshot: plan.snapshot };
   } catch (error) {
-    if (!NoEligibleTargetError.isInstance(error) || state.trace.route === route.name) throw error;
+    if (!NoEligibleTargetError.isInstance(error)) throw error;
     state.trace.rejected.push(...error.rejected);
+    const budgetBound = error.rejected.some((rejection) => rejection.budget !== undefined);
+    if (state.trace.route === route.name && !(budgetBound && route.fallback)) throw chainError(state);
     const snapshot: StateSnapshot = {
       now: Date.now(),
       latency: new Map(),
@@ -195,6 +206,6 @@ async function planOrSkip(
       spendUsd: new Map(),
       queueWaitMs: new Map(),
     };
-    return { candidates: [], spent: new Map(), snapshot };
+    return { candidates: [], snapshot };
   }
 }

@@ -4,7 +4,7 @@ import type { PartSink } from "./execute-call.js";
 import { HedgeCancelled } from "./hedge-cancelled.js";
 import { type LinkedSignal, linkSignals } from "./link-signals.js";
 import type { RoutingContext } from "./routing-context.js";
-import { type CandidateOutcome, callBudgetUsd } from "./try-candidate.js";
+import type { CandidateOutcome } from "./try-candidate.js";
 
 /** Delay before the hedge while the primary has no latency statistics. @default 1000 */
 const defaultHedgeDelayMs = 1000;
@@ -143,11 +143,14 @@ function conclude(results: LaneResult[]): CandidateOutcome {
   return { type: "next", contextLength };
 }
 
-/** The hedge's estimated cost fits under the route's cap and the call's budget. */
+/**
+ * The hedge's estimated cost fits under the route's hedge cap and what the call's budget has
+ * left. Only a first check: the hedge's attempts reserve their estimates like any other.
+ */
 function affordable(race: HedgeRace): boolean {
   const { state, route } = race;
   const extraUsd = race.hedge.candidate.estimatedCostUsd;
   if (extraUsd > (route.hedge?.maxExtraCostUsd ?? defaultMaxExtraCostUsd)) return false;
-  const limit = callBudgetUsd(state, route);
+  const limit = state.limits.maxCostUsd;
   return limit === undefined || state.spentUsd + state.reservedUsd + extraUsd <= limit;
 }

@@ -1,4 +1,5 @@
 import {
+  type CallLimits,
   type Candidate,
   type ChatRequest,
   InvalidRequestError,
@@ -12,6 +13,7 @@ import {
   type TargetLoad,
 } from "../core/index.js";
 import { balanceReplicas } from "./balance-replicas.js";
+import { effectiveLimits } from "./effective-limits.js";
 import type { RoutingContext } from "./routing-context.js";
 
 export interface RoutePlan {
@@ -19,6 +21,15 @@ export interface RoutePlan {
   rejected: RejectedCandidate[];
   estimate: RequestEstimate;
   snapshot: StateSnapshot;
+  /** The limits the filters applied (and the attempts run under). */
+  limits: CallLimits;
+}
+
+export interface PlanOptions {
+  /** Called with the first-ranked target in the same tick as the ranking, so calls planned together see each other. */
+  claim?: (target: string) => void;
+  /** The call's limits on this route. @default effectiveLimits(request, route) */
+  limits?: CallLimits;
 }
 
 /**
@@ -30,9 +41,9 @@ export async function planRoute(
   request: ChatRequest,
   route: Route,
   streaming: boolean,
-  /** Called with the first-ranked target in the same tick as the ranking, so calls planned together see each other. */
-  claim?: (target: string) => void,
+  options: PlanOptions = {},
 ): Promise<RoutePlan> {
+  const limits = options.limits ?? effectiveLimits(context, request, route);
   const estimate = context.estimate(request);
   let candidates: Candidate[] = route.targets.map((id) => {
     const target = context.targets.get(id);
@@ -46,7 +57,9 @@ export async function planRoute(
       ),
     };
   });
-  const stored = await context.store.snapshot(route.targets, context.spendKeys(route, request));
+  const budgeted = new Set<string>();
+  for (const budgets of limits.dailyBudgets.values()) for (const { key } of budgets) budgeted.add(key);
+  const stored = await context.store.snapshot(route.targets, [...budgeted]);
   const queueWaitMs = new Map(stored.queueWaitMs);
   for (const id of route.targets) {
     const waits = [
@@ -66,7 +79,7 @@ export async function planRoute(
       : {}),
   };
   const rejected: RejectedCandidate[] = [];
-  const input = (): PolicyInput => ({ request, route, estimate, candidates, snapshot, streaming });
+  const input = (): PolicyInput => ({ request, route, estimate, candidates, snapshot, streaming, limits });
   for (const policy of context.filters) {
     const rejections = policy.filter?.(input()) ?? [];
     if (rejections.length === 0) continue;
@@ -80,8 +93,8 @@ export async function planRoute(
   }
   const ranked = balanceReplicas(context.strategy(route.strategy).rank?.(input()) ?? candidates, snapshot);
   const first = ranked[0];
-  if (first) claim?.(first.target.id);
-  return { ranked, rejected, estimate, snapshot };
+  if (first) options.claim?.(first.target.id);
+  return { ranked, rejected, estimate, snapshot, limits };
 }
 
 function targetLoads(context: RoutingContext, route: Route): Map<string, TargetLoad> {

@@ -6,15 +6,14 @@ import {
   type Provider,
   type ProviderConfig,
   type ProviderFactory,
+  type Route,
   RouterClosedError,
   SwitchyardError,
   type Target,
 } from "../core/index.js";
 import { actualCostUsd, countPromptTokens, countTextTokens, estimateCostUsd } from "../estimate/index.js";
 import { RetryBudget } from "../state/index.js";
-import { holdDailySpend } from "../state/redis/hold-daily-spend.js";
 import { openRoutingState, type RoutingState } from "../state/redis/open-routing-state.js";
-import { canHoldSpend } from "../state/redis/spend-holds.js";
 import { defaultMaxTokens } from "./call-options.js";
 import { type CreateRouterOptions, conservativeCapabilities, type PolicyKit } from "./create-router.js";
 import { Occupancy } from "./occupancy.js";
@@ -347,13 +346,16 @@ export class RouterHost implements RouterBackend {
           : { ...route, targets: route.targets.flatMap((id) => expanded.get(id) ?? [id]) },
       ]),
     );
-    const dailyLimits = new Map<string, number>();
-    for (const route of routes.values()) {
-      if (route.budget?.dailyUsd !== undefined) dailyLimits.set(`route:${route.name}`, route.budget.dailyUsd);
-    }
-    for (const [tag, budget] of Object.entries(policy.tagBudgets))
-      dailyLimits.set(`tag:${tag}`, budget.dailyUsd);
-    const filters = policies.filters({ tagBudgets: policy.tagBudgets });
+    const dailyLimits = dailyLimitsOf(policy, routes.values());
+    const spendKeys = (route: Route, request: ChatRequest, target: Target) => [
+      ...new Set([
+        `route:${route.name}`,
+        ...(request.tags ?? []).map((tag) => `tag:${tag}`),
+        `target:${target.group ?? target.id}`,
+        `provider:${target.provider}`,
+      ]),
+    ];
+    const filters = policies.filters();
     const strategies = new Map<string, ReturnType<PolicyKit["strategy"]>>();
     const promptTokens = new WeakMap<ChatRequest, number>();
     const retryBudget = this.#retryBudget;
@@ -404,18 +406,33 @@ export class RouterHost implements RouterBackend {
       redact: (text) => redactor.redact(text),
       random,
       emit: this.#emit,
-      spendKeys: (route, request) => [
-        `route:${route.name}`,
-        ...(request.tags ?? []).map((tag) => `tag:${tag}`),
-      ],
-      dailyLimits,
-      holdSpend: canHoldSpend(store)
-        ? (keys, usd, remainingMs) => holdDailySpend(store, keys, dailyLimits, usd, remainingMs)
-        : undefined,
+      spendKeys,
+      dailyBudgets: (route, request, target) =>
+        spendKeys(route, request, target).flatMap((key) => {
+          const limitUsd = dailyLimits.get(key);
+          return limitUsd === undefined ? [] : [{ key, limitUsd }];
+        }),
     };
   }
 }
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Every daily limit of the policy, by the spend key it caps. */
+function dailyLimitsOf(policy: LoadedPolicy["policy"], routes: Iterable<Route>): Map<string, number> {
+  const limits = new Map<string, number>();
+  for (const route of routes) {
+    if (route.budget?.dailyUsd !== undefined) limits.set(`route:${route.name}`, route.budget.dailyUsd);
+  }
+  const sections = [
+    ["tag", policy.budgets.tags],
+    ["target", policy.budgets.targets],
+    ["provider", policy.budgets.providers],
+  ] as const;
+  for (const [kind, budgets] of sections) {
+    for (const [name, budget] of Object.entries(budgets)) limits.set(`${kind}:${name}`, budget.dailyUsd);
+  }
+  return limits;
 }

@@ -1,5 +1,6 @@
 import type {
   ChatRequest,
+  DailyLimit,
   LanguageModel,
   LoadMetrics,
   Price,
@@ -76,16 +77,11 @@ export interface RoutingContext {
   redact(text: string): string;
   random(): number;
   emit(event: RouterEvent): void;
-  /** Spend keys a call is charged to: "route:<name>" and "tag:<tag>". */
-  spendKeys(route: Route, request: ChatRequest): string[];
-  /** Daily limits by spend key. */
-  dailyLimits: ReadonlyMap<string, number>;
   /**
-   * Holds an attempt's estimated cost against the daily limits it is charged to, atomically across
-   * replicas, before it is sent; resolves with the function that gives the hold back once the real
-   * cost is recorded. Throws `BudgetExceededError` naming the limit that would break. The hold
-   * lapses by itself a minute after `remainingMs` (the call's deadline). Absent when the store
-   * cannot hold spend (the in-memory store).
+   * Spend keys an attempt on `target` is charged to: "route:<name>", "tag:<tag>" for each of the
+   * request's tags, "target:<id>" (a replica's policy target) and "provider:<id>".
    */
-  holdSpend?(spendKeys: readonly string[], usd: number, remainingMs: number): Promise<() => Promise<void>>;
+  spendKeys(route: Route, request: ChatRequest, target: Target): string[];
+  /** The daily limits among those spend keys. */
+  dailyBudgets(route: Route, request: ChatRequest, target: Target): DailyLimit[];
 }

@@ -1,5 +1,6 @@
 import pRetry from "p-retry";
 import { BudgetExceededError, type Candidate, type ChatResult, type Route } from "../core/index.js";
+import { attemptEstimateUsd, reserveAttempt } from "./attempt-budget.js";
 import { type AttemptDecision, AttemptFailure } from "./attempt-failure.js";
 import type { CallState } from "./call-state.js";
 import type { PartSink } from "./execute-call.js";
@@ -17,8 +18,6 @@ export interface CandidateRun {
   state: CallState;
   route: Route;
   candidate: Candidate;
-  /** Spend today per spend key, from the plan's snapshot. */
-  spent: ReadonlyMap<string, number>;
   streaming: boolean;
   sink: PartSink;
   /** The call's signal, or a hedge lane's signal linked to it. */
@@ -28,7 +27,10 @@ export interface CandidateRun {
 }
 
 /**
- * One candidate with its retries (p-retry, the only retry layer). Resolves with a result or
+ * One candidate with its retries (p-retry, the only retry layer). Every attempt first reserves
+ * its estimate against every budget it counts towards and gives it back once its real cost is
+ * recorded; an attempt a budget cannot cover is not sent, and the chain moves on to the next
+ * candidate (a cheaper one, or one outside the spent budget, may fit). Resolves with a result or
  * "next"; throws the error that ends the call (or the signal's reason when it aborted).
  */
 export async function tryCandidate(run: CandidateRun): Promise<CandidateOutcome> {
@@ -39,21 +41,19 @@ export async function tryCandidate(run: CandidateRun): Promise<CandidateOutcome>
   try {
     const result = await pRetry(
       async (attemptNumber) => {
-        chargeBudgets(context, state, route, candidate, run.spent);
-        // Held in the shared store too, so that calls on other replicas cannot pass the same check.
-        const releaseHold = await context.holdSpend?.(
-          context.spendKeys(route, state.request),
-          candidate.estimatedCostUsd,
-          state.remainingMs,
+        const estimatedUsd = attemptEstimateUsd(context, state, candidate);
+        const release = await reserveAttempt(context, state, route, candidate, estimatedUsd).catch(
+          (error: unknown) => {
+            if (!BudgetExceededError.isInstance(error)) throw error;
+            state.budgetRefusal = error;
+            throw new AttemptFailure({ type: "next" });
+          },
         );
-        // Reserved while in flight, so a concurrent hedge cannot spend the same budget twice.
-        state.reservedUsd += candidate.estimatedCostUsd;
         try {
           answered.result = await runTargetAttempt({ ...run, attemptNumber });
           return answered.result;
         } finally {
-          state.reservedUsd -= candidate.estimatedCostUsd;
-          await releaseHold?.();
+          await release();
         }
       },
       {
@@ -84,37 +84,4 @@ export async function tryCandidate(run: CandidateRun): Promise<CandidateOutcome>
     if (decision.type === "stop") throw decision.error;
     return { type: "next", contextLength: decision.type === "next" && decision.contextLength === true };
   }
-}
-
-/**
- * Stops before sending when the next attempt could break the call's or a daily budget. Retries
- * count: every earlier attempt's cost is in `spentUsd`, and attempts in flight are reserved.
- */
-function chargeBudgets(
-  context: RoutingContext,
-  state: CallState,
-  route: Route,
-  candidate: Candidate,
-  spentToday: ReadonlyMap<string, number>,
-): void {
-  const estimatedUsd = candidate.estimatedCostUsd;
-  const committedUsd = state.spentUsd + state.reservedUsd;
-  const stop = (budget: string, limitUsd: number, spentUsd: number) => {
-    throw new AttemptFailure({
-      type: "stop",
-      error: new BudgetExceededError({ budget, limitUsd, spentUsd, estimatedUsd }),
-    });
-  };
-  const limit = callBudgetUsd(state, route);
-  if (limit !== undefined && committedUsd + estimatedUsd > limit) stop("call", limit, committedUsd);
-  for (const key of context.spendKeys(route, state.request)) {
-    const daily = context.dailyLimits.get(key);
-    const spentUsd = (spentToday.get(key) ?? 0) + committedUsd;
-    if (daily !== undefined && spentUsd + estimatedUsd > daily) stop(key, daily, spentUsd);
-  }
-}
-
-/** The per-call limit: the request's, else the route's. */
-export function callBudgetUsd(state: CallState, route: Route): number | undefined {
-  return state.request.budget?.maxCostUsd ?? route.budget?.maxCostUsd;
 }

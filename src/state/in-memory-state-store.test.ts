@@ -289,6 +289,78 @@ describe("spend ledger", () => {
   });
 });
 
+describe("spend holds", () => {
+  const limits = [
+    { key: "route:chat", limitUsd: 1 },
+    { key: "tag:team", limitUsd: 0.5 },
+  ];
+
+  it("holds an estimate against every limit at once and counts it in snapshots until released", async () => {
+    const state = setup();
+    await state.store.addSpend(["route:chat", "tag:team"], 0.2);
+    const held = await state.store.holdSpend(limits, 0.2, 60_000);
+    expect(held.ok).toBe(true);
+    const spend = (await state.store.snapshot([], ["route:chat", "tag:team"])).spendUsd;
+    expect(spend.get("route:chat")).toBeCloseTo(0.4, 12);
+    expect(spend.get("tag:team")).toBeCloseTo(0.4, 12);
+    if (held.ok) await held.release();
+    expect((await state.store.snapshot([], ["tag:team"])).spendUsd.get("tag:team")).toBeCloseTo(0.2, 12);
+  });
+
+  it("refuses the hold that would break a limit, naming it with what is spent and held", async () => {
+    const state = setup();
+    await state.store.addSpend(["route:chat", "tag:team"], 0.2);
+    expect((await state.store.holdSpend(limits, 0.2, 60_000)).ok).toBe(true);
+    expect(await state.store.holdSpend(limits, 0.2, 60_000)).toEqual({
+      ok: false,
+      key: "tag:team",
+      limitUsd: 0.5,
+      spentUsd: 0.4,
+    });
+    // A refused hold holds nothing.
+    expect((await state.store.snapshot([], ["route:chat"])).spendUsd.get("route:chat")).toBeCloseTo(0.4, 12);
+  });
+
+  it("lets only as many of 200 concurrent holds through as fit the limit", async () => {
+    const state = setup();
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        state.store.holdSpend([{ key: "route:chat", limitUsd: 1 }], 0.03, 60_000),
+      ),
+    );
+    expect(results.filter((result) => result.ok)).toHaveLength(33);
+  });
+
+  it("lets a hold that was never released lapse after its ttl", async () => {
+    const state = setup();
+    const single = [{ key: "route:chat", limitUsd: 1 }];
+    expect((await state.store.holdSpend(single, 0.9, 1000)).ok).toBe(true);
+    expect((await state.store.holdSpend(single, 0.5, 60_000)).ok).toBe(false);
+    state.advance(1000);
+    expect((await state.store.holdSpend(single, 0.5, 60_000)).ok).toBe(true);
+  });
+
+  it("holds nothing without limits, and gives a released hold back only once", async () => {
+    const state = setup();
+    const none = await state.store.holdSpend([], 5, 1000);
+    expect(none.ok).toBe(true);
+    const single = [{ key: "route:chat", limitUsd: 1 }];
+    const held = await state.store.holdSpend(single, 0.5, 60_000);
+    const other = await state.store.holdSpend(single, 0.5, 60_000);
+    if (!held.ok || !other.ok) throw new Error("expected both holds to fit");
+    await held.release();
+    await held.release();
+    expect((await state.store.snapshot([], ["route:chat"])).spendUsd.get("route:chat")).toBe(0.5);
+  });
+
+  it("rejects a negative or non-finite estimate", async () => {
+    const state = setup();
+    await expect(
+      state.store.holdSpend([{ key: "route:chat", limitUsd: 1 }], Number.NaN, 1000),
+    ).rejects.toThrow("InMemoryStateStore.holdSpend: usd must be a finite number ≥ 0, got NaN");
+  });
+});
+
 describe("bad inputs", () => {
   it("rejects an observation with a negative duration, naming the field and the target", async () => {
     const state = setup();

@@ -1,7 +1,9 @@
 import type {
   AttemptObservation,
+  DailyLimit,
   HealthState,
   LatencyStats,
+  SpendHoldResult,
   StateSnapshot,
   StateStore,
 } from "../core/index.js";
@@ -17,7 +19,8 @@ import { TargetLatency } from "./target-latency.js";
 
 /**
  * Routing state of one process: latency statistics, breakers and ejections per target, and the
- * daily spend ledger. Memory is fixed per target (no sample arrays) and per spend key.
+ * daily spend ledger with the holds of attempts in flight. Memory is fixed per target (no sample
+ * arrays) and per spend key, plus one entry per attempt in flight that holds spend.
  * Snapshots are fresh objects, so policies cannot change the store through them.
  */
 export class InMemoryStateStore implements StateStore {
@@ -42,7 +45,7 @@ export class InMemoryStateStore implements StateStore {
       if (state) health.set(target, state.state(now));
       queueWaitMs.set(target, this.#options.queueWaitMs(target));
     }
-    const spendUsd = new Map(spendKeys.map((key) => [key, this.#ledger.spentUsd(key, now)] as const));
+    const spendUsd = new Map(spendKeys.map((key) => [key, this.#ledger.usedUsd(key, now)] as const));
     return { now, latency, health, spendUsd, queueWaitMs };
   }
 
@@ -69,6 +72,13 @@ export class InMemoryStateStore implements StateStore {
       throw new RangeError(`InMemoryStateStore.addSpend: usd must be a finite number ≥ 0, got ${usd}`);
     }
     this.#ledger.add(keys, usd, this.#options.now());
+  }
+
+  async holdSpend(limits: readonly DailyLimit[], usd: number, ttlMs: number): Promise<SpendHoldResult> {
+    if (!(Number.isFinite(usd) && usd >= 0)) {
+      throw new RangeError(`InMemoryStateStore.holdSpend: usd must be a finite number ≥ 0, got ${usd}`);
+    }
+    return this.#ledger.hold(limits, usd, this.#options.now(), Math.max(1, ttlMs));
   }
 
   #healthOf(target: string): TargetHealth {

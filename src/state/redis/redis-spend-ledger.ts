@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import type { DailyLimit, SpendHoldResult } from "../../core/index.js";
 import type { RedisKeys } from "./redis-keys.js";
 import type { RedisLink } from "./redis-link.js";
-import type { DailyLimit, SpendHoldResult } from "./spend-holds.js";
 import { contributeScript, holdScript, releaseScript } from "./spend-scripts.js";
 
 const nanosPerUsd = 1e9;

@@ -1,8 +1,10 @@
 import { KEY_PREFIX_PATTERN } from "../../config/state-schema.js";
 import type {
   AttemptObservation,
+  DailyLimit,
   HealthState,
   LatencyStats,
+  SpendHoldResult,
   StateSnapshot,
   StateStore,
 } from "../../core/index.js";
@@ -21,7 +23,6 @@ import { RedisSpendLedger } from "./redis-spend-ledger.js";
 import type { RedisStateStoreOptions } from "./redis-state-store-options.js";
 import { sharedHealthState } from "./shared-health.js";
 import { latencyBucket, sharedLatencyStats } from "./shared-latency.js";
-import type { DailyLimit, SpendHoldResult, SpendHolds } from "./spend-holds.js";
 
 /**
  * Routing state shared by every replica through Redis: breakers and ejections, latency figures
@@ -33,7 +34,7 @@ import type { DailyLimit, SpendHoldResult, SpendHolds } from "./spend-holds.js";
  * a fail-closed one refuses snapshots with `StateUnavailableError`. Either way nothing recorded
  * is refused, and spend recorded meanwhile is written once Redis is back.
  */
-export class RedisStateStore implements StateStore, SpendHolds {
+export class RedisStateStore implements StateStore {
   readonly #link: RedisLink;
   readonly #keys: RedisKeys;
   readonly #options: ResolvedStateStoreOptions;

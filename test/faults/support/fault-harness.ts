@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, vi } from "vitest";
-import { createRouter, InMemoryStateStore, type ProviderFactory, type Router } from "../../../index.js";
+import {
+  createRouter,
+  InMemoryStateStore,
+  type ProviderFactory,
+  type Router,
+  type StateStore,
+} from "../../../index.js";
 import type { PolicyFile } from "../../../src/config/index.js";
 import type { RouterEvent } from "../../../src/router/routing-context.js";
 import { mswServer } from "../../support/msw-server.js";
@@ -22,16 +28,19 @@ export interface HarnessOptions {
   extraProviders?: PolicyFile["providers"];
   extraTargets?: PolicyFile["targets"];
   retryBudget?: PolicyFile["retryBudget"];
+  /** Daily budgets per tag, target and provider (each target's provider is `<target id>-provider`). */
+  budgets?: PolicyFile["budgets"];
   /** Provider factories added to the built-ins. */
   providers?: ProviderFactory[];
-  store?: InMemoryStateStore;
+  /** @default a new InMemoryStateStore */
+  store?: StateStore;
 }
 
 export interface Harness {
   router: Router;
   /** Every telemetry event, in order. */
   events: RouterEvent[];
-  store: InMemoryStateStore;
+  store: StateStore;
   policy: PolicyFile;
 }
 
@@ -54,10 +63,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     targets,
     routes: options.routes ?? { default: { targets: Object.keys(options.targets) } },
     ...(options.retryBudget ? { retryBudget: options.retryBudget } : {}),
+    ...(options.budgets ? { budgets: options.budgets } : {}),
   };
   mswServer.use(...upstreams.map((upstream) => upstream.handler()));
   const events: RouterEvent[] = [];
-  const store = options.store ?? new InMemoryStateStore();
+  const store: StateStore = options.store ?? new InMemoryStateStore();
   const router = await createRouter({
     policy,
     state: store,
