@@ -1,16 +1,10 @@
-import {
-  type ChatRequest,
-  type ChatResult,
-  InvalidRequestError,
-  type Provider,
-  SwitchyardError,
-} from "../core/index.js";
+import { type ChatRequest, type ChatResult, type Provider, SwitchyardError } from "../core/index.js";
 import { type ChatStream, PartChannel } from "./chat-stream.js";
 import { executeCall } from "./execute-call.js";
 import { linkSignals } from "./link-signals.js";
 import { planRoute, type RoutePlan } from "./plan-route.js";
 import type { RoutingContext } from "./routing-context.js";
-import { validateRequest } from "./validate-request.js";
+import { validateCall } from "./validate-request.js";
 
 /** Swaps the routing context on reload; in-flight calls keep the context they started with. */
 export interface RouterBackend {
@@ -32,20 +26,26 @@ export class Router {
   /** Sends one request and resolves with the answer and its route trace. */
   async chat(request: ChatRequest): Promise<ChatResult> {
     this.#assertOpen();
-    const valid = validateRequest(request);
-    return executeCall(this.#host.context(), valid, false, async () => {});
+    const context = this.#host.context();
+    const { request: valid } = await validateCall(context, request);
+    return executeCall(context, valid, false, async () => {});
   }
 
-  /** Streams one request: text and tool-call parts as they arrive, then `finish` or `error`. */
+  /**
+   * Streams one request: text and tool-call parts as they arrive, then `finish` or `error`. An
+   * invalid request ends the stream with its `error` part (and rejects `result`), like any failure.
+   */
   stream(request: ChatRequest): ChatStream {
     this.#assertOpen();
-    const valid = validateRequest(request);
+    const context = this.#host.context();
     const reader = new AbortController();
-    const link = linkSignals([valid.signal, reader.signal]);
     let channel: PartChannel | undefined;
-    const result = executeCall(this.#host.context(), { ...valid, signal: link.signal }, true, (part) =>
-      channel ? channel.push(part) : Promise.resolve(),
-    ).finally(() => link.dispose());
+    const result = validateCall(context, request).then(({ request: valid }) => {
+      const link = linkSignals([valid.signal, reader.signal]);
+      return executeCall(context, { ...valid, signal: link.signal }, true, (part) =>
+        channel ? channel.push(part) : Promise.resolve(),
+      ).finally(() => link.dispose());
+    });
     result.catch(() => {});
     channel = new PartChannel(result, () => reader.abort(new Error("the stream's reader stopped reading")));
     const read = channel;
@@ -64,18 +64,18 @@ export class Router {
     };
   }
 
-  /** A dry run: the candidates, every rejection with its policy and reason, and the ranking. */
+  /**
+   * A dry run: the candidates, every rejection with its policy and reason, and the ranking. The
+   * request is validated exactly as `chat()` validates it, so what explain accepts chat accepts.
+   */
   async explain(
     request: ChatRequest,
     options: { streaming?: boolean } = {},
   ): Promise<RoutePlan & { route: string }> {
-    const valid = validateRequest(request);
     const context = this.#host.context();
-    const name = valid.route ?? context.defaultRoute;
-    const route = context.routes.get(name);
-    if (!route) throw new InvalidRequestError("route", `unknown route "${name}"`);
+    const { request: valid, route } = await validateCall(context, request);
     const plan = await planRoute(context, valid, route, options.streaming ?? false);
-    return { ...plan, route: name };
+    return { ...plan, route: route.name };
   }
 
   /** Re-reads the policy file; a bad edit keeps the last good policy and rejects with its error. */
