@@ -109,6 +109,12 @@ describe("JsonSchemaCompiler", () => {
     expect(await schema.validate({ a: "aaa" })).toEqual({ valid: true });
   });
 
+  it("rejects a value the thread cannot receive, and keeps serving the next one", async () => {
+    const schema = await compiled(compiler(), person);
+    await expect(schema.validate({ name: () => "Ada" })).rejects.toThrow(/could not be cloned/);
+    expect(await schema.validate({ name: "Ada" })).toEqual({ valid: true });
+  });
+
   it("keeps a bounded cache, and a schema it let go of still validates", async () => {
     const small = compiler({ cacheEntries: 1 });
     const first = await compiled(small, person);

@@ -66,9 +66,12 @@ export class JsonSchemaCompiler {
     const entry = { text, compilation: this.#compile(key, text) };
     this.#cache.set(key, entry);
     this.#cachedChars += text.length;
-    entry.compilation.then((outcome) => {
-      if (!outcome.ok && outcome.problem.transient) this.#forget(key, entry);
-    });
+    entry.compilation.then(
+      (outcome) => {
+        if (!outcome.ok && outcome.problem.transient) this.#forget(key, entry);
+      },
+      () => this.#forget(key, entry),
+    );
     for (const [oldKey, old] of this.#cache) {
       if (this.#cache.size <= this.#entries && this.#cachedChars <= this.#chars) break;
       this.#forget(oldKey, old);

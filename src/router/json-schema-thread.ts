@@ -68,11 +68,18 @@ export class JsonSchemaThread {
     };
   }
 
+  /** Rejects only when the job cannot be sent (a value the structured clone cannot copy). */
   run(job: ThreadJob): Promise<ThreadOutcome> {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const id = this.#nextId++;
       this.#pending.set(id, { job, settle: resolve });
-      this.#send(id, job);
+      try {
+        this.#send(id, job);
+      } catch (error) {
+        this.#pending.delete(id);
+        if (this.#pending.size === 0) this.#settleIdle();
+        reject(error);
+      }
     });
   }
 
@@ -135,7 +142,13 @@ export class JsonSchemaThread {
       this.#startHeadTimer();
       return;
     }
+    this.#settleIdle();
+  }
+
+  /** Nothing left to do: the worker stops holding the process open, and exits after a while. */
+  #settleIdle(): void {
     if (this.#headTimer) clearTimeout(this.#headTimer);
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
     this.#worker?.unref();
     this.#idleTimer = setTimeout(() => this.#stopWorker(), this.#idleMs).unref();
   }
