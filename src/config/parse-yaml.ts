@@ -2,6 +2,7 @@ import { LineCounter, parseAllDocuments, type YAMLError } from "yaml";
 import { checkYamlTree } from "./check-yaml-tree.js";
 import { createLocate } from "./create-locate.js";
 import { findExcessiveNesting } from "./nesting-guard.js";
+import { describeForbidden, findForbiddenCharacter } from "./policy-characters.js";
 import { MAX_ALIAS_COUNT, MAX_NESTING_DEPTH, MAX_POLICY_BYTES, NESTING_MESSAGE } from "./policy-limits.js";
 import type { Locate, RawIssue, SourcePosition } from "./raw-issue.js";
 
@@ -9,8 +10,9 @@ export type ParsedYaml = { ok: true; data: unknown; locate: Locate } | { ok: fal
 
 /**
  * Parses a policy's YAML text as plain data, refusing everything a policy never needs and an
- * attacker would use: custom tags, merge keys, prototype keys, duplicate keys, several
- * documents, alias bombs and deep nesting. Every issue comes with its line and column.
+ * attacker would use: control characters and lone surrogates, custom tags, merge keys, prototype
+ * keys, duplicate keys, several documents, alias bombs and deep nesting. Every issue comes with its
+ * line and column.
  */
 export function parseYaml(text: string): ParsedYaml {
   const bytes = Buffer.byteLength(text, "utf8");
@@ -18,6 +20,14 @@ export function parseYaml(text: string): ParsedYaml {
     return fail({
       path: [],
       message: `the policy is ${bytes} bytes; the limit is ${MAX_POLICY_BYTES} (1 MB)`,
+    });
+  }
+  const character = findForbiddenCharacter(text, text.startsWith("\uFEFF") ? 1 : 0);
+  if (character) {
+    return fail({
+      path: [],
+      position: positionIn(text, character.index),
+      message: describeForbidden(character),
     });
   }
   // The parser itself is what deep nesting attacks, so this check cannot wait for the tree.
@@ -67,6 +77,14 @@ export function parseYaml(text: string): ParsedYaml {
   }
   if (data === null || data === undefined) return fail({ path: [], message: "the policy is empty" });
   return { ok: true, data, locate: createLocate(document, positionOf) };
+}
+
+/** 1-based, in UTF-16 units as the YAML parser counts them. */
+function positionIn(text: string, index: number): SourcePosition {
+  const lineStart = text.lastIndexOf("\n", index - 1) + 1;
+  let line = 1;
+  for (let at = text.indexOf("\n"); at !== -1 && at < lineStart; at = text.indexOf("\n", at + 1)) line++;
+  return { line, column: index - lineStart + 1 };
 }
 
 function fail(issue: RawIssue): ParsedYaml {

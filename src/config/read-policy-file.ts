@@ -1,6 +1,7 @@
 import { readFileSync, type Stats, statSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { PolicyFileError } from "../core/index.js";
+import { decodePolicyBytes } from "./decode-policy-bytes.js";
 import { MAX_POLICY_BYTES } from "./policy-limits.js";
 
 function readError(file: string, error: unknown): PolicyFileError {
@@ -35,6 +36,7 @@ function checkStats(file: string, stats: Stats): void {
   }
 }
 
+/** The policy file's text, decoded as strict UTF-8 (see decodePolicyBytes). */
 export async function readPolicyFile(file: string): Promise<string> {
   let stats: Stats;
   try {
@@ -43,11 +45,13 @@ export async function readPolicyFile(file: string): Promise<string> {
     throw readError(file, error);
   }
   checkStats(file, stats);
+  let bytes: Uint8Array;
   try {
-    return await readFile(file, "utf8");
+    bytes = await readFile(file);
   } catch (error) {
     throw readError(file, error);
   }
+  return decodePolicyBytes(file, bytes);
 }
 
 export function readPolicyFileSync(file: string): string {
@@ -58,9 +62,11 @@ export function readPolicyFileSync(file: string): string {
     throw readError(file, error);
   }
   checkStats(file, stats);
+  let bytes: Uint8Array;
   try {
-    return readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (error) {
     throw readError(file, error);
   }
+  return decodePolicyBytes(file, bytes);
 }

@@ -6,7 +6,6 @@ import {
   type ChatRequest,
   type ChatResult,
   DeadlineExceededError,
-  InvalidRequestError,
   NoEligibleTargetError,
   ProviderCallError,
   type ProviderStreamPart,
@@ -21,6 +20,7 @@ import { linkSignals } from "./link-signals.js";
 import { planRoute } from "./plan-route.js";
 import type { RoutingContext } from "./routing-context.js";
 import { type CandidateOutcome, tryCandidate } from "./try-candidate.js";
+import { resolveRoute } from "./validate-request.js";
 
 /** Receives the parts that reach the caller of a stream; resolves when the caller took them. */
 export type PartSink = (part: ProviderStreamPart) => Promise<void>;
@@ -36,14 +36,7 @@ export async function executeCall(
   streaming: boolean,
   sink: PartSink,
 ): Promise<ChatResult> {
-  const routeName = request.route ?? context.defaultRoute;
-  let route = context.routes.get(routeName);
-  if (!route) {
-    throw new InvalidRequestError(
-      "route",
-      `unknown route "${routeName}" (routes: ${[...context.routes.keys()].join(", ")})`,
-    );
-  }
+  let route: Route | undefined = resolveRoute(context, request.route);
   const state = new CallState(context, request, route, effectiveLimits(context, request, route));
   const { timeoutMs } = state.limits;
   // One controller for the caller's signal and the deadline: one fewer AbortSignal per call.

@@ -3,7 +3,6 @@ import {
   type ChatRequest,
   type ChatResult,
   InvalidOptionsError,
-  InvalidRequestError,
   type Provider,
   RouterClosedError,
 } from "../core/index.js";
@@ -12,7 +11,7 @@ import { executeCall, type PartSink } from "./execute-call.js";
 import { type LinkedSignal, linkSignals } from "./link-signals.js";
 import { planRoute, type RoutePlan } from "./plan-route.js";
 import type { RoutingContext } from "./routing-context.js";
-import { validateRequest } from "./validate-request.js";
+import { validateCall } from "./validate-request.js";
 
 /** Swaps the routing context on reload; in-flight calls keep the context they started with. */
 export interface RouterBackend {
@@ -55,16 +54,18 @@ export class Router {
   /** Sends one request and resolves with the answer and its route trace. */
   async chat(request: ChatRequest): Promise<ChatResult> {
     this.#assertOpen();
-    return this.#start(validateRequest(request), false, async () => {});
+    return this.#start(request, false, async () => {});
   }
 
-  /** Streams one request: text and tool-call parts as they arrive, then `finish` or `error`. */
+  /**
+   * Streams one request: text and tool-call parts as they arrive, then `finish` or `error`. An
+   * invalid request ends the stream with its `error` part (and rejects `result`), like any failure.
+   */
   stream(request: ChatRequest): ChatStream {
     this.#assertOpen();
-    const valid = validateRequest(request);
     const reader = new AbortController();
     let channel: PartChannel | undefined;
-    const result = this.#start(valid, true, (part) => (channel ? channel.push(part) : Promise.resolve()), [
+    const result = this.#start(request, true, (part) => (channel ? channel.push(part) : Promise.resolve()), [
       reader.signal,
     ]);
     result.catch(() => {});
@@ -85,19 +86,19 @@ export class Router {
     };
   }
 
-  /** A dry run: the candidates, every rejection with its policy and reason, and the ranking. */
+  /**
+   * A dry run: the candidates, every rejection with its policy and reason, and the ranking. The
+   * request is validated exactly as `chat()` validates it, so what explain accepts chat accepts.
+   */
   async explain(
     request: ChatRequest,
     options: { streaming?: boolean } = {},
   ): Promise<RoutePlan & { route: string }> {
     this.#assertOpen();
-    const valid = validateRequest(request);
     const context = this.#host.context();
-    const name = valid.route ?? context.defaultRoute;
-    const route = context.routes.get(name);
-    if (!route) throw new InvalidRequestError("route", `unknown route "${name}"`);
+    const { request: valid, route } = await validateCall(context, request);
     const plan = await planRoute(context, valid, route, options.streaming ?? false);
-    return { ...plan, route: name };
+    return { ...plan, route: route.name };
   }
 
   /**
@@ -151,15 +152,25 @@ export class Router {
     await Promise.allSettled(remaining.map(([, done]) => done));
   }
 
-  /** Runs one call under a signal `close` can abort, and keeps it in `#calls` until it ends. */
+  /**
+   * Validates and runs one call under a signal `close` can abort, and keeps it in `#calls` until it
+   * ends (validation included: a call being validated is a call in flight).
+   */
   #start(
     request: ChatRequest,
     streaming: boolean,
     sink: PartSink,
     signals: readonly AbortSignal[] = [],
   ): Promise<ChatResult> {
-    const link = linkSignals([request.signal, ...signals]);
-    const result = executeCall(this.#host.context(), { ...request, signal: link.signal }, streaming, sink)
+    const context = this.#host.context();
+    const link = linkSignals(signals);
+    const result = untilClosed(validateCall(context, request), link.signal, this.#closedReason)
+      .then(({ request: valid }) => {
+        const call = linkSignals([valid.signal, link.signal]);
+        return executeCall(context, { ...valid, signal: call.signal }, streaming, sink).finally(() =>
+          call.dispose(),
+        );
+      })
       .catch((error: unknown) => {
         throw this.#stoppedByClose(error) ?? error;
       })
@@ -173,6 +184,7 @@ export class Router {
 
   /** The call ended because `close` aborted it (not its caller): what it had done, as a `RouterClosedError`. */
   #stoppedByClose(error: unknown): RouterClosedError | undefined {
+    if (error === this.#closedReason) return new RouterClosedError();
     if (!AbortedError.isInstance(error) || error.cause !== this.#closedReason) return undefined;
     return new RouterClosedError({ partialText: error.partialText, usage: error.usage, trace: error.trace });
   }
@@ -180,6 +192,22 @@ export class Router {
   #assertOpen(): void {
     if (this.#closed) throw new RouterClosedError();
   }
+}
+
+/**
+ * `work`, or a rejection with `closedReason` as soon as `signal` aborts with it (the work is left to
+ * finish). Any other abort waits for the work: the call then starts under an aborted signal and ends
+ * as a typed `AbortedError`.
+ */
+function untilClosed<T>(work: Promise<T>, signal: AbortSignal, closedReason: unknown): Promise<T> {
+  if (signal.reason === closedReason) return Promise.reject(closedReason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      if (signal.reason === closedReason) reject(closedReason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 function validateGraceMs(options: unknown): number {

@@ -1,3 +1,5 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createPolicyFolder, type PolicyFolder } from "./support/policy-folder.js";
 import { linesOf, runSwitchyard } from "./support/run-switchyard.js";
@@ -89,6 +91,29 @@ describe("switchyard check", () => {
       `  ${file}:4:41 providers.anthropic.apiKey: environment variable ANTHROPIC_API_KEY is not set or empty`,
     ]);
     expect(run.stderr).not.toContain(keys.OPENAI_API_KEY);
+  });
+
+  it("exits 1 with file:line:col for a NUL byte or invalid UTF-8, never reading them as text", async () => {
+    const nul = await folder.write(
+      "nul.yaml",
+      validPolicy.replace("model: gpt-4o-mini", "model: gpt-4o\u0000-mini"),
+    );
+    const latin1 = join(folder.path, "latin1.yaml");
+    await writeFile(latin1, Buffer.from(validPolicy.replace("gpt-4o-mini", "gpt-4o-m\u00efni"), "latin1"));
+    const runs = [
+      await runSwitchyard(["check", nul], { env: keys }),
+      await runSwitchyard(["check", latin1], { env: keys }),
+    ];
+
+    expect(runs.map((run) => run.code)).toEqual([1, 1]);
+    expect(linesOf(runs[0]?.stderr ?? "")).toEqual([
+      `${nul}: invalid (1 error)`,
+      `  ${nul}:6:42: the control character U+0000 (NUL) is not allowed in a policy: YAML allows only tab, LF, CR and printable characters`,
+    ]);
+    expect(linesOf(runs[1]?.stderr ?? "")).toEqual([
+      `${latin1}: invalid (1 error)`,
+      `  ${latin1}:6:44: invalid UTF-8 at byte 195 (0xEF): a character is cut short; save the file as UTF-8`,
+    ]);
   });
 
   it("resolves a relative FILE against the working folder", async () => {

@@ -1,5 +1,11 @@
-import { describe, expect, it } from "vitest";
-import { AllTargetsFailedError, ProviderCallError } from "../../index.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  AllTargetsFailedError,
+  type ChatRequest,
+  InvalidRequestError,
+  ProviderCallError,
+  type Router,
+} from "../../index.js";
 import { useMswServer } from "../support/msw-server.js";
 import { startHarness, track } from "./support/fault-harness.js";
 import { openaiShape, providerShapes } from "./support/provider-shapes.js";
@@ -9,6 +15,325 @@ import { Upstream } from "./support/upstream.js";
 useMswServer();
 
 const messages = [{ role: "user" as const, content: "hi" }];
+
+const objectSchema = (properties: Record<string, unknown>) => ({ type: "object", properties });
+const tool = (name: string, parameters: Record<string, unknown> = objectSchema({})) => ({ name, parameters });
+const schemaFormat = (schema: unknown) => ({ type: "json_schema", schema });
+const user = { role: "user", content: "What is the weather in Paris?" };
+const callWeather = {
+  role: "assistant",
+  content: "",
+  toolCalls: [{ id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}' }],
+};
+const nested = (depth: number): Record<string, unknown> =>
+  depth === 0 ? { type: "string" } : objectSchema({ a: nested(depth - 1) });
+
+/** [what is wrong, the request (messages default to one user message), the field named, the message]. */
+const invalidRequests: [string, Record<string, unknown>, string, RegExp][] = [
+  ["empty user content", { messages: [{ role: "user", content: "" }] }, "messages[0].content", /: is empty$/],
+  [
+    "whitespace-only user content",
+    { messages: [{ role: "user", content: " \n\t" }] },
+    "messages[0].content",
+    /only whitespace/,
+  ],
+  [
+    "an empty system prompt",
+    { messages: [{ role: "system", content: "" }, user] },
+    "messages[0].content",
+    /is empty/,
+  ],
+  [
+    "a system-only conversation",
+    { messages: [{ role: "system", content: "Be brief." }] },
+    "messages",
+    /no user or tool message/,
+  ],
+  [
+    "system then assistant only",
+    {
+      messages: [
+        { role: "system", content: "Be brief." },
+        { role: "assistant", content: "Hi" },
+      ],
+    },
+    "messages",
+    /no user or tool message/,
+  ],
+  [
+    "an empty assistant message without tool calls",
+    { messages: [user, { role: "assistant", content: "" }, user] },
+    "messages[1].content",
+    /is empty/,
+  ],
+  [
+    "a tool result that answers no tool call",
+    { messages: [user, { role: "tool", toolCallId: "call_9", content: "18°C" }] },
+    "messages[1].toolCallId",
+    /answers no tool call/,
+  ],
+  [
+    "a tool result for a call answered already",
+    {
+      messages: [
+        user,
+        callWeather,
+        { role: "tool", toolCallId: "call_1", content: "18°C" },
+        { role: "tool", toolCallId: "call_1", content: "18°C" },
+      ],
+    },
+    "messages[3].toolCallId",
+    /already answered/,
+  ],
+  [
+    "a tool call left unanswered",
+    { messages: [user, callWeather, user] },
+    "messages[1].toolCalls[0].id",
+    /no tool message answering it before messages\[2\]/,
+  ],
+  [
+    "a conversation ending on an unanswered tool call",
+    { messages: [user, callWeather] },
+    "messages[1].toolCalls[0].id",
+    /before the conversation ends/,
+  ],
+  [
+    "two tool calls with one id",
+    { messages: [user, { ...callWeather, toolCalls: [...callWeather.toolCalls, ...callWeather.toolCalls] }] },
+    "messages[1].toolCalls[1].id",
+    /repeats the id of messages\[1\]\.toolCalls\[0\]/,
+  ],
+  [
+    "an unknown message field",
+    { messages: [{ role: "user", content: "hi", name: "bob" }] },
+    "messages[0].name",
+    /not a field of a user message/,
+  ],
+  [
+    "an unknown role",
+    { messages: [{ role: "developer", content: "hi" }] },
+    "messages[0].role",
+    /must be one of/,
+  ],
+  [
+    "duplicate tool names",
+    { tools: [tool("get_weather"), tool("get_weather")] },
+    "tools[1].name",
+    /repeats tools\[0\]\.name/,
+  ],
+  ["a tool name providers refuse", { tools: [tool("get weather")] }, "tools[0].name", /letters, digits/],
+  [
+    "toolChoice naming no tool",
+    { tools: [tool("get_weather")], toolChoice: { name: "get_time" } },
+    "toolChoice.name",
+    /not one of the request's tools \(get_weather\)/,
+  ],
+  ["toolChoice without tools", { toolChoice: "required" }, "toolChoice", /needs tools/],
+  [
+    "a dangling local $ref",
+    { responseFormat: schemaFormat(objectSchema({ a: { $ref: "#/$defs/missing" } })) },
+    "responseFormat.schema.properties.a.$ref",
+    /points to nothing/,
+  ],
+  [
+    "a $ref to a schema nobody can fetch",
+    { tools: [tool("t", objectSchema({ a: { $ref: "https://example.com/city.json" } }))] },
+    "tools[0].parameters.properties.a.$ref",
+    /points to nothing/,
+  ],
+  [
+    "an unknown type",
+    { tools: [tool("t", objectSchema({ a: { type: "strin" } }))] },
+    "tools[0].parameters.properties.a.type",
+    /"strin" is not a JSON type/,
+  ],
+  [
+    "an invalid pattern",
+    { responseFormat: schemaFormat(objectSchema({ a: { type: "string", pattern: "([a-z]" } })) },
+    "responseFormat.schema.properties.a.pattern",
+    /not a valid regular expression/,
+  ],
+  [
+    "an invalid patternProperties key",
+    { responseFormat: schemaFormat({ type: "object", patternProperties: { "(": {} } }) },
+    'responseFormat.schema.patternProperties["("]',
+    /not a valid regular expression/,
+  ],
+  [
+    "a keyword ajv refuses",
+    { responseFormat: schemaFormat(objectSchema({ a: { type: "string", minLength: -1 } })) },
+    "responseFormat.schema.properties.a.minLength",
+    /ajv cannot compile it: must be >= 0/,
+  ],
+  [
+    "required that is not a list",
+    { tools: [tool("t", { type: "object", required: "a" })] },
+    "tools[0].parameters.required",
+    /ajv cannot compile it: must be array/,
+  ],
+  [
+    "an empty enum",
+    { tools: [tool("t", objectSchema({ a: { enum: [] } }))] },
+    "tools[0].parameters.properties.a.enum",
+    /empty enum/,
+  ],
+  [
+    "an empty anyOf",
+    { tools: [tool("t", objectSchema({ a: { anyOf: [] } }))] },
+    "tools[0].parameters.properties.a.anyOf",
+    /at least one schema/,
+  ],
+  [
+    "a non-object root",
+    { responseFormat: schemaFormat({ type: "array", items: { type: "string" } }) },
+    "responseFormat.schema.type",
+    /must be "object"/,
+  ],
+  [
+    "a root without a type",
+    { tools: [tool("t", { properties: {} })] },
+    "tools[0].parameters.type",
+    /must be "object"/,
+  ],
+  [
+    "a boolean root",
+    { responseFormat: schemaFormat(true) },
+    "responseFormat.schema",
+    /must be an object schema/,
+  ],
+  [
+    "an unsupported draft",
+    { responseFormat: schemaFormat({ $schema: "http://json-schema.org/draft-04/schema#", type: "object" }) },
+    "responseFormat.schema.$schema",
+    /no supported draft/,
+  ],
+  [
+    "absurd schema depth",
+    { responseFormat: schemaFormat(nested(40)) },
+    `responseFormat.schema${".properties.a".repeat(32)}`,
+    /nests deeper than 64 levels/,
+  ],
+  [
+    "a huge enum",
+    {
+      tools: [tool("t", objectSchema({ a: { enum: Array.from({ length: 60_000 }, (_, index) => index) } }))],
+    },
+    "tools[0].parameters.properties.a.enum",
+    /takes the document past 20000 values/,
+  ],
+  [
+    "NaN in a schema",
+    { responseFormat: schemaFormat(objectSchema({ a: { type: "number", maximum: Number.NaN } })) },
+    "responseFormat.schema.properties.a.maximum",
+    /NaN: not a finite number/,
+  ],
+  [
+    "a Date in a schema",
+    { responseFormat: schemaFormat(objectSchema({ a: { type: "string", default: new Date(0) } })) },
+    "responseFormat.schema.properties.a.default",
+    /Date instance: not JSON data/,
+  ],
+  [
+    "providerOptions for an unknown provider",
+    { providerOptions: { opnai: { user: "u1" } } },
+    "providerOptions.opnai",
+    /neither a provider id nor a provider type of the policy \(did you mean `openai`\?\) \(known: a-provider, anthropic, b-provider, openai\)/,
+  ],
+  [
+    "Infinity in providerOptions",
+    { providerOptions: { openai: { logit_bias: { "50256": Number.POSITIVE_INFINITY } } } },
+    "providerOptions.openai.logit_bias.50256",
+    /not a finite number/,
+  ],
+  [
+    "a function in providerOptions",
+    { providerOptions: { "a-provider": { user: () => "u1" } } },
+    "providerOptions.a-provider.user",
+    /a function: not JSON data/,
+  ],
+  [
+    "an unknown request field",
+    { maxToken: 64 },
+    "maxToken",
+    /not a field of a request \(did you mean `maxTokens`\?\)/,
+  ],
+  [
+    "a lone surrogate in content",
+    { messages: [{ role: "user", content: "broken \uD83D emoji" }] },
+    "messages[0].content",
+    /lone surrogate \(U\+D83D\) at index 7/,
+  ],
+  [
+    "a lone surrogate in a tool description",
+    { tools: [{ ...tool("t"), description: "\uDE00" }] },
+    "tools[0].description",
+    /lone surrogate/,
+  ],
+  [
+    "a lone surrogate in a schema key",
+    { tools: [tool("t", objectSchema({ "\uD800": { type: "string" } }))] },
+    'tools[0].parameters.properties["\\ud800"]',
+    /has a key that contains a lone surrogate/,
+  ],
+  [
+    "a NUL in content",
+    { messages: [{ role: "user", content: "a\u0000b" }] },
+    "messages[0].content",
+    /NUL character \(U\+0000\) at index 1/,
+  ],
+  [
+    "a NUL in a tool call's arguments",
+    {
+      messages: [
+        user,
+        { ...callWeather, toolCalls: [{ id: "c", name: "get_weather", arguments: "{\u0000}" }] },
+        { role: "tool", toolCallId: "c", content: "" },
+      ],
+    },
+    "messages[1].toolCalls[0].arguments",
+    /NUL/,
+  ],
+  ["an empty stop sequence", { stop: ["END", ""] }, "stop[1]", /must not be empty/],
+  [
+    "too many tags",
+    { tags: Array.from({ length: 33 }, (_, index) => `t${index}`) },
+    "tags",
+    /33 entries; the limit is 32/,
+  ],
+  ["a repeated tag", { tags: ["chat", "chat"] }, "tags[1]", /repeats the tag "chat"/],
+  ["a tag with a control character", { tags: ["chat\n"] }, "tags[0]", /control character U\+000A/],
+  ["a tag that is too long", { tags: ["t".repeat(129)] }, "tags[0]", /at most 128 characters/],
+  [
+    "too many metadata entries",
+    { metadata: Object.fromEntries(Array.from({ length: 17 }, (_, index) => [`k${index}`, "v"])) },
+    "metadata",
+    /17 entries; the limit is 16/,
+  ],
+  [
+    "a metadata value that is too long",
+    { metadata: { session: "v".repeat(513) } },
+    "metadata.session",
+    /at most 512 characters/,
+  ],
+  ["a metadata value that is not a string", { metadata: { count: 3 } }, "metadata.count", /must be a string/],
+  ["a NaN temperature", { temperature: Number.NaN }, "temperature", /finite number \(got NaN\)/],
+  ["an infinite maxTokens", { maxTokens: Number.POSITIVE_INFINITY }, "maxTokens", /finite number/],
+  ["a fractional maxTokens", { maxTokens: 10.5 }, "maxTokens", /integer/],
+  ["a negative budget", { budget: { maxCostUsd: -1 } }, "budget.maxCostUsd", /at least 0/],
+  ["a negative seed", { seed: -1 }, "seed", /at least 0/],
+  ["a negative SLO", { slo: { ttftMs: -5 } }, "slo.ttftMs", /greater than 0/],
+  ["topK past 20", { logprobs: { topK: 21 } }, "logprobs.topK", /at most 20/],
+  ["a signal that is not an AbortSignal", { signal: { aborted: false } }, "signal", /must be an AbortSignal/],
+  ["a zero timeoutMs", { timeoutMs: 0 }, "timeoutMs", /at least 1/],
+  ["a negative timeoutMs", { timeoutMs: -1 }, "timeoutMs", /at least 1/],
+  ["an absurd timeoutMs", { timeoutMs: 1e12 }, "timeoutMs", /at most 3600000/],
+  [
+    "an unknown route",
+    { route: "defualt" },
+    "route",
+    /unknown route "defualt" \(routes: default\) \(did you mean `default`\?\)/,
+  ],
+];
 
 describe.each(providerShapes)("scenario 14 ($name): 400 context length exceeded", (shape) => {
   const small = (id: string) => ({
@@ -166,6 +491,142 @@ describe.each(providerShapes)("scenario 15 ($name): content-filter finish", (sha
     const result = await router.stream({ messages }).result;
     expect(result.finishReason).toBe("content-filter");
     expect(b.count).toBe(0);
+    await router.close();
+  });
+});
+
+describe("invalid requests: an InvalidRequestError naming the field, and no provider called", () => {
+  const a = new Upstream("a", openaiShape).replies(answer("should never be sent"));
+  const b = new Upstream("b", providerShapes[1] ?? openaiShape).replies(answer("should never be sent"));
+  let router: Router;
+  beforeAll(async () => {
+    ({ router } = await startHarness({ targets: { a, b } }));
+  });
+  afterAll(() => router.close());
+
+  /** The error each entry point ends with; chat, stream and explain must agree. */
+  async function errorsOf(request: ChatRequest): Promise<unknown[]> {
+    const stream = router.stream(request);
+    const parts = [];
+    for await (const part of stream) parts.push(part);
+    const last = parts.at(-1);
+    return [
+      await track(router.chat(request)).error(),
+      await track(stream.result).error(),
+      last?.type === "error" ? last.error : last,
+      await track(router.explain(request)).error(),
+    ];
+  }
+
+  it.each(invalidRequests)("rejects %s", async (_name, fields, field, message) => {
+    const request = { messages: [user], ...fields } as unknown as ChatRequest;
+    const errors = await errorsOf(request);
+    for (const error of errors) {
+      expect(InvalidRequestError.isInstance(error)).toBe(true);
+      expect((error as InvalidRequestError).field).toBe(field);
+      expect((error as InvalidRequestError).message).toMatch(message);
+    }
+    expect(new Set(errors.map((error) => (error as Error).message)).size).toBe(1);
+    expect([a.count, b.count]).toEqual([0, 0]);
+  });
+
+  it("rejects what is not a request at all", async () => {
+    for (const request of [null, "hi", [], { messages: "hi" }]) {
+      const error = await track(router.chat(request as unknown as ChatRequest)).error();
+      expect(InvalidRequestError.isInstance(error)).toBe(true);
+    }
+    expect(a.count).toBe(0);
+  });
+});
+
+describe("200 requests in flight, half of them invalid", () => {
+  it("answers each valid one and rejects each invalid one with its own field, sending none of those", async () => {
+    const a = new Upstream("a", openaiShape).replies(answer("fine"));
+    const { router } = await startHarness({ targets: { a } });
+    const requests = Array.from({ length: 200 }, (_, index) => ({
+      messages: [user],
+      tools: [
+        tool(
+          `tool_${index}`,
+          objectSchema({ [`field_${index}`]: { type: index % 2 === 0 ? "string" : "strin" } }),
+        ),
+      ],
+    }));
+    const outcomes = await Promise.allSettled(requests.map((request) => router.chat(request as ChatRequest)));
+    for (const [index, outcome] of outcomes.entries()) {
+      if (index % 2 === 0) expect(outcome).toMatchObject({ status: "fulfilled", value: { text: "fine" } });
+      else {
+        expect(outcome).toMatchObject({
+          status: "rejected",
+          reason: { field: `tools[0].parameters.properties.field_${index}.type` },
+        });
+      }
+    }
+    expect(a.count).toBe(100);
+    await router.close();
+  });
+});
+
+describe("valid requests that look close to invalid ones reach the provider", () => {
+  it.each<[string, Record<string, unknown>]>([
+    [
+      "an assistant message with tool calls and empty content",
+      { messages: [user, callWeather, { role: "tool", toolCallId: "call_1", content: "18°C" }] },
+    ],
+    [
+      "an empty tool result (a tool that printed nothing)",
+      { messages: [user, callWeather, { role: "tool", toolCallId: "call_1", content: "" }] },
+    ],
+    ["toolChoice none without tools", { toolChoice: "none" }],
+    [
+      "providerOptions keyed by provider id and by provider type",
+      { providerOptions: { "a-provider": { user: "u1" }, openai: { user: "u2" } } },
+    ],
+    [
+      "a schema with local references, tuples of draft-07 and unknown keywords",
+      {
+        tools: [
+          tool("t", {
+            $schema: "http://json-schema.org/draft-07/schema#",
+            type: "object",
+            definitions: { city: { type: "string", "x-order": 1 } },
+            properties: {
+              a: { $ref: "#/definitions/city" },
+              pair: { type: "array", items: [{ type: "string" }, { type: "number" }] },
+            },
+          }),
+        ],
+      },
+    ],
+    [
+      "a schema of draft 2020-12 with $defs and prefixItems",
+      {
+        responseFormat: schemaFormat({
+          type: "object",
+          $defs: { n: { type: "number" } },
+          properties: {
+            p: { prefixItems: [{ $ref: "#/$defs/n" }] },
+            e: { enum: ["x"], pattern: "^\\p{L}+$" },
+          },
+        }),
+      },
+    ],
+    [
+      "a stop sequence of whitespace, emoji in content, optional fields set to undefined",
+      {
+        messages: [{ role: "user", content: "Hi 👋" }],
+        stop: ["\n\n"],
+        maxTokens: undefined,
+        tags: ["chat"],
+      },
+    ],
+  ])("accepts %s", async (_name, fields) => {
+    const a = new Upstream("a", openaiShape).replies(answer("fine"));
+    const { router } = await startHarness({ targets: { a } });
+    const request = { messages: [user], ...fields } as unknown as ChatRequest;
+    expect((await router.explain(request)).ranked.map((candidate) => candidate.target.id)).toEqual(["a"]);
+    expect((await router.chat(request)).text).toBe("fine");
+    expect(a.count).toBe(1);
     await router.close();
   });
 });

@@ -59,6 +59,23 @@ describe("close() stops every call in flight", () => {
     expect(a.count).toBe(1);
   });
 
+  it("ends a call still being validated (its JSON schema compiling) with RouterClosedError, sending nothing", async () => {
+    const a = new Upstream("a", shape).replies(answer("never sent"));
+    const { router } = await startHarness({ targets: { a } });
+    const schema = {
+      type: "object",
+      properties: Object.fromEntries(
+        Array.from({ length: 200 }, (_, i) => [`field${i}`, { type: "string", pattern: `^x{${i}}$` }]),
+      ),
+    };
+    const call = track(router.chat({ messages, responseFormat: { type: "json_schema", schema } }));
+    await router.close();
+    expect(call.settled).toBe(true);
+    expect(RouterClosedError.isInstance(await call.error())).toBe(true);
+    await waitLong();
+    expect(a.count).toBe(0);
+  });
+
   it("ends 100 calls in flight with RouterClosedError before close() resolves, cancelling every upstream request", async () => {
     const a = new Upstream("a", shape).replies(hang());
     const { router } = await startHarness({ targets: { a } });
