@@ -1,5 +1,6 @@
 import { encodeChat } from "gpt-tokenizer/encoding/o200k_base";
 import { describe, expect, it } from "vitest";
+import { englishText } from "../../bench/hostile-inputs.mjs";
 import type { Message, ToolDefinition } from "../core/index.js";
 import { countPromptTokens } from "./count-prompt-tokens.js";
 
@@ -10,40 +11,50 @@ const weatherTool: ToolDefinition = {
 };
 
 describe("countPromptTokens", () => {
-  it("matches the tokenizer's own chat encoding for plain messages", () => {
+  it("matches the tokenizer's own chat encoding for plain messages", async () => {
     const messages: Message[] = [
       { role: "system", content: "You are terse." },
       { role: "user", content: "How far is the Moon from the Earth, in kilometres?" },
     ];
-    expect(countPromptTokens(messages)).toBe(encodeChat(messages, "gpt-4o").length);
+    expect(await countPromptTokens(messages)).toBe(encodeChat(messages, "gpt-4o").length);
   });
 
-  it("counts the framing of an empty conversation", () => {
-    expect(countPromptTokens([])).toBe(3);
+  it("matches the tokenizer's own chat encoding for a long conversation counted in pieces", async () => {
+    const messages: Message[] = [
+      { role: "system", content: englishText(50_000) },
+      { role: "user", content: "Summarise the notes above, then list every figure they give." },
+      { role: "assistant", content: englishText(120_000) },
+      { role: "user", content: "東京の人口は?\n\tAnd in 2024? Don't round: 13,960,000 or so." },
+    ];
+    expect(await countPromptTokens(messages)).toBe(encodeChat(messages, "gpt-4o").length);
   });
 
-  it("counts special-token text in a prompt as plain text instead of throwing", () => {
-    const count = countPromptTokens([{ role: "user", content: "what does <|endoftext|> mean?" }]);
+  it("counts the framing of an empty conversation", async () => {
+    expect(await countPromptTokens([])).toBe(3);
+  });
+
+  it("counts special-token text in a prompt as plain text instead of throwing", async () => {
+    const count = await countPromptTokens([{ role: "user", content: "what does <|endoftext|> mean?" }]);
     expect(count).toBeGreaterThan(8);
   });
 
-  it("adds the tool definitions' JSON", () => {
+  it("adds the tool definitions' JSON", async () => {
     const messages: Message[] = [{ role: "user", content: "Weather in Oslo?" }];
-    const withTools = countPromptTokens(messages, [weatherTool]);
-    expect(withTools - countPromptTokens(messages)).toBeGreaterThan(20);
+    const withTools = await countPromptTokens(messages, [weatherTool]);
+    expect(withTools - (await countPromptTokens(messages))).toBeGreaterThan(20);
   });
 
-  it("adds a JSON schema response format but not a plain JSON one", () => {
+  it("adds a JSON schema response format but not a plain JSON one", async () => {
     const messages: Message[] = [{ role: "user", content: "List three colours." }];
-    const plain = countPromptTokens(messages);
-    expect(countPromptTokens(messages, undefined, { type: "json_object" })).toBe(plain);
+    const plain = await countPromptTokens(messages);
+    expect(await countPromptTokens(messages, undefined, { type: "json_object" })).toBe(plain);
     const schema = { type: "object", properties: { colours: { type: "array", items: { type: "string" } } } };
-    expect(countPromptTokens(messages, undefined, { type: "json_schema", schema })).toBeGreaterThan(
+    expect(await countPromptTokens(messages, undefined, { type: "json_schema", schema })).toBeGreaterThan(
       plain + 10,
     );
   });
 
-  it("counts assistant tool calls and tool results", () => {
+  it("counts assistant tool calls and tool results", async () => {
     const question: Message[] = [{ role: "user", content: "Weather in Oslo?" }];
     const exchange: Message[] = [
       ...question,
@@ -54,11 +65,11 @@ describe("countPromptTokens", () => {
       },
       { role: "tool", toolCallId: "call_1", content: '{"celsius":4}' },
     ];
-    expect(countPromptTokens(exchange) - countPromptTokens(question)).toBeGreaterThan(20);
+    expect((await countPromptTokens(exchange)) - (await countPromptTokens(question))).toBeGreaterThan(20);
   });
 
-  it("grows with the prompt: a 100 kB prompt counts tens of thousands of tokens", () => {
+  it("grows with the prompt: a 100 kB prompt counts tens of thousands of tokens", async () => {
     const content = "The quick brown fox jumps over the lazy dog. ".repeat(2300);
-    expect(countPromptTokens([{ role: "user", content }])).toBe(10 * 2300 + 1 + 7);
+    expect(await countPromptTokens([{ role: "user", content }])).toBe(10 * 2300 + 1 + 7);
   });
 });

@@ -1,5 +1,5 @@
 import type { Message, ResponseFormat, ToolDefinition } from "../core/index.js";
-import { countTextTokens } from "./count-text-tokens.js";
+import { type CountOptions, TokenTally } from "./token-tally.js";
 
 /** OpenAI's chat framing: each message costs 3 tokens around its role and content. */
 const tokensPerMessage = 3;
@@ -8,30 +8,41 @@ const replyPriming = 3;
 /** Framing of the tool list (the namespace header the provider wraps around the definitions). */
 const toolsOverhead = 12;
 
-function messageTokens(message: Message): number {
-  let tokens = tokensPerMessage + countTextTokens(message.role) + countTextTokens(message.content);
+async function countMessage(tally: TokenTally, message: Message): Promise<void> {
+  tally.add(tokensPerMessage);
+  await tally.text(message.role);
+  await tally.text(message.content);
   if (message.role === "assistant") {
-    for (const call of message.toolCalls ?? [])
-      tokens += tokensPerMessage + countTextTokens(call.name) + countTextTokens(call.arguments);
+    for (const call of message.toolCalls ?? []) {
+      tally.add(tokensPerMessage);
+      await tally.text(call.name);
+      await tally.text(call.arguments);
+    }
   }
-  if (message.role === "tool") tokens += countTextTokens(message.toolCallId);
-  return tokens;
+  if (message.role === "tool") await tally.text(message.toolCallId);
 }
 
 /**
  * Prompt tokens of a request, counted with the o200k_base encoding (GPT-4o and later). Other
  * providers' tokenizers differ by some percent; the count drives context-window checks and cost
- * estimates, not billing, which uses the provider's reported usage.
+ * estimates, not billing, which uses the provider's reported usage. Linear in the request's size
+ * and sliced so the event loop stays free (see `TokenTally`): exact up to `exactTokens`, an upper
+ * bound beyond; rejects with the signal's reason when it aborts.
  */
-export function countPromptTokens(
+export async function countPromptTokens(
   messages: readonly Message[],
   tools?: readonly ToolDefinition[],
   responseFormat?: ResponseFormat,
-): number {
-  let tokens = replyPriming;
-  for (const message of messages) tokens += messageTokens(message);
-  if (tools && tools.length > 0) tokens += toolsOverhead + countTextTokens(JSON.stringify(tools));
+  options: CountOptions = {},
+): Promise<number> {
+  const tally = await TokenTally.open(options);
+  tally.add(replyPriming);
+  for (const message of messages) await countMessage(tally, message);
+  if (tools && tools.length > 0) {
+    tally.add(toolsOverhead);
+    await tally.json(tools, "tools");
+  }
   if (responseFormat?.type === "json_schema")
-    tokens += countTextTokens(JSON.stringify(responseFormat.schema));
-  return tokens;
+    await tally.json(responseFormat.schema, "responseFormat.schema");
+  return tally.total;
 }

@@ -1,12 +1,11 @@
-import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
+import { type CountOptions, TokenTally } from "./token-tally.js";
 
 /**
- * Special-token text (`<|endoftext|>`) is counted as plain text: callers' content is never a
- * control sequence, and the tokenizer's default would throw on it. Built once, reused per call.
+ * Tokens of a text in the o200k_base encoding (GPT-4o and later), counted in slices that leave
+ * the event loop free (see `TokenTally`); exact up to `exactTokens`, an upper bound beyond.
  */
-const asPlainText = { disallowedSpecial: new Set<string>() };
-
-/** Tokens of a text in the o200k_base encoding (GPT-4o and later). */
-export function countTextTokens(text: string): number {
-  return text === "" ? 0 : countTokens(text, asPlainText);
+export async function countTextTokens(text: string, options: CountOptions = {}): Promise<number> {
+  const tally = await TokenTally.open(options);
+  await tally.text(text);
+  return tally.total;
 }

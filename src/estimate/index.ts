@@ -2,3 +2,6 @@ export { actualCostUsd } from "./actual-cost-usd.js";
 export { countPromptTokens } from "./count-prompt-tokens.js";
 export { countTextTokens } from "./count-text-tokens.js";
 export { estimateCostUsd } from "./estimate-cost-usd.js";
+export { loadO200k as loadTokenizer } from "./o200k-tokenizer.js";
+export { PromptTokenCache } from "./prompt-token-cache.js";
+export type { CountOptions } from "./token-tally.js";

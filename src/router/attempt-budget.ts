@@ -1,4 +1,4 @@
-import { BudgetExceededError, type Candidate, type ChatRequest, type Route } from "../core/index.js";
+import { BudgetExceededError, type Candidate, type Route } from "../core/index.js";
 import type { CallState } from "./call-state.js";
 import type { RoutingContext } from "./routing-context.js";
 
@@ -7,19 +7,27 @@ const holdMarginMs = 60_000;
 /** Longest a hold can last, whatever the deadline says. */
 const longestHoldMs = 86_400_000;
 
+/** What an assistant message adds to a prompt around its text: 3 framing tokens and its role. */
+const assistantMessageTokens = 4;
+
 /**
  * An upper bound on what one attempt on `candidate` can cost: the prompt as counted plus
  * `maxTokens` of output; an attempt that continues an interrupted answer also sends the text so
- * far as part of its prompt.
+ * far as an assistant message, counted on its own so the prompt is not counted again.
  */
-export function attemptEstimateUsd(context: RoutingContext, state: CallState, candidate: Candidate): number {
+export async function attemptEstimateUsd(
+  context: RoutingContext,
+  state: CallState,
+  candidate: Candidate,
+): Promise<number> {
   if (!state.continuation) return candidate.estimatedCostUsd;
-  const continued: ChatRequest = {
-    ...state.request,
-    messages: [...state.request.messages, { role: "assistant", content: state.continuation }],
-  };
-  const estimate = context.estimate(continued);
-  return context.estimateCostUsd(candidate.target.price, estimate.promptTokens, estimate.maxOutputTokens);
+  const estimate = context.estimate(state.request);
+  const continuedTokens = assistantMessageTokens + (await context.countTokens(state.continuation));
+  return context.estimateCostUsd(
+    candidate.target.price,
+    estimate.promptTokens + continuedTokens,
+    estimate.maxOutputTokens,
+  );
 }
 
 /**

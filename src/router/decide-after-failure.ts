@@ -40,7 +40,7 @@ export async function decideAfterFailure(
   if (providerError) providerError.target = target.id;
   const possiblyBilled =
     failed.sent && (callAborted || (providerError?.possiblyBilled ?? false) || collector.deliveredParts > 0);
-  const outputTokens = context.countTokens(collector.text);
+  const outputTokens = await context.countTokens(collector.text);
   const estimate = context.estimate(state.request, target);
   const costUsd = possiblyBilled
     ? context.estimateCostUsd(target.price, estimate.promptTokens, outputTokens)

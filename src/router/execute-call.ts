@@ -56,7 +56,7 @@ export async function executeCall(
       const current = route;
       if (visited.size > 0) state.limits = effectiveLimits(context, request, current, state.limits);
       visited.add(current.name);
-      const plan = await planOrSkip(context, request, current, streaming, state);
+      const plan = await planOrSkip(context, request, current, streaming, state, call.signal);
       const hedged = new Set<Candidate>();
       for (const [index, candidate] of plan.candidates.entries()) {
         if (hedged.has(candidate)) continue;
@@ -178,11 +178,13 @@ async function planOrSkip(
   route: Route,
   streaming: boolean,
   state: CallState,
+  signal: AbortSignal,
 ): Promise<PlannedCandidates> {
   try {
     const plan = await planRoute(context, request, route, streaming, {
       claim: (target) => state.hold(target),
       limits: state.limits,
+      signal,
     });
     state.trace.rejected.push(...plan.rejected);
     state.trace.ranked.push(...plan.ranked.map((candidate) => candidate.target.id));

@@ -30,6 +30,8 @@ export interface PlanOptions {
   claim?: (target: string) => void;
   /** The call's limits on this route. @default effectiveLimits(request, route) */
   limits?: CallLimits;
+  /** The call's signal (deadline and caller's abort): counting a huge prompt stops with it. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function planRoute(
   options: PlanOptions = {},
 ): Promise<RoutePlan> {
   const limits = options.limits ?? effectiveLimits(context, request, route);
+  await context.countPrompt(request, options.signal);
   const estimate = context.estimate(request);
   let candidates: Candidate[] = route.targets.map((id) => {
     const target = context.targets.get(id);

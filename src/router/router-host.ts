@@ -11,7 +11,13 @@ import {
   SwitchyardError,
   type Target,
 } from "../core/index.js";
-import { actualCostUsd, countPromptTokens, countTextTokens, estimateCostUsd } from "../estimate/index.js";
+import {
+  actualCostUsd,
+  countTextTokens,
+  estimateCostUsd,
+  loadTokenizer,
+  PromptTokenCache,
+} from "../estimate/index.js";
 import { RetryBudget } from "../state/index.js";
 import { openRoutingState, type RoutingState } from "../state/redis/open-routing-state.js";
 import { defaultMaxTokens } from "./call-options.js";
@@ -75,7 +81,9 @@ export class RouterHost implements RouterBackend {
   /** Loads the policy, opens the state and creates the providers; a failure leaves nothing open. */
   static async start(setup: HostSetup): Promise<RouterHost> {
     const host = new RouterHost(setup);
-    const loaded = await host.#load();
+    // The tokenizer is imported here rather than at package import, and before the first call,
+    // so that no call waits for it (it holds the event loop ~100 ms while its tables are built).
+    const [loaded] = await Promise.all([host.#load(), loadTokenizer()]);
     host.#state = await openRoutingState(loaded.policy.state, {
       store: setup.options.state,
       onEvent: host.#emit,
@@ -357,7 +365,7 @@ export class RouterHost implements RouterBackend {
     ];
     const filters = policies.filters();
     const strategies = new Map<string, ReturnType<PolicyKit["strategy"]>>();
-    const promptTokens = new WeakMap<ChatRequest, number>();
+    const promptTokens = new PromptTokenCache();
     const retryBudget = this.#retryBudget;
     const redactor = this.#redactor;
     const limiters = this.#state.limiters;
@@ -388,21 +396,17 @@ export class RouterHost implements RouterBackend {
       store,
       gate: (target) => limiters.get(target),
       retryBudget,
+      countPrompt: (request, signal) => promptTokens.count(request, signal),
       estimate: (request, target) => {
-        let prompt = promptTokens.get(request);
-        if (prompt === undefined) {
-          prompt = countPromptTokens(request.messages, request.tools, request.responseFormat);
-          promptTokens.set(request, prompt);
-        }
         const ceiling = target?.capabilities.maxOutputTokens ?? defaultMaxTokens;
         return {
-          promptTokens: prompt,
+          promptTokens: promptTokens.get(request),
           maxOutputTokens: request.maxTokens ?? Math.min(defaultMaxTokens, ceiling),
         };
       },
       estimateCostUsd,
       actualCostUsd,
-      countTokens: countTextTokens,
+      countTokens: (text) => countTextTokens(text),
       redact: (text) => redactor.redact(text),
       random,
       emit: this.#emit,

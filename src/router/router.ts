@@ -97,7 +97,7 @@ export class Router {
     this.#assertOpen();
     const context = this.#host.context();
     const { request: valid, route } = await validateCall(context, request);
-    const plan = await planRoute(context, valid, route, options.streaming ?? false);
+    const plan = await planRoute(context, valid, route, options.streaming ?? false, { signal: valid.signal });
     return { ...plan, route: route.name };
   }
 

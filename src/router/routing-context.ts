@@ -70,10 +70,17 @@ export interface RoutingContext {
   /** Which target served which prompt prefix (replicas of one model). */
   affinity: PrefixAffinity;
   retryBudget: RetryBudgetLike;
+  /**
+   * Counts the request's prompt tokens once, in slices that leave the event loop free, and keeps
+   * the count for `estimate`; rejects with the signal's reason (the call's deadline or abort).
+   */
+  countPrompt(request: ChatRequest, signal?: AbortSignal): Promise<number>;
+  /** The request's estimate; its prompt count must have been awaited with `countPrompt` first. */
   estimate(request: ChatRequest, target?: Target): RequestEstimate;
   estimateCostUsd(price: Price, inputTokens: number, outputTokens: number): number;
   actualCostUsd(price: Price, usage: Usage): number;
-  countTokens(text: string): number;
+  /** Tokens of an answer's text when the provider reported none; bounded however long the text. */
+  countTokens(text: string): Promise<number>;
   redact(text: string): string;
   random(): number;
   emit(event: RouterEvent): void;

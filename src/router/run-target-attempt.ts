@@ -78,7 +78,7 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
   }
   const usage: Usage = collector.usage ?? {
     inputTokens: estimate.promptTokens,
-    outputTokens: context.countTokens(collector.text),
+    outputTokens: await context.countTokens(collector.text),
   };
   gate?.correct(reserved, usage.inputTokens + usage.outputTokens);
   const costUsd = context.actualCostUsd(target.price, usage);

@@ -41,7 +41,7 @@ export async function tryCandidate(run: CandidateRun): Promise<CandidateOutcome>
   try {
     const result = await pRetry(
       async (attemptNumber) => {
-        const estimatedUsd = attemptEstimateUsd(context, state, candidate);
+        const estimatedUsd = await attemptEstimateUsd(context, state, candidate);
         const release = await reserveAttempt(context, state, route, candidate, estimatedUsd).catch(
           (error: unknown) => {
             if (!BudgetExceededError.isInstance(error)) throw error;
