@@ -5,6 +5,7 @@ import { buildCallOptions } from "./call-options.js";
 import type { CallState } from "./call-state.js";
 import { decideAfterFailure } from "./decide-after-failure.js";
 import type { PartSink } from "./execute-call.js";
+import { redactParts } from "./redact-parts.js";
 import { ResponseCollector } from "./response-collector.js";
 import type { RoutingContext } from "./routing-context.js";
 
@@ -47,7 +48,7 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
     started = performance.now();
     sent = true;
     if (target.group !== undefined) context.affinity.record(state.request, target.id);
-    for await (const part of attemptStream({
+    const parts = attemptStream({
       model,
       options: buildCallOptions(state.request, target, state.continuation),
       callSignal: signal,
@@ -56,7 +57,9 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
       idleTimeoutMs: route.idleTimeoutMs ?? defaultIdleTimeoutMs,
       redact: context.redact,
       onWarnings: (warnings) => state.warnings.push(...warnings),
-    })) {
+    });
+    // Whatever the adapter did, no secret reaches the caller or the result through a part.
+    for await (const part of redactParts(parts, context.secrets)) {
       if (ttftMs === undefined) {
         ttftMs = performance.now() - started;
         attempt.onFirstPart?.();

@@ -1,0 +1,103 @@
+import type { ProviderStreamPart } from "../core/index.js";
+import type { SecretRedactor } from "./secret-redactor.js";
+
+/**
+ * One text that arrives in deltas, redacted as it goes: each delta gives what is safe to deliver
+ * now, holding back only the shortest tail that could still begin a secret; `flush` gives that
+ * tail once the text has ended. Linear: each push looks at the delta and the held tail only.
+ * (providers/shared has the adapters' twin, StreamRedactor; src/ may not import providers/.)
+ */
+class HeldText {
+  #held = "";
+
+  constructor(readonly redactor: SecretRedactor) {}
+
+  push(delta: string): string {
+    const text = this.redactor.redact(this.#held + delta);
+    const keep = this.redactor.tailLength(text);
+    this.#held = keep === 0 ? "" : text.slice(text.length - keep);
+    return keep === 0 ? text : text.slice(0, text.length - keep);
+  }
+
+  flush(): string {
+    const rest = this.#held;
+    this.#held = "";
+    return rest;
+  }
+}
+
+/**
+ * An attempt's parts with every configured secret redacted before they reach the caller or the
+ * result: text and tool-call argument deltas through HeldText (a key split across deltas is
+ * caught), ids, names, log-prob tokens and the request id whole. Held tails are delivered before
+ * the call's `tool-call` part and before `finish`; an attempt that fails never delivers them. The
+ * joined text deltas are therefore exactly the result's text.
+ */
+export async function* redactParts(
+  parts: AsyncIterable<ProviderStreamPart>,
+  redactor: SecretRedactor,
+): AsyncGenerator<ProviderStreamPart> {
+  if (!redactor.active) {
+    yield* parts;
+    return;
+  }
+  const redact = (text: string) => redactor.redact(text);
+  const text = new HeldText(redactor);
+  const toolArguments = new Map<number, HeldText>();
+  function* flushArguments(index: number): Generator<ProviderStreamPart> {
+    const rest = toolArguments.get(index)?.flush();
+    toolArguments.delete(index);
+    if (rest) yield { type: "tool-call-delta", index, argumentsDelta: rest };
+  }
+  function* flushAll(): Generator<ProviderStreamPart> {
+    const rest = text.flush();
+    if (rest) yield { type: "text-delta", text: rest };
+    for (const index of [...toolArguments.keys()].sort((a, b) => a - b)) yield* flushArguments(index);
+  }
+  for await (const part of parts) {
+    switch (part.type) {
+      case "text-delta": {
+        const safe = text.push(part.text);
+        if (safe) yield { type: "text-delta", text: safe };
+        break;
+      }
+      case "tool-call-delta": {
+        let held = toolArguments.get(part.index);
+        if (!held) {
+          held = new HeldText(redactor);
+          toolArguments.set(part.index, held);
+        }
+        const safe = held.push(part.argumentsDelta);
+        if (!safe && part.id === undefined && part.name === undefined) break;
+        yield {
+          type: "tool-call-delta",
+          index: part.index,
+          ...(part.id === undefined ? {} : { id: redact(part.id) }),
+          ...(part.name === undefined ? {} : { name: redact(part.name) }),
+          argumentsDelta: safe,
+        };
+        break;
+      }
+      case "tool-call":
+        yield* flushArguments(part.index);
+        yield { ...part, id: redact(part.id), name: redact(part.name), arguments: redact(part.arguments) };
+        break;
+      case "logprobs":
+        yield {
+          type: "logprobs",
+          logprobs: part.logprobs.map((entry) => ({
+            ...entry,
+            token: redact(entry.token),
+            topLogprobs: entry.topLogprobs.map((top) => ({ ...top, token: redact(top.token) })),
+          })),
+        };
+        break;
+      case "finish":
+        yield* flushAll();
+        yield part.requestId === undefined ? part : { ...part, requestId: redact(part.requestId) };
+        break;
+      default:
+        yield part;
+    }
+  }
+}
