@@ -5,6 +5,8 @@ import { SecretRedactor } from "./secret-redactor.js";
 
 const key = 'sk-live-"quoted"\\key-0123456789';
 
+const base = { kind: "aborted" as const, message: "aborted", provider: "p", model: "m", retryable: false };
+
 function redactor(): SecretRedactor {
   const redactor = new SecretRedactor();
   redactor.register(key);
@@ -59,6 +61,13 @@ describe("SecretRedactor", () => {
     expect(echo.requestId).toBe("req-[REDACTED]");
     expect(trace.attempts[0]?.requestId).toBe("req-[REDACTED]");
     expect((echo.cause as Error).message).toBe("upstream said [REDACTED]");
+  });
+
+  it("replaces a caller's abort reason that holds a secret by a copy, leaving the caller's object alone", () => {
+    const reason = { why: `stopped ${key}` };
+    const error = redactor().scrub(new ProviderCallError({ ...base, cause: reason }));
+    expect(reason.why).toBe(`stopped ${key}`);
+    expect(error.cause).toEqual({ why: "stopped [REDACTED]" });
   });
 
   it("leaves an error it did not build alone unless it holds a secret", () => {

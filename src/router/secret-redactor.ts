@@ -93,7 +93,10 @@ export class SecretRedactor {
     for (const key of Reflect.ownKeys(value)) {
       const descriptor = Object.getOwnPropertyDescriptor(value, key);
       if (!descriptor || !("value" in descriptor)) continue;
-      const scrubbed = this.#scrub(descriptor.value, seen, depth + 1);
+      const scrubbed =
+        key === "cause"
+          ? this.#scrubCause(descriptor.value, seen, depth)
+          : this.#scrub(descriptor.value, seen, depth + 1);
       if (scrubbed === descriptor.value) continue;
       try {
         Object.defineProperty(value, key, { ...descriptor, value: scrubbed });
@@ -107,6 +110,16 @@ export class SecretRedactor {
       if (stack !== value.stack) value.stack = stack;
     }
     return value;
+  }
+
+  /**
+   * A cause the router did not build (a caller's abort reason, an SDK error) is kept as it is
+   * unless it holds a secret; then a redacted copy takes its place, and the original is untouched.
+   */
+  #scrubCause(cause: unknown, seen: Set<object>, depth: number): unknown {
+    if (SwitchyardError.isInstance(cause)) return this.#scrub(cause, seen, depth + 1);
+    if (!this.#leaks(cause, new Set(), 0)) return cause;
+    return cause instanceof Error ? this.#redactedCopy(cause, 0) : this.#copy(cause, 0);
   }
 
   /** Whether any string reachable through an error's own properties holds a secret. */
