@@ -77,8 +77,9 @@ export class ResponseRedactor implements SecretMatcher {
    * An adapter's stream with every part redacted. Text and each tool call's argument deltas go
    * through a StreamRedactor: a secret split across deltas is replaced, a tail that may begin one
    * waits for the next delta and is delivered before the call's `tool-call` part or before
-   * `finish`. Joined, the delivered deltas are the redacted whole. A stream that fails keeps its
-   * held tail: what may be the start of a key is never delivered.
+   * `finish`. Joined, the delivered deltas are the redacted whole. A delta held back whole still
+   * yields a part, with empty text, so that timers measuring the upstream's progress see it. A
+   * stream that fails keeps its held tail: what may be the start of a key is never delivered.
    */
   async *stream(parts: AsyncIterable<ProviderStreamPart>): AsyncGenerator<ProviderStreamPart> {
     const { redact } = this;
@@ -97,11 +98,11 @@ export class ResponseRedactor implements SecretMatcher {
     let finished = false;
     for await (const part of parts) {
       switch (part.type) {
-        case "text-delta": {
-          const safe = text.push(part.text);
-          if (safe) yield { type: "text-delta", text: safe };
+        case "text-delta":
+          // Empty when all of it is held: the router's first-token and idle timers still see the
+          // upstream's progress (the router drops empty deltas before they reach the caller).
+          yield { type: "text-delta", text: text.push(part.text) };
           break;
-        }
         case "tool-call-delta": {
           let redactor = toolArguments.get(part.index);
           if (!redactor) {
@@ -109,8 +110,6 @@ export class ResponseRedactor implements SecretMatcher {
             toolArguments.set(part.index, redactor);
           }
           const safe = redactor.push(part.argumentsDelta);
-          const named = part.id !== undefined || part.name !== undefined;
-          if (!safe && !named) break;
           yield {
             type: "tool-call-delta",
             index: part.index,

@@ -31,14 +31,17 @@ class HeldText {
  * result: text and tool-call argument deltas through HeldText (a key split across deltas is
  * caught), ids, names, log-prob tokens and the request id whole. Held tails are delivered before
  * the call's `tool-call` part and before `finish`; an attempt that fails never delivers them. The
- * joined text deltas are therefore exactly the result's text.
+ * joined text deltas are therefore exactly the result's text. Empty deltas (an adapter's sign of
+ * progress while it holds a tail back) are dropped.
  */
 export async function* redactParts(
   parts: AsyncIterable<ProviderStreamPart>,
   redactor: SecretRedactor,
 ): AsyncGenerator<ProviderStreamPart> {
   if (!redactor.active) {
-    yield* parts;
+    for await (const part of parts) {
+      if (!isEmptyDelta(part)) yield part;
+    }
     return;
   }
   const redact = (text: string) => redactor.redact(text);
@@ -100,4 +103,15 @@ export async function* redactParts(
         yield part;
     }
   }
+}
+
+/** A delta with nothing in it: it tells the attempt's timers that the upstream moves, nothing else. */
+function isEmptyDelta(part: ProviderStreamPart): boolean {
+  return (
+    (part.type === "text-delta" && part.text === "") ||
+    (part.type === "tool-call-delta" &&
+      part.argumentsDelta === "" &&
+      part.id === undefined &&
+      part.name === undefined)
+  );
 }
