@@ -5,7 +5,7 @@ import { buildCallOptions } from "./call-options.js";
 import type { CallState } from "./call-state.js";
 import { decideAfterFailure } from "./decide-after-failure.js";
 import type { PartSink } from "./execute-call.js";
-import { redactParts } from "./redact-parts.js";
+import { PartRedactor } from "./part-redactor.js";
 import { ResponseCollector } from "./response-collector.js";
 import type { RoutingContext } from "./routing-context.js";
 
@@ -59,15 +59,18 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
       onWarnings: (warnings) => state.warnings.push(...warnings),
     });
     // Whatever the adapter did, no secret reaches the caller or the result through a part.
-    for await (const part of redactParts(parts, context.secrets)) {
-      if (ttftMs === undefined) {
-        ttftMs = performance.now() - started;
-        attempt.onFirstPart?.();
-      }
-      collector.add(part);
-      if (streaming && part.type !== "finish") {
-        await sink(part);
-        collector.deliveredParts++;
+    const redactor = new PartRedactor(context.secrets);
+    for await (const received of parts) {
+      for (const part of redactor.accept(received)) {
+        if (ttftMs === undefined) {
+          ttftMs = performance.now() - started;
+          attempt.onFirstPart?.();
+        }
+        collector.add(part);
+        if (streaming && part.type !== "finish") {
+          await sink(part);
+          collector.deliveredParts++;
+        }
       }
     }
   } catch (error) {

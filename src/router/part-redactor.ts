@@ -27,48 +27,41 @@ class HeldText {
 }
 
 /**
- * An attempt's parts with every configured secret redacted before they reach the caller or the
+ * Redacts one attempt's parts, every configured secret, before they reach the caller or the
  * result: text and tool-call argument deltas through HeldText (a key split across deltas is
  * caught), ids, names, log-prob tokens and the request id whole. Held tails are delivered before
  * the call's `tool-call` part and before `finish`; an attempt that fails never delivers them. The
  * joined text deltas are therefore exactly the result's text. Empty deltas (an adapter's sign of
- * progress while it holds a tail back) are dropped.
+ * progress while it holds a tail back) are dropped. Synchronous, so it adds no await per part.
  */
-export async function* redactParts(
-  parts: AsyncIterable<ProviderStreamPart>,
-  redactor: SecretRedactor,
-): AsyncGenerator<ProviderStreamPart> {
-  if (!redactor.active) {
-    for await (const part of parts) {
+export class PartRedactor {
+  readonly #secrets: SecretRedactor;
+  readonly #text: HeldText;
+  readonly #toolArguments = new Map<number, HeldText>();
+
+  constructor(secrets: SecretRedactor) {
+    this.#secrets = secrets;
+    this.#text = new HeldText(secrets);
+  }
+
+  /** The parts to pass on for one part of the adapter's stream: none, it, or held tails and it. */
+  *accept(part: ProviderStreamPart): Generator<ProviderStreamPart> {
+    if (!this.#secrets.active) {
       if (!isEmptyDelta(part)) yield part;
+      return;
     }
-    return;
-  }
-  const redact = (text: string) => redactor.redact(text);
-  const text = new HeldText(redactor);
-  const toolArguments = new Map<number, HeldText>();
-  function* flushArguments(index: number): Generator<ProviderStreamPart> {
-    const rest = toolArguments.get(index)?.flush();
-    toolArguments.delete(index);
-    if (rest) yield { type: "tool-call-delta", index, argumentsDelta: rest };
-  }
-  function* flushAll(): Generator<ProviderStreamPart> {
-    const rest = text.flush();
-    if (rest) yield { type: "text-delta", text: rest };
-    for (const index of [...toolArguments.keys()].sort((a, b) => a - b)) yield* flushArguments(index);
-  }
-  for await (const part of parts) {
+    const redact = (text: string) => this.#secrets.redact(text);
     switch (part.type) {
       case "text-delta": {
-        const safe = text.push(part.text);
+        const safe = this.#text.push(part.text);
         if (safe) yield { type: "text-delta", text: safe };
         break;
       }
       case "tool-call-delta": {
-        let held = toolArguments.get(part.index);
+        let held = this.#toolArguments.get(part.index);
         if (!held) {
-          held = new HeldText(redactor);
-          toolArguments.set(part.index, held);
+          held = new HeldText(this.#secrets);
+          this.#toolArguments.set(part.index, held);
         }
         const safe = held.push(part.argumentsDelta);
         if (!safe && part.id === undefined && part.name === undefined) break;
@@ -82,7 +75,7 @@ export async function* redactParts(
         break;
       }
       case "tool-call":
-        yield* flushArguments(part.index);
+        yield* this.#flushArguments(part.index);
         yield { ...part, id: redact(part.id), name: redact(part.name), arguments: redact(part.arguments) };
         break;
       case "logprobs":
@@ -95,13 +88,24 @@ export async function* redactParts(
           })),
         };
         break;
-      case "finish":
-        yield* flushAll();
+      case "finish": {
+        const rest = this.#text.flush();
+        if (rest) yield { type: "text-delta", text: rest };
+        for (const index of [...this.#toolArguments.keys()].sort((a, b) => a - b)) {
+          yield* this.#flushArguments(index);
+        }
         yield part.requestId === undefined ? part : { ...part, requestId: redact(part.requestId) };
         break;
+      }
       default:
         yield part;
     }
+  }
+
+  *#flushArguments(index: number): Generator<ProviderStreamPart> {
+    const rest = this.#toolArguments.get(index)?.flush();
+    this.#toolArguments.delete(index);
+    if (rest) yield { type: "tool-call-delta", index, argumentsDelta: rest };
   }
 }
 
