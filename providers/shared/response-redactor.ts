@@ -95,7 +95,6 @@ export class ResponseRedactor implements SecretMatcher {
       if (rest) yield { type: "text-delta", text: rest };
       for (const index of [...toolArguments.keys()].sort((a, b) => a - b)) yield* flushArguments(index);
     };
-    let finished = false;
     for await (const part of parts) {
       switch (part.type) {
         case "text-delta":
@@ -133,7 +132,6 @@ export class ResponseRedactor implements SecretMatcher {
           break;
         case "finish": {
           yield* flushAll();
-          finished = true;
           yield part.requestId === undefined ? part : { ...part, requestId: redact(part.requestId) };
           break;
         }
@@ -141,7 +139,8 @@ export class ResponseRedactor implements SecretMatcher {
           yield part;
       }
     }
-    if (!finished) yield* flushAll();
+    // A stream that ends without `finish` is a failure (the router reports it as truncated): its
+    // held tail, which may be the start of a key, is not delivered.
   }
 
   #logprobs(logprobs: readonly TokenLogprob[]): TokenLogprob[] {
