@@ -6,7 +6,7 @@ import type {
   LanguageModel,
   StreamResult,
 } from "../../src/core/index.js";
-import { createProviderCallError } from "../shared/index.js";
+import { createProviderCallError, type ResponseRedactor } from "../shared/index.js";
 import { type AnthropicModelProfile, anthropicModelProfile } from "./anthropic-capabilities.js";
 import { anthropicStreamParts } from "./anthropic-stream-parts.js";
 import { buildAnthropicRequest } from "./build-anthropic-request.js";
@@ -17,7 +17,8 @@ export interface AnthropicLanguageModelSettings {
   provider: string;
   model: string;
   client: Anthropic;
-  redact: (text: string) => string;
+  /** Redacts everything taken from a response: results, stream parts, errors. */
+  redactor: ResponseRedactor;
   /** See AnthropicRequestContext.acceptsSampling. */
   acceptsSampling: boolean;
   /** Operator declarations from the provider config. */
@@ -62,7 +63,7 @@ export class AnthropicLanguageModel implements LanguageModel {
           detail: "the response has no content array",
         });
       }
-      return mapAnthropicMessage(data, request, request_id ?? undefined);
+      return this.#settings.redactor.result(mapAnthropicMessage(data, request, request_id ?? undefined));
     } catch (error) {
       throw mapAnthropicError(error, { ...errors, streaming: false });
     }
@@ -77,7 +78,9 @@ export class AnthropicLanguageModel implements LanguageModel {
         .create({ ...request.params, stream: true }, { signal: options.signal })
         .withResponse();
       return {
-        stream: anthropicStreamParts(data, { request, requestId: request_id ?? undefined, errors }),
+        stream: this.#settings.redactor.stream(
+          anthropicStreamParts(data, { request, requestId: request_id ?? undefined, errors }),
+        ),
         warnings: [...request.warnings],
       };
     } catch (error) {
@@ -94,7 +97,7 @@ export class AnthropicLanguageModel implements LanguageModel {
   }
 
   #errorContext(signal: AbortSignal): Omit<AnthropicErrorContext, "streaming"> {
-    return { provider: this.provider, model: this.model, redact: this.#settings.redact, signal };
+    return { provider: this.provider, model: this.model, redact: this.#settings.redactor.redact, signal };
   }
 
   #throwIfAborted(errors: Omit<AnthropicErrorContext, "streaming">): void {

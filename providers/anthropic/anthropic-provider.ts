@@ -7,6 +7,7 @@ import type {
   ProviderContext,
   ProviderFactory,
 } from "../../src/core/index.js";
+import { ResponseRedactor } from "../shared/index.js";
 import { AnthropicLanguageModel } from "./anthropic-language-model.js";
 
 /** The last API version that still accepts temperature, top_p and top_k. */
@@ -35,14 +36,14 @@ class AnthropicProvider implements Provider {
   readonly local: boolean;
   readonly #client: Anthropic;
   readonly #config: AnthropicProviderConfig;
-  readonly #context: ProviderContext;
+  readonly #redactor: ResponseRedactor;
 
   constructor(id: string, config: AnthropicProviderConfig, context: ProviderContext) {
     this.id = id;
     this.local = config.local ?? false;
     this.#config = config;
-    this.#context = context;
-    context.registerSecret(config.apiKey);
+    this.#redactor = new ResponseRedactor(context);
+    this.#redactor.registerSecret(config.apiKey);
     this.#client = new Anthropic({
       apiKey: config.apiKey,
       // Explicit, so ANTHROPIC_BASE_URL in the environment cannot redirect a configured provider.
@@ -63,7 +64,7 @@ class AnthropicProvider implements Provider {
       provider: this.id,
       model,
       client: this.#client,
-      redact: (text) => this.#context.redact(text),
+      redactor: this.#redactor,
       acceptsSampling: pinnedApiVersion(this.#config.headers) === samplingApiVersion,
       local: this.local,
       noTraining: this.#config.noTraining ?? false,

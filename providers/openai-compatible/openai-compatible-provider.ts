@@ -4,6 +4,7 @@ import { configError } from "../openai/config-error.js";
 import { createOpenAIClient } from "../openai/create-openai-client.js";
 import { OpenAIChatModel, openaiCompatibleProviderOptionsSchema } from "../openai/index.js";
 import { registerConfigSecrets } from "../openai/register-config-secrets.js";
+import { ResponseRedactor } from "../shared/index.js";
 import { hostPresets, openaiCompatibleHosts } from "./host-presets.js";
 import { narrowCapabilities, resolveDropParams } from "./resolve-drop-params.js";
 
@@ -33,7 +34,8 @@ export const openaiCompatibleProvider: ProviderFactory = {
     }
     const configured = new Set(resolveDropParams(id, settings.dropParams));
     const dropParams = new Set([...preset.dropParams, ...configured]);
-    registerConfigSecrets(context, settings.apiKey, settings.headers);
+    const redactor = new ResponseRedactor(context);
+    registerConfigSecrets(redactor, settings.apiKey, settings.headers);
     const { fetch, errorBody } = captureErrorBodies(() => context.fetch ?? globalThis.fetch);
     const client = createOpenAIClient({ apiKey: settings.apiKey, baseURL, headers: settings.headers, fetch });
     const local = settings.local ?? false;
@@ -60,7 +62,7 @@ export const openaiCompatibleProvider: ProviderFactory = {
           logprobsWire: preset.logprobsWire,
           ...(preset.maxTopLogprobs === undefined ? {} : { maxTopLogprobs: preset.maxTopLogprobs }),
           providerOptionsSchema: openaiCompatibleProviderOptionsSchema,
-          redact: context.redact,
+          redactor,
           errorBody,
         });
       },

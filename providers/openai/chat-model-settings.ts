@@ -1,5 +1,6 @@
 import type OpenAI from "openai";
 import type { Capabilities } from "../../src/core/index.js";
+import type { ResponseRedactor } from "../shared/index.js";
 import type { DroppableParam } from "./droppable-param.js";
 import type { ChatProviderOptionsSchema } from "./provider-options.js";
 
@@ -30,7 +31,8 @@ export interface ChatModelSettings {
   /** Largest top-k the host returns; a larger request is refused. @default no limit known */
   maxTopLogprobs?: number;
   providerOptionsSchema: ChatProviderOptionsSchema;
-  redact: (text: string) => string;
+  /** Redacts everything taken from a response: results, stream parts, errors. */
+  redactor: ResponseRedactor;
   /** The raw body of an error response, captured before the SDK parses it (see capture-error-bodies.ts). */
   errorBody: (headers: unknown) => Promise<string | undefined>;
 }

@@ -22,7 +22,7 @@ export function mapChatCompletion(completion: ChatCompletion, context: Completio
     throw createProviderCallError({
       provider: settings.provider,
       model: settings.model,
-      redact: settings.redact,
+      redact: settings.redactor.redact,
       kind: "invalid_response",
       retryable: false,
       detail: "the response has no choices",

@@ -32,7 +32,12 @@ const notSentCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUN
 /** Any failure of an OpenAI SDK call → ProviderCallError (status, body, retry hints, billing). */
 export async function mapOpenAIError(error: unknown, context: ErrorContext): Promise<ProviderCallError> {
   const { settings, phase } = context;
-  const base = { provider: settings.provider, model: settings.model, redact: settings.redact, cause: error };
+  const base = {
+    provider: settings.provider,
+    model: settings.model,
+    redact: settings.redactor.redact,
+    cause: error,
+  };
   const midStream = phase === "stream";
 
   if (context.signal.aborted || error instanceof APIUserAbortError || isAbortError(error)) {
@@ -126,7 +131,7 @@ async function mapStatusError(error: APIError, context: ErrorContext): Promise<P
   return createProviderCallError({
     provider: settings.provider,
     model: settings.model,
-    redact: settings.redact,
+    redact: settings.redactor.redact,
     cause: error,
     kind,
     status,

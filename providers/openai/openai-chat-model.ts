@@ -43,12 +43,13 @@ export class OpenAIChatModel implements LanguageModel {
       const { data, response } = await this.settings.client.chat.completions
         .create(toSdkParams({ ...body, stream: false }), { signal: link.signal })
         .withResponse();
-      return mapChatCompletion(data, {
+      const result = mapChatCompletion(data, {
         settings: this.settings,
         requestId: response.headers.get("x-request-id") ?? undefined,
         warnings,
         topK: options.logprobs,
       });
+      return this.settings.redactor.result(result);
     } catch (error) {
       throw await this.toCallError(error, "request", options.signal, mayHaveBeenSent);
     } finally {
@@ -65,7 +66,10 @@ export class OpenAIChatModel implements LanguageModel {
         .create(toSdkParams({ ...body, stream: true }), { signal: link.signal })
         .withResponse();
       const requestId = response.headers.get("x-request-id") ?? undefined;
-      return { stream: this.readStream(data, requestId, options, link), warnings };
+      return {
+        stream: this.settings.redactor.stream(this.readStream(data, requestId, options, link)),
+        warnings,
+      };
     } catch (error) {
       link.dispose();
       throw await this.toCallError(error, "request", options.signal, mayHaveBeenSent);
@@ -94,7 +98,7 @@ export class OpenAIChatModel implements LanguageModel {
       throw createProviderCallError({
         provider: this.provider,
         model: this.model,
-        redact: this.settings.redact,
+        redact: this.settings.redactor.redact,
         kind: "truncated",
         retryable: true,
         detail: "the stream ended before a chunk with a finish reason",

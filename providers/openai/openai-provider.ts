@@ -1,4 +1,5 @@
 import type { OpenAIProviderConfig, Provider, ProviderFactory } from "../../src/core/index.js";
+import { ResponseRedactor } from "../shared/index.js";
 import { captureErrorBodies } from "./capture-error-bodies.js";
 import { configError } from "./config-error.js";
 import { createOpenAIClient, openaiDefaultBaseURL } from "./create-openai-client.js";
@@ -16,7 +17,8 @@ export const openaiProvider: ProviderFactory = {
     if (typeof settings.apiKey !== "string" || settings.apiKey.trim() === "") {
       throw configError(id, "apiKey", "an API key is required");
     }
-    registerConfigSecrets(context, settings.apiKey, settings.headers);
+    const redactor = new ResponseRedactor(context);
+    registerConfigSecrets(redactor, settings.apiKey, settings.headers);
     const { fetch, errorBody } = captureErrorBodies(() => context.fetch ?? globalThis.fetch);
     const client = createOpenAIClient({
       apiKey: settings.apiKey,
@@ -44,7 +46,7 @@ export const openaiProvider: ProviderFactory = {
           logprobsWire: "openai",
           maxTopLogprobs: 20,
           providerOptionsSchema: openaiProviderOptionsSchema,
-          redact: context.redact,
+          redactor,
           errorBody,
         });
       },

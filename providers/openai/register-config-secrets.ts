@@ -5,7 +5,7 @@ const secretHeader = /auth|key|token|secret|cookie/i;
 
 /** Registers the key and credential-like header values, so that no error can carry them. */
 export function registerConfigSecrets(
-  context: ProviderContext,
+  context: Pick<ProviderContext, "registerSecret">,
   apiKey: string | undefined,
   headers: Record<string, string> | undefined,
 ): void {

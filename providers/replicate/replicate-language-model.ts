@@ -5,7 +5,7 @@ import type {
   LanguageModel,
   StreamResult,
 } from "../../src/core/index.js";
-import { createProviderCallError } from "../shared/index.js";
+import { createProviderCallError, type ResponseRedactor } from "../shared/index.js";
 import { buildReplicateInput, type ReplicateInput } from "./build-replicate-input.js";
 import { cancelPrediction } from "./cancel-prediction.js";
 import { finishReasonFor } from "./finish-reason-for.js";
@@ -28,7 +28,8 @@ export interface ReplicateLanguageModelSettings {
   model: string;
   client: SingleShotReplicate;
   fetch: typeof globalThis.fetch;
-  redact: (text: string) => string;
+  /** Redacts everything taken from a response: results, stream parts, errors. */
+  redactor: ResponseRedactor;
   pollSchedule: PollSchedule;
   local: boolean;
   noTraining: boolean;
@@ -65,7 +66,7 @@ export class ReplicateLanguageModel implements LanguageModel {
     const errors = this.#errorContext(options.signal);
     const prepared = this.#prepare(options, errors);
     const created = await this.#create(prepared.input, errors);
-    return this.#awaitResult(created, prepared, options, errors);
+    return this.#settings.redactor.result(await this.#awaitResult(created, prepared, options, errors));
   }
 
   async doStream(options: CallOptions): Promise<StreamResult> {
@@ -76,7 +77,7 @@ export class ReplicateLanguageModel implements LanguageModel {
     if (streamUrl === undefined) {
       // The model does not stream: wait for the whole answer and deliver it as one delta.
       const result = await this.#awaitResult(created, prepared, options, errors);
-      return { stream: singleAnswer(result), warnings: result.warnings };
+      return { stream: this.#settings.redactor.stream(singleAnswer(result)), warnings: result.warnings };
     }
     let events: ReadableStreamDefaultReader<ParsedEvent>;
     try {
@@ -98,15 +99,17 @@ export class ReplicateLanguageModel implements LanguageModel {
       throw mapReplicateError(error, errors, { possiblyBilled: true, predictionId: created.id });
     }
     return {
-      stream: replicateStreamParts({
-        client: this.#settings.client,
-        predictionId: created.id,
-        events,
-        promptText: prepared.promptText,
-        maxTokens: options.maxTokens,
-        warnings: prepared.warnings,
-        errors,
-      }),
+      stream: this.#settings.redactor.stream(
+        replicateStreamParts({
+          client: this.#settings.client,
+          predictionId: created.id,
+          events,
+          promptText: prepared.promptText,
+          maxTokens: options.maxTokens,
+          warnings: prepared.warnings,
+          errors,
+        }),
+      ),
       warnings: prepared.warnings,
     };
   }
@@ -188,7 +191,7 @@ export class ReplicateLanguageModel implements LanguageModel {
   }
 
   #errorContext(signal: AbortSignal): ReplicateErrorContext {
-    return { provider: this.provider, model: this.model, redact: this.#settings.redact, signal };
+    return { provider: this.provider, model: this.model, redact: this.#settings.redactor.redact, signal };
   }
 }
 

@@ -6,6 +6,7 @@ import type {
   ProviderFactory,
   ReplicateProviderConfig,
 } from "../../src/core/index.js";
+import { ResponseRedactor } from "../shared/index.js";
 import { ReplicateLanguageModel } from "./replicate-language-model.js";
 import { SingleShotReplicate } from "./single-shot-replicate.js";
 import { defaultPollSchedule } from "./wait-for-prediction.js";
@@ -26,7 +27,7 @@ class ReplicateProvider implements Provider {
   readonly type = "replicate";
   readonly local: boolean;
   readonly #config: ReplicateProviderConfig;
-  readonly #context: ProviderContext;
+  readonly #redactor: ResponseRedactor;
   readonly #client: SingleShotReplicate;
   readonly #fetch: typeof globalThis.fetch;
 
@@ -34,8 +35,8 @@ class ReplicateProvider implements Provider {
     this.id = id;
     this.local = config.local ?? false;
     this.#config = config;
-    this.#context = context;
-    context.registerSecret(config.apiToken);
+    this.#redactor = new ResponseRedactor(context);
+    this.#redactor.registerSecret(config.apiToken);
     // Resolved per call, so a fetch patched after construction (test servers, tracing) is used.
     this.#fetch = (input, init) => (context.fetch ?? globalThis.fetch)(input, init);
     this.#client = new SingleShotReplicate({
@@ -52,7 +53,7 @@ class ReplicateProvider implements Provider {
       model,
       client: this.#client,
       fetch: this.#fetch,
-      redact: (text) => this.#context.redact(text),
+      redactor: this.#redactor,
       pollSchedule: defaultPollSchedule,
       local: this.local,
       noTraining: this.#config.noTraining ?? false,

@@ -47,6 +47,21 @@ describe("createProviderCallError", () => {
     }
   });
 
+  it("redacts a request id taken from a header that echoes the key", () => {
+    const error = createProviderCallError({
+      provider: "openai",
+      model: "m",
+      kind: "server",
+      retryable: true,
+      status: 500,
+      detail: "boom",
+      requestId: `req-${secret}`,
+      redact,
+    });
+    expect(error.requestId).toBe("req-[REDACTED]");
+    expect(JSON.stringify(error)).not.toContain(secret);
+  });
+
   it("says 'failed with' when there is no status", () => {
     const error = createProviderCallError({
       provider: "groq",

@@ -16,14 +16,18 @@ export interface ProviderCallFailure {
   body?: unknown;
   possiblyBilled?: boolean;
   cause?: unknown;
-  /** The provider context's redactor; applied to everything that leaves the adapter. */
+  /**
+   * The provider's redactor (ResponseRedactor.redact); applied to everything that leaves the
+   * adapter: message, request id, body and cause chain.
+   */
   redact: (text: string) => string;
 }
 
 /**
  * The one way adapters build a ProviderCallError: message `openai:gpt-4o-mini returned 429
  * rate_limit: <detail>` (or `… failed with network: <detail>` when there is no status), message,
- * body and cause chain redacted.
+ * request id, body and cause chain redacted: a server can echo the key in any of them (an
+ * `x-request-id: req-<key>` header reaches `requestId` and from there the route trace).
  */
 export function createProviderCallError(failure: ProviderCallFailure): ProviderCallError {
   const where = `${failure.provider}:${failure.model}`;
@@ -40,7 +44,7 @@ export function createProviderCallError(failure: ProviderCallFailure): ProviderC
     status: failure.status,
     retryable: failure.retryable,
     retryAfterMs: failure.retryAfterMs,
-    requestId: failure.requestId,
+    requestId: failure.requestId === undefined ? undefined : failure.redact(failure.requestId),
     body: bodyExcerpt(failure.body, failure.redact),
     possiblyBilled: failure.possiblyBilled ?? false,
     cause: failure.cause === undefined ? undefined : redactedCause(failure.cause, failure.redact),

@@ -7,3 +7,6 @@ export { type LinkedSignal, linkSignal } from "./link-signal.js";
 export { parseRetryAfter } from "./parse-retry-after.js";
 export { readShouldRetry } from "./read-should-retry.js";
 export { redactedCause } from "./redacted-cause.js";
+export { ResponseRedactor } from "./response-redactor.js";
+export { minimumSecretLength, secretForms, secretTailLength } from "./secret-forms.js";
+export { type SecretMatcher, StreamRedactor } from "./stream-redactor.js";

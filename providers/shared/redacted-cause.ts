@@ -8,7 +8,7 @@ export function redactedCause(error: unknown, redact: (text: string) => string, 
   const nested =
     depth < 4 && source.cause !== undefined ? redactedCause(source.cause, redact, depth + 1) : undefined;
   const copy = new Error(redact(source.message), nested ? { cause: nested } : undefined);
-  copy.name = source.name === "Error" ? (source.constructor?.name ?? "Error") : source.name;
+  copy.name = redact(source.name === "Error" ? (source.constructor?.name ?? "Error") : String(source.name));
   copy.stack = `${copy.name}: ${copy.message}`;
   return copy;
 }

@@ -79,6 +79,8 @@ export class CallState {
       ...entry,
     };
     if (record.errorMessage) record.errorMessage = this.context.redact(record.errorMessage);
+    // An id read from a response header (`x-request-id: req-<key>`) is the server's echo.
+    if (record.requestId) record.requestId = this.context.redact(record.requestId);
     this.trace.attempts.push(record);
     this.spentUsd += record.costUsd;
     this.context.emit({

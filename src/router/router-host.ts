@@ -408,6 +408,7 @@ export class RouterHost implements RouterBackend {
       actualCostUsd,
       countTokens: (text) => countTextTokens(text),
       redact: (text) => redactor.redact(text),
+      secrets: redactor,
       random,
       emit: this.#emit,
       spendKeys,

@@ -171,8 +171,11 @@ export class Router {
           call.dispose(),
         );
       })
+      // The boundary: whatever an adapter or a server put in them, no secret leaves in a result
+      // (text, tool calls, trace) or an error (message, fields, cause chain, attempts).
+      .then((value) => context.secrets.scrub(value))
       .catch((error: unknown) => {
-        throw this.#stoppedByClose(error) ?? error;
+        throw context.secrets.scrub(this.#stoppedByClose(error) ?? error);
       })
       .finally(() => {
         link.dispose();

@@ -14,6 +14,7 @@ import type {
 } from "../core/index.js";
 import type { Occupancy } from "./occupancy.js";
 import type { PrefixAffinity } from "./prefix-affinity.js";
+import type { SecretRedactor } from "./secret-redactor.js";
 
 /** Admission for one target (rate limits, concurrency). `acquire` resolves with a release function. */
 export interface AdmissionGate {
@@ -82,6 +83,8 @@ export interface RoutingContext {
   /** Tokens of an answer's text when the provider reported none; bounded however long the text. */
   countTokens(text: string): Promise<number>;
   redact(text: string): string;
+  /** Every configured secret: stream parts, results, errors and traces pass it on their way out. */
+  secrets: SecretRedactor;
   random(): number;
   emit(event: RouterEvent): void;
   /**

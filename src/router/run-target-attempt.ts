@@ -5,6 +5,7 @@ import { buildCallOptions } from "./call-options.js";
 import type { CallState } from "./call-state.js";
 import { decideAfterFailure } from "./decide-after-failure.js";
 import type { PartSink } from "./execute-call.js";
+import { PartRedactor } from "./part-redactor.js";
 import { ResponseCollector } from "./response-collector.js";
 import type { RoutingContext } from "./routing-context.js";
 
@@ -47,7 +48,7 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
     started = performance.now();
     sent = true;
     if (target.group !== undefined) context.affinity.record(state.request, target.id);
-    for await (const part of attemptStream({
+    const parts = attemptStream({
       model,
       options: buildCallOptions(state.request, target, state.continuation),
       callSignal: signal,
@@ -56,15 +57,20 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
       idleTimeoutMs: route.idleTimeoutMs ?? defaultIdleTimeoutMs,
       redact: context.redact,
       onWarnings: (warnings) => state.warnings.push(...warnings),
-    })) {
-      if (ttftMs === undefined) {
-        ttftMs = performance.now() - started;
-        attempt.onFirstPart?.();
-      }
-      collector.add(part);
-      if (streaming && part.type !== "finish") {
-        await sink(part);
-        collector.deliveredParts++;
+    });
+    // Whatever the adapter did, no secret reaches the caller or the result through a part.
+    const redactor = new PartRedactor(context.secrets);
+    for await (const received of parts) {
+      for (const part of redactor.accept(received)) {
+        if (ttftMs === undefined) {
+          ttftMs = performance.now() - started;
+          attempt.onFirstPart?.();
+        }
+        collector.add(part);
+        if (streaming && part.type !== "finish") {
+          await sink(part);
+          collector.deliveredParts++;
+        }
       }
     }
   } catch (error) {

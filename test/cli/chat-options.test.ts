@@ -161,7 +161,9 @@ describe("switchyard chat options", () => {
           object: "chat.completion.chunk",
           created: 1741569952,
           model: "gpt-4o-mini",
-          choices: [{ index: 0, delta: { role: "assistant", content: "Paris" }, finish_reason: null }],
+          // Not "Paris": a delta ending in what could begin a configured key (the "s" of
+          // "sk-options-…") waits for the next delta, and an interrupted stream never delivers it.
+          choices: [{ index: 0, delta: { role: "assistant", content: "Paris." }, finish_reason: null }],
         }),
       );
       upstreamClosed = new Promise((resolve) => response.on("close", () => resolve()));
@@ -176,7 +178,7 @@ describe("switchyard chat options", () => {
       });
 
       expect(run.code).toBe(130);
-      expect(run.stdout).toBe("Paris\n");
+      expect(run.stdout).toBe("Paris.\n");
       expect(linesOf(run.stderr)).toEqual([
         'error: AbortError: Call on route "default" was aborted by the caller',
       ]);

@@ -4,11 +4,13 @@ import { createConformanceHarness } from "./conformance-harness.js";
 import type { ConformanceSpec } from "./conformance-spec.js";
 import { registerGenerationTests } from "./generation-tests.js";
 import { registerHttpErrorTests } from "./http-error-tests.js";
+import { registerSecretEchoTests } from "./secret-echo-tests.js";
 import { registerStreamFaultTests } from "./stream-fault-tests.js";
 
 /**
  * The behaviour every adapter shares: mapping of text, streams, tools, JSON output, log-probs and
- * usage; error classification; broken streams; no secret in any error. Call it from the adapter's
+ * usage; error classification; broken streams; no secret in any error, result or part, whatever
+ * the upstream echoes. Call it from the adapter's
  * own test file (see README.md).
  */
 export function runConformanceSuite(spec: ConformanceSpec): void {
@@ -17,5 +19,6 @@ export function runConformanceSuite(spec: ConformanceSpec): void {
     registerGenerationTests(harness);
     registerHttpErrorTests(harness);
     registerStreamFaultTests(harness);
+    registerSecretEchoTests(harness);
   });
 }
