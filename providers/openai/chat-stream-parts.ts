@@ -61,7 +61,7 @@ export class ChatStreamParts {
     return {
       type: "finish",
       finishReason: this.finishReason ?? "other",
-      usage: this.usage ?? { inputTokens: 0, outputTokens: 0 },
+      ...(this.usage === undefined ? {} : { usage: this.usage }),
       ...(requestId === undefined ? {} : { requestId }),
     };
   }

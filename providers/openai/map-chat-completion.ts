@@ -38,12 +38,13 @@ export function mapChatCompletion(completion: ChatCompletion, context: Completio
       : [],
   );
   const logprobs = topK === undefined ? undefined : mapLogprobs(choice);
+  const usage = usageOf(completion);
   return {
     // A refusal (structured outputs) is the model's answer: surface it as text, flagged by the finish reason.
     text: (message.content ?? "") + (message.refusal ?? ""),
     toolCalls,
     finishReason: message.refusal ? "content-filter" : mapFinishReason(choice.finish_reason),
-    usage: usageOf(completion) ?? { inputTokens: 0, outputTokens: 0 },
+    ...(usage === undefined ? {} : { usage }),
     ...(logprobs === undefined
       ? {}
       : { logprobs: logprobs.map((entry) => ({ ...entry, topLogprobs: entry.topLogprobs.slice(0, topK) })) }),

@@ -253,8 +253,8 @@ describe("replicate predictions", () => {
     const bare = prediction("succeeded", { output: [...fixture.textDeltas], metrics: { predict_time: 0.3 } });
     server.use(...predictionLifecycle(bare, [bare]));
     const result = await languageModel().doGenerate(callOptions());
-    expect(result.usage.outputTokens).toBeGreaterThan(5);
-    expect(result.usage.inputTokens).toBeGreaterThan(10);
+    expect(result.usage?.outputTokens).toBeGreaterThan(5);
+    expect(result.usage?.inputTokens).toBeGreaterThan(10);
     expect(result.warnings).toContain(estimatedUsageWarning);
     expect(result.finishReason).toBe("stop");
   });

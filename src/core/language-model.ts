@@ -11,7 +11,11 @@ export interface GenerateResult {
   text: string;
   toolCalls: ToolCall[];
   finishReason: FinishReason;
-  usage: Usage;
+  /**
+   * What the provider billed. Omit it when the response carried none: the router then counts the
+   * prompt and the answer itself, so budgets never see a call as free.
+   */
+  usage?: Usage;
   logprobs?: TokenLogprob[];
   requestId?: string;
   warnings: string[];

@@ -23,7 +23,8 @@ export type LogprobsPart = { type: "logprobs"; logprobs: TokenLogprob[] };
 export type ProviderFinishPart = {
   type: "finish";
   finishReason: FinishReason;
-  usage: Usage;
+  /** What the provider billed; omitted when it reported none (the router then counts it). */
+  usage?: Usage;
   requestId?: string;
 };
 
