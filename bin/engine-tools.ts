@@ -1,4 +1,4 @@
-import { isNativeAddonBuilt } from "../local-engine/build/build-native-addon.js";
+import { isNativeAddonBuilt } from "../local-engine/setup/build-native-addon.js";
 import type { EngineTools } from "../src/cli/cli-dependencies.js";
 
 /**
@@ -7,7 +7,7 @@ import type { EngineTools } from "../src/cli/cli-dependencies.js";
  */
 export const engineTools: EngineTools = {
   async build(options) {
-    const { buildNativeAddon } = await import("../local-engine/build/index.js");
+    const { buildNativeAddon } = await import("../local-engine/setup/index.js");
     return buildNativeAddon(options);
   },
   isBuilt() {

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // The repository's addon build (`npm ci` runs it from `prepare`, after the TypeScript build):
-// the same code as `npx switchyard engine build`, from dist/local-engine/build. Skips with exit 0
+// the same code as `npx switchyard engine build`, from dist/local-engine/setup. Skips with exit 0
 // when the optional peer dependency node-llama-cpp is not installed; any other problem fails.
 // SWITCHYARD_NATIVE_DEBUG=1 builds Debug (ASan + UBSan); SWITCHYARD_BUILD_JOBS sets the jobs.
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
 
-const compiled = new URL("../dist/local-engine/build/index.js", import.meta.url);
+const compiled = new URL("../dist/local-engine/setup/index.js", import.meta.url);
 if (!existsSync(compiled)) {
   console.error("switchyard: native build failed: dist/ is missing; run `npm run build` first");
   process.exit(1);
