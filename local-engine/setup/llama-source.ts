@@ -31,7 +31,11 @@ export function findNodeLlamaCpp(): string | undefined {
  * (llama/gitRelease.bundle) and returns it; nothing is downloaded. A stamp makes later runs return
  * at once. SWITCHYARD_LLAMA_SOURCE points at an existing tree instead (e.g. one prepared for CUDA).
  */
-export function ensureLlamaSource(nodeLlamaCppDir: string, destination: string, log: (line: string) => void): string {
+export function ensureLlamaSource(
+  nodeLlamaCppDir: string,
+  destination: string,
+  log: (line: string) => void,
+): string {
   const override = process.env.SWITCHYARD_LLAMA_SOURCE;
   if (override) {
     if (!existsSync(join(override, "include", "llama.h"))) {
