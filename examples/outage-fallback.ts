@@ -13,7 +13,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type ChatResult, createRouter } from "../index.js";
+import {
+  type ChatResult,
+  createRouter,
+  LocalEngineUnavailableError,
+  type PolicyFile,
+  type Router,
+  type RouterEvent,
+} from "../index.js";
 
 /** The repository (or installed package) root, whether this runs from examples/ or dist/examples/. */
 const repoRoot = fileURLToPath(
@@ -104,12 +111,11 @@ const anthropic = await serve((_request, body, response) => {
   response.end(sse("message_stop", {}));
 });
 
-/** Backoff waits before same-target retries, from the router's telemetry events. */
-const backoffs: string[] = [];
 const model = join(repoRoot, "models/tiny-llama.gguf");
-const withLocal = existsSync(model);
-const router = await createRouter({
-  policy: {
+
+/** OpenAI, then Anthropic, then (with `withLocal`) the in-process engine on the tiny test model. */
+function outagePolicy(withLocal: boolean): PolicyFile {
+  return {
     providers: {
       openai: { type: "openai", apiKey: "sk-example-not-a-real-key", baseURL: `${openai.origin}/v1` },
       anthropic: { type: "anthropic", apiKey: "sk-ant-example-not-a-real-key", baseURL: anthropic.origin },
@@ -127,11 +133,29 @@ const router = await createRouter({
         timeoutMs: 30_000,
       },
     },
-  },
-  onEvent: (event) => {
-    if (event.type === "retry") backoffs.push(`${event.target} ${event.delayMs} ms`);
-  },
-});
+  };
+}
+
+const onEvent = (event: RouterEvent) => {
+  if (event.type === "retry") backoffs.push(`${event.target} ${event.delayMs} ms`);
+};
+
+/** With the local engine when it is built and its model is there (a cloud-only install has neither). */
+async function startRouter(): Promise<{ router: Router; withLocal: boolean }> {
+  if (existsSync(model)) {
+    try {
+      return { router: await createRouter({ policy: outagePolicy(true), onEvent }), withLocal: true };
+    } catch (error) {
+      if (!LocalEngineUnavailableError.isInstance(error)) throw error;
+      console.log(`(no local engine here: ${error.message.split(";").at(-1)?.trim()})`);
+    }
+  }
+  return { router: await createRouter({ policy: outagePolicy(false), onEvent }), withLocal: false };
+}
+
+/** Backoff waits before same-target retries, from the router's telemetry events. */
+const backoffs: string[] = [];
+const { router, withLocal } = await startRouter();
 
 /** Streams one answer, then prints how it was routed. */
 async function ask(title: string): Promise<void> {
