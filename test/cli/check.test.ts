@@ -150,7 +150,7 @@ describe("switchyard check --no-env", () => {
     await folder.remove();
   });
 
-  it("lints a policy whose secrets are not set: each unset ${VAR} is a warning with line:col, exit 0", async () => {
+  it("lints a policy whose secrets are not set: each unset variable is a warning with line:col, exit 0", async () => {
     const file = await folder.write("routing.yaml", validPolicy);
     const run = await runSwitchyard(["check", "--no-env", file], {
       env: { ANTHROPIC_API_KEY: "sk-ant-set" },
@@ -177,7 +177,7 @@ describe("switchyard check --no-env", () => {
     );
   });
 
-  it("without the flag an unset ${VAR} stays an error", async () => {
+  it("without the flag an unset variable stays an error", async () => {
     const file = await folder.write("routing.yaml", validPolicy);
     const run = await runSwitchyard(["check", file], { env: {} });
 

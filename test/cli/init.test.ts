@@ -24,7 +24,7 @@ describe("switchyard init", () => {
     await folder.remove();
   });
 
-  it("writes ./switchyard.yaml with a provider for each key that is set, holding ${VAR} and never the key", async () => {
+  it("writes ./switchyard.yaml with a provider for each key that is set, naming the variable and never the key", async () => {
     const env = { OPENAI_API_KEY: "sk-init-canary-1", GROQ_API_KEY: "gsk-init-canary-2" };
     const run = await runSwitchyard(["init"], { cwd: folder.path, env, dependencies: withEngine(false) });
 
