@@ -177,7 +177,10 @@ try {
 
   step("npm pack (prepack: clean build, manifest without scripts)");
   const packed = await run("npm", ["pack", "--json", "--pack-destination", work], { cwd: repo });
-  const [{ filename }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("[")));
+  // The lifecycle scripts print first; npm's JSON report is the array that starts a line at the end.
+  const [{ filename, integrity }] = JSON.parse(
+    packed.stdout.slice(`\n${packed.stdout}`.lastIndexOf("\n[\n")),
+  );
   if (existsSync(join(repo, ".package.json.before-pack"))) fail("postpack did not restore package.json");
   if (!JSON.parse(readFileSync(join(repo, "package.json"), "utf8")).scripts?.prepare) {
     fail("the repository's package.json lost its scripts");
@@ -186,11 +189,7 @@ try {
   step(`npm ci --offline ${filename} (the repository's lockfile entries: no registry needed)`);
   const app = join(work, "app");
   await mkdir(app);
-  await writeAppManifests(
-    app,
-    filename,
-    JSON.parse(packed.stdout.slice(packed.stdout.indexOf("[")))[0].integrity,
-  );
+  await writeAppManifests(app, filename, integrity);
   const installed = await run("npm", ["ci", "--offline", "--no-audit", "--no-fund", "--foreground-scripts"], {
     cwd: app,
     env,
