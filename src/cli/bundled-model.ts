@@ -8,11 +8,17 @@ import type { CliIo } from "./cli-io.js";
  * missing, it is generated here, once, saying so on stderr.
  */
 export async function ensureBundledModel(policy: string, io: CliIo, dependencies: CliDependencies) {
+  if (policy !== dependencies.defaultPolicy) return;
+  await ensureTinyModel("the bundled offline policy's model", io, dependencies);
+}
+
+/** Writes the tiny model at `defaultPolicyModel` when it is missing (also for `init`'s local target). */
+export async function ensureTinyModel(what: string, io: CliIo, dependencies: CliDependencies) {
   const model = dependencies.defaultPolicyModel;
-  if (policy !== dependencies.defaultPolicy || dependencies.fileExists(model) || !dependencies.engine) return;
+  if (dependencies.fileExists(model) || !dependencies.engine) return;
   const shown = relative(io.cwd, model) || model;
   io.stderr(
-    `switchyard: the bundled offline policy's model ${shown} is missing; generating it once ` +
+    `switchyard: ${what} ${shown} is missing; generating it once ` +
       "(a tiny llama with random weights: its answers are noise)\n",
   );
   const made = await dependencies.engine.makeTinyModel(model);

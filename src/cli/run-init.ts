@@ -1,4 +1,5 @@
 import { relative, resolve } from "node:path";
+import { ensureTinyModel } from "./bundled-model.js";
 import type { CliDependencies } from "./cli-dependencies.js";
 import type { CliIo } from "./cli-io.js";
 import { helpOption, parseCommandLine } from "./parse-command-line.js";
@@ -39,6 +40,7 @@ export async function runInit(argv: string[], io: CliIo, dependencies: CliDepend
     io.stderr(`error: ${shown} exists; keeping it (switchyard init --force overwrites it)\n`);
     return 1;
   }
+  if (local !== undefined) await ensureTinyModel("the local target's model", io, dependencies);
   io.stdout(`wrote ${shown} with ${policy.providers.join(", ")}\n`);
   return 0;
 }
