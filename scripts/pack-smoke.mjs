@@ -8,10 +8,14 @@
 // compiled, no development files. Exit 0 when all of it holds; the first failure exits 1.
 //
 //   node scripts/pack-smoke.mjs            (npm run pack:smoke; .ci/run runs it)
+//   node scripts/pack-smoke.mjs --engine   then also the local engine user's step: node-llama-cpp
+//                                          added (linked from this repository), `npx switchyard
+//                                          engine build`, and chat, ESM and CommonJS on the engine
+//                                          (~30-60 s more: it compiles the addon)
 //   SWITCHYARD_SMOKE_KEEP=1 keeps the temporary folder and prints where it is.
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -246,6 +250,7 @@ try {
   );
   if (!example.stdout.includes("Still answering from Claude.")) fail(`the example printed ${example.stdout}`);
 
+  if (process.argv.includes("--engine")) await checkEngine(app, bin, env);
   step("ok");
 } finally {
   server.close();
@@ -283,6 +288,39 @@ async function writeAppManifests(app, filename, integrity) {
     JSON.stringify({ name: "smoke-app", private: true, dependencies: { "switchyard-ai": spec } }),
   );
   await writeFile(join(app, "package-lock.json"), JSON.stringify(lock, null, 2));
+}
+
+/** The local engine user's one step, in the same install, then calls that the engine answers. */
+async function checkEngine(app, bin, env) {
+  step("--engine: node-llama-cpp added, npx switchyard engine build");
+  await symlink(
+    join(repo, "node_modules", "node-llama-cpp"),
+    join(app, "node_modules", "node-llama-cpp"),
+    "dir",
+  );
+  const built = await run(bin, ["engine", "build"], { cwd: app, env });
+  if (!built.stdout.startsWith("built ")) fail(`engine build printed ${built.stdout}`);
+  step("--engine: chat on the bundled offline policy, then ESM and CommonJS calls on the engine");
+  const chat = await run(bin, ["chat", "--max-tokens", "4", "hi"], { cwd: app, env });
+  if (!chat.stderr.includes("route default → tiny (local:tiny-llama)"))
+    fail(`chat on the engine: ${chat.stderr}`);
+  const policy = join(app, "node_modules", "switchyard-ai", "examples", "default.yaml");
+  const call = `const router = await createRouter({ policy: ${JSON.stringify(policy)} });
+    const result = await router.chat({ messages: [{ role: "user", content: "hi" }], maxTokens: 4 });
+    await router.close();
+    console.log(result.route.target);`;
+  const esm = await run(
+    process.execPath,
+    ["--input-type=module", "-e", `import { createRouter } from "switchyard-ai";\n${call}`],
+    { cwd: join(app, "esm"), env },
+  );
+  const cjs = await run(
+    process.execPath,
+    ["-e", `const { createRouter } = require("switchyard-ai");\n(async () => { ${call} })();`],
+    { cwd: join(app, "cjs"), env },
+  );
+  if (esm.stdout.trim() !== "tiny" || cjs.stdout.trim() !== "tiny")
+    fail(`engine calls: ${esm.stdout} / ${cjs.stdout}`);
 }
 
 /** Every installed package that npm would run an install script for (or node-gyp, for a binding.gyp). */

@@ -13,7 +13,7 @@ export interface BuildNativeAddonOptions {
   debug?: boolean;
   /** Parallel compile jobs. @default $SWITCHYARD_BUILD_JOBS, else 2 */
   jobs?: number;
-  /** Progress lines; cmake's and the compiler's own output goes straight to this process's stdio. */
+  /** Progress lines; cmake's, git's and the compiler's own output goes to this process's stderr. */
   log?: (line: string) => void;
 }
 
@@ -92,7 +92,7 @@ export function buildNativeAddon(options: BuildNativeAddonOptions = {}): BuildNa
 
 function run(command: string, args: string[]): void {
   try {
-    execFileSync(command, args, { stdio: ["ignore", "inherit", "inherit"] });
+    execFileSync(command, args, { stdio: ["ignore", 2, 2] });
   } catch (error) {
     const status = (error as { status?: number }).status ?? (error as Error).message;
     throw new EngineError("BUILD", `${command} ${args.join(" ")} exited with ${status}`, { cause: error });

@@ -52,7 +52,7 @@ export function ensureLlamaSource(
   if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) return destination;
 
   rmSync(destination, { recursive: true, force: true });
-  const git = (...args: string[]) => execFileSync("git", args, { stdio: ["ignore", "inherit", "inherit"] });
+  const git = (...args: string[]) => execFileSync("git", args, { stdio: ["ignore", 2, 2] });
   git("-c", "advice.detachedHead=false", "clone", "--quiet", "--no-checkout", bundle, destination);
   // Everything but the web UI, whose *.test.ts files test runners in this repo would pick up.
   git("-C", destination, "sparse-checkout", "set", "--no-cone", "/*", "!/tools/ui/");

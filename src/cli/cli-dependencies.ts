@@ -11,7 +11,7 @@ export type EngineBuildResult =
  * only when a command needs them.
  */
 export interface EngineTools {
-  /** Compiles the addon; cmake's and the compiler's output goes to the process's own stdio. */
+  /** Compiles the addon; cmake's and the compiler's output goes to the process's stderr. */
   build(options: { debug: boolean; jobs?: number; log: (line: string) => void }): Promise<EngineBuildResult>;
   /** Whether the addon is built and node-llama-cpp installed: `init` then offers the local engine. */
   isBuilt(): boolean;
