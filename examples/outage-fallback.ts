@@ -4,17 +4,25 @@
  * stream); then Anthropic is overloaded too (529), and the in-process local engine answers. Each
  * answer prints its route trace: every attempt, its outcome, its cost.
  *
- * Run it from the repository root:
- *   npm run build && node scripts/make-test-model.mjs   # once: the tiny test model
- *   npm run example:outage
+ * Run it from the repository root (after npm ci): npm run example:outage
+ * From an app that installed switchyard-ai:    node node_modules/switchyard-ai/dist/examples/outage-fallback.js
+ * Without the local engine (a cloud-only install) the last step ends in a typed error instead.
  */
+import { existsSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type ChatResult, createRouter } from "../index.js";
+import {
+  type ChatResult,
+  createRouter,
+  LocalEngineUnavailableError,
+  type PolicyFile,
+  type Router,
+  type RouterEvent,
+} from "../index.js";
 
-/** The repository root, whether this runs from examples/ or, compiled, from dist/examples/. */
+/** The repository (or installed package) root, whether this runs from examples/ or dist/examples/. */
 const repoRoot = fileURLToPath(
   new URL(import.meta.url.includes("/dist/") ? "../../" : "../", import.meta.url),
 );
@@ -103,26 +111,51 @@ const anthropic = await serve((_request, body, response) => {
   response.end(sse("message_stop", {}));
 });
 
-/** Backoff waits before same-target retries, from the router's telemetry events. */
-const backoffs: string[] = [];
-const router = await createRouter({
-  policy: {
+const model = join(repoRoot, "models/tiny-llama.gguf");
+
+/** OpenAI, then Anthropic, then (with `withLocal`) the in-process engine on the tiny test model. */
+function outagePolicy(withLocal: boolean): PolicyFile {
+  return {
     providers: {
       openai: { type: "openai", apiKey: "sk-example-not-a-real-key", baseURL: `${openai.origin}/v1` },
       anthropic: { type: "anthropic", apiKey: "sk-ant-example-not-a-real-key", baseURL: anthropic.origin },
-      local: { type: "local", model: join(repoRoot, "models/tiny-llama.gguf"), slots: 2 },
+      ...(withLocal ? { local: { type: "local", model, slots: 2 } } : {}),
     },
     targets: {
       gpt: { provider: "openai", model: "gpt-4o-mini", price: { input: 0.15, output: 0.6 } },
       claude: { provider: "anthropic", model: "claude-sonnet-4-6", price: { input: 3, output: 15 } },
-      tiny: { provider: "local", model: "tiny-llama" },
+      ...(withLocal ? { tiny: { provider: "local", model: "tiny-llama" } } : {}),
     },
-    routes: { default: { strategy: "ordered", targets: ["gpt", "claude", "tiny"], timeoutMs: 30_000 } },
-  },
-  onEvent: (event) => {
-    if (event.type === "retry") backoffs.push(`${event.target} ${event.delayMs} ms`);
-  },
-});
+    routes: {
+      default: {
+        strategy: "ordered",
+        targets: ["gpt", "claude", ...(withLocal ? ["tiny"] : [])],
+        timeoutMs: 30_000,
+      },
+    },
+  };
+}
+
+const onEvent = (event: RouterEvent) => {
+  if (event.type === "retry") backoffs.push(`${event.target} ${event.delayMs} ms`);
+};
+
+/** With the local engine when it is built and its model is there (a cloud-only install has neither). */
+async function startRouter(): Promise<{ router: Router; withLocal: boolean }> {
+  if (existsSync(model)) {
+    try {
+      return { router: await createRouter({ policy: outagePolicy(true), onEvent }), withLocal: true };
+    } catch (error) {
+      if (!LocalEngineUnavailableError.isInstance(error)) throw error;
+      console.log(`(no local engine here: ${error.message.split(";").at(-1)?.trim()})`);
+    }
+  }
+  return { router: await createRouter({ policy: outagePolicy(false), onEvent }), withLocal: false };
+}
+
+/** Backoff waits before same-target retries, from the router's telemetry events. */
+const backoffs: string[] = [];
+const { router, withLocal } = await startRouter();
 
 /** Streams one answer, then prints how it was routed. */
 async function ask(title: string): Promise<void> {
@@ -161,7 +194,14 @@ function printTrace(result: ChatResult): void {
 try {
   await ask("1. OpenAI is down (503 on every attempt):");
   anthropicDown = true;
-  await ask("2. Anthropic is overloaded too (529); the local engine answers (random test weights: noise):");
+  if (withLocal) {
+    await ask("2. Anthropic is overloaded too (529); the local engine answers (random test weights: noise):");
+  } else {
+    // No model here (`switchyard chat` writes the tiny one on first use): the chain runs out.
+    await ask("2. Anthropic is overloaded too (529), and there is no local model:").catch((error: Error) => {
+      console.log(`\n  ${error.name}: ${error.message.split("\n")[0]}`);
+    });
+  }
 } finally {
   await router.close();
   openai.close();

@@ -164,7 +164,7 @@ function candidatePaths(): string[] {
   ];
 }
 
-/** The compiled addon (`node scripts/build-native.mjs`), loaded once. */
+/** The compiled addon (`npx switchyard engine build`, in the repository `npm ci`), loaded once. */
 export function loadNativeAddon(): NativeAddon {
   if (loaded) return loaded;
   const candidates = candidatePaths();
@@ -172,7 +172,7 @@ export function loadNativeAddon(): NativeAddon {
   if (!path) {
     throw new EngineError(
       "ADDON_MISSING",
-      `the local engine addon is not built (looked for ${candidates.join(", ")}); run \`node scripts/build-native.mjs\``,
+      `the local engine addon is not built (looked for ${candidates.join(", ")}); run \`npx switchyard engine build\` (node-llama-cpp@3.21.1 installed first)`,
     );
   }
   loaded = require(path) as NativeAddon;

@@ -8,7 +8,7 @@
 #                        source build (node-modules-closure.mjs), and node_modules/.bin; no prebuilt @node-llama-cpp/*
 #                        binaries, no git bundle, no TypeScript/Biome, no source maps or .d.ts files
 #   llamacpp-src.tar.xz  the llama.cpp source node-llama-cpp 3.21.1 ships (its git bundle, the tree
-#                        scripts/llama-source.mjs clones for the addon's headers) with node-llama-cpp's
+#                        local-engine/setup/llama-source.ts clones for the addon's headers) with node-llama-cpp's
 #                        own patches applied, as `node-llama-cpp source download` would leave it;
 #                        no docs, web UI, media or vocab models
 # Prerequisites: npm run build (dist/) and node scripts/build-native.mjs (the llama.cpp clone).

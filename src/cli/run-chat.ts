@@ -1,5 +1,6 @@
 import type { ChatRequest, ChatResult, Message } from "../core/index.js";
 import type { Router } from "../router/router.js";
+import { ensureBundledModel } from "./bundled-model.js";
 import type { CliDependencies } from "./cli-dependencies.js";
 import type { CliIo } from "./cli-io.js";
 import { choiceFlag, integerFlag, numberFlag } from "./flag-values.js";
@@ -7,7 +8,7 @@ import { formatTrace } from "./format-trace.js";
 import { loadProgress } from "./load-progress.js";
 import { type CommandLine, helpOption, parseCommandLine } from "./parse-command-line.js";
 import { resolvePolicyPath } from "./resolve-policy-path.js";
-import { usage } from "./usage.js";
+import { commandUsage } from "./usage.js";
 import { UsageError } from "./usage-error.js";
 
 const chatOptions = {
@@ -30,18 +31,20 @@ type ChatFlags = CommandLine<typeof chatOptions>["values"];
 export async function runChat(argv: string[], io: CliIo, dependencies: CliDependencies): Promise<number> {
   const { values, positionals } = parseCommandLine("chat", argv, chatOptions);
   if (values.help) {
-    io.stdout(`${usage}\n`);
+    io.stdout(`${commandUsage.chat}\n`);
     return 0;
   }
   const prompt = positionals.join(" ").trim();
   if (!prompt) throw new UsageError('give the prompt as an argument: switchyard chat "Hello"');
   // Flags are checked before the policy loads: a typo costs no model load and no call.
   const request = buildRequest(values, prompt, io.signal);
+  const policy = resolvePolicyPath(values.policy, io, dependencies);
+  await ensureBundledModel(policy, io, dependencies);
   const progress = loadProgress(io);
   let router: Router;
   try {
     router = await dependencies.createRouter({
-      policy: resolvePolicyPath(values.policy, io, dependencies),
+      policy,
       env: io.env,
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
     });

@@ -6,12 +6,13 @@ import {
   type RejectedCandidate,
 } from "../core/index.js";
 import type { Router } from "../router/router.js";
+import { ensureBundledModel } from "./bundled-model.js";
 import type { CliDependencies } from "./cli-dependencies.js";
 import type { CliIo } from "./cli-io.js";
 import { loadProgress } from "./load-progress.js";
 import { helpOption, parseCommandLine } from "./parse-command-line.js";
 import { resolvePolicyPath } from "./resolve-policy-path.js";
-import { usage } from "./usage.js";
+import { commandUsage } from "./usage.js";
 import { UsageError } from "./usage-error.js";
 
 const explainOptions = {
@@ -42,7 +43,7 @@ export interface ExplainReport {
 export async function runExplain(argv: string[], io: CliIo, dependencies: CliDependencies): Promise<number> {
   const { values, positionals } = parseCommandLine("explain", argv, explainOptions);
   if (values.help) {
-    io.stdout(`${usage}\n`);
+    io.stdout(`${commandUsage.explain}\n`);
     return 0;
   }
   if (!values.request) throw new UsageError("name a JSON file with the request: --request request.json");
@@ -50,11 +51,13 @@ export async function runExplain(argv: string[], io: CliIo, dependencies: CliDep
     throw new UsageError(`explain takes the request from --request, not "${positionals.join(" ")}"`);
   }
   const request = await readRequest(resolve(io.cwd, values.request), io);
+  const policy = resolvePolicyPath(values.policy, io, dependencies);
+  await ensureBundledModel(policy, io, dependencies);
   const progress = loadProgress(io);
   let router: Router;
   try {
     router = await dependencies.createRouter({
-      policy: resolvePolicyPath(values.policy, io, dependencies),
+      policy,
       env: io.env,
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
     });

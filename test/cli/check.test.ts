@@ -140,3 +140,48 @@ describe("switchyard check", () => {
     expect(run.stderr).toMatch(/^error: name the policy file: switchyard check routing\.yaml\n\nUsage:/);
   });
 });
+
+describe("switchyard check --no-env", () => {
+  let folder: PolicyFolder;
+  beforeEach(async () => {
+    folder = await createPolicyFolder();
+  });
+  afterEach(async () => {
+    await folder.remove();
+  });
+
+  it("lints a policy whose secrets are not set: each unset variable is a warning with line:col, exit 0", async () => {
+    const file = await folder.write("routing.yaml", validPolicy);
+    const run = await runSwitchyard(["check", "--no-env", file], {
+      env: { ANTHROPIC_API_KEY: "sk-ant-set" },
+    });
+
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+    expect(linesOf(run.stdout)).toEqual([
+      `${file}: ok (2 providers, 2 targets, 1 route)`,
+      "  route default (cheapest): fast → claude [default]",
+      "unset variables (1):",
+      `  ${file}:3:36: environment variable OPENAI_API_KEY is not set (--no-env: checked with a placeholder)`,
+    ]);
+  });
+
+  it("still reports the policy's own errors", async () => {
+    const file = await folder.write("routing.yaml", invalidPolicy);
+    const run = await runSwitchyard(["check", "--no-env", file], { env: {} });
+
+    expect(run.code).toBe(1);
+    expect(linesOf(run.stderr)[0]).toBe(`${file}: invalid (4 errors)`);
+    expect(run.stderr).toContain(
+      "environment variable OPENAI_API_KEY is not set (--no-env: checked with a placeholder)",
+    );
+  });
+
+  it("without the flag an unset variable stays an error", async () => {
+    const file = await folder.write("routing.yaml", validPolicy);
+    const run = await runSwitchyard(["check", file], { env: {} });
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("environment variable OPENAI_API_KEY is not set or empty");
+  });
+});

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CliDependencies } from "../../src/cli/cli-dependencies.js";
 import { createPolicyFolder, type PolicyFolder } from "./support/policy-folder.js";
@@ -22,31 +23,60 @@ function noPolicyLoaded(): CliDependencies & { loads: number } {
 }
 
 describe("switchyard usage", () => {
-  it.each([["--help"], ["-h"], ["help"], ["chat", "--help"], ["check", "-h"], ["explain", "--help"]])(
-    "prints the usage on stdout and exits 0 for %s",
+  it.each([["--help"], ["-h"], ["help"]])(
+    "prints the usage of every command on stdout and exits 0 for %s",
     async (...argv) => {
       const run = await runSwitchyard(argv);
 
       expect(run.code).toBe(0);
       expect(run.stderr).toBe("");
       expect(run.stdout).toMatch(/^Usage:\n {2}switchyard chat /);
+      for (const command of ["check", "explain", "init", "engine build"]) {
+        expect(run.stdout).toContain(`\n  switchyard ${command} `);
+      }
       expect(run.stdout).toContain("Exit codes: 0 ok; 1 ");
     },
   );
+
+  it.each([
+    [["chat", "--help"], "switchyard chat [--policy FILE]"],
+    [["check", "-h"], "switchyard check [--no-env] FILE"],
+    [["explain", "--help"], "switchyard explain [--policy FILE] --request REQUEST.json"],
+    [["init", "--help"], "switchyard init [--force] [FILE]"],
+    [["engine", "--help"], "switchyard engine build [--debug] [--jobs N]"],
+  ])("prints only the command's own help for %j", async (argv, synopsis) => {
+    const run = await runSwitchyard(argv);
+
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+    const [title, first] = linesOf(run.stdout);
+    expect(title).toBe("Usage:");
+    expect(first?.startsWith(`  ${synopsis}`)).toBe(true);
+    expect(run.stdout.match(/^ {2}switchyard /gm)).toHaveLength(1);
+  });
+
+  it.each([["--version"], ["-v"], ["version"]])("prints the package's version for %s", async (flag) => {
+    const { version } = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8"));
+    const run = await runSwitchyard([flag]);
+
+    expect(run).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+  });
 
   it("exits 2 with the usage on stderr when no command is given", async () => {
     const run = await runSwitchyard([]);
 
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(/^error: name a command: chat, check or explain\n\nUsage:/);
+    expect(run.stderr).toMatch(/^error: name a command: chat, check, explain, init, engine\n\nUsage:/);
   });
 
   it("exits 2 naming an unknown command", async () => {
     const run = await runSwitchyard(["chatt", "hello"]);
 
     expect(run.code).toBe(2);
-    expect(linesOf(run.stderr)[0]).toBe('error: unknown command "chatt" (commands: chat, check, explain)');
+    expect(linesOf(run.stderr)[0]).toBe(
+      'error: unknown command "chatt" (commands: chat, check, explain, init, engine)',
+    );
     expect(run.stderr).toContain("Usage:");
   });
 

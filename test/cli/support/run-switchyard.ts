@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { engineTools } from "../../../bin/engine-tools.js";
 import * as switchyard from "../../../index.js";
 import type { CliDependencies } from "../../../src/cli/cli-dependencies.js";
 import type { CliIo } from "../../../src/cli/cli-io.js";
@@ -31,7 +32,7 @@ const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** The dependencies bin/switchyard.ts runs with: the real package entry, nothing mocked. */
 export function realDependencies(): CliDependencies {
-  return defaultCliDependencies(switchyard, repoRoot);
+  return defaultCliDependencies(switchyard, repoRoot, engineTools);
 }
 
 /** Runs `switchyard <argv>` in-process, as bin/switchyard.ts does, and collects its output. */
