@@ -416,6 +416,35 @@ describe.skipIf(!hasNodeLlamaCpp)("LocalEngine scheduling", () => {
     }
   });
 
+  it("says which requests still wait for a slot, until one is given or the request ends", async () => {
+    const engine = await LocalEngine.load({ ...base, slots: 1, queueLimit: 2 });
+    try {
+      const blocking = new AbortController();
+      const first = engine.generate({
+        prompt: "a",
+        maxTokens: 300,
+        grammar: LONG_TEXT,
+        signal: blocking.signal,
+      });
+      const second = engine.generate({ prompt: "b", maxTokens: 3, grammar: LONG_TEXT });
+      const leaving = new AbortController();
+      const third = engine.generate({ prompt: "c", maxTokens: 3, signal: leaving.signal });
+      expect(await first.admission).toBe(true);
+      expect(first.queued).toBe(false);
+      expect([second.queued, third.queued]).toEqual([true, true]);
+      leaving.abort();
+      expect(await third.admission).toBe(false);
+      expect(third.queued).toBe(false);
+      expect(second.queued).toBe(true);
+      blocking.abort();
+      expect(await second.admission).toBe(true);
+      expect((await second.done).finishReason).toBe("length");
+      expect(second.queued).toBe(false);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it("refuses a model that does not fit, naming both numbers", async () => {
     const error = await LocalEngine.load({ ...base, availableMemoryBytes: 100 * 1024 }).catch(
       (caught: unknown) => caught,

@@ -168,7 +168,9 @@ describe.skipIf(!hasNodeLlamaCpp)("ProcessEngine on the tiny test model", () => 
   it("reports busy slots while generating, from the child's figures", async () => {
     const before = engine.metrics().generatedTokens;
     const run = engine.generateChat({ messages, maxTokens: 400, temperature: 0, grammar: LONG_TEXT });
+    expect(run.queued).toBe(true);
     const iterator = await firstEvent(run);
+    expect(run.queued).toBe(false);
     // Each batch of tokens brings the figures of its step.
     expect(engine.metrics()).toMatchObject({ busySlots: 1, queueDepth: 0, slots: 2 });
     expect(engine.metrics().generatedTokens).toBeGreaterThan(before);
