@@ -42,11 +42,15 @@ function chooseThreads(
   if (requested !== undefined) return { threads: positiveInteger(requested, "threads", 1), handoff: 0 };
   // Fully offloaded, llama.cpp's CPU work is gathering embedding rows: more threads only spin.
   if (onGpu) return { threads: 1, handoff: 0 };
-  const cores = physicalCores();
-  if (cores < 2) return { threads: 1, handoff: 0 };
+  // One core stays free for the JavaScript thread that takes each step's tokens (and whatever else
+  // the process runs): ggml's workers spin in a barrier, and when one of them loses its core the
+  // whole step waits for it. On 2 busy cores, 2 threads turned 12 s rounds of 80 requests into 39 s
+  // ones with first-token timeouts (test/faults/local-engine-load.test.ts has the scenario).
+  const threads = physicalCores() - 1;
+  if (threads < 2) return { threads: 1, handoff: 0 };
   measuredHandoff ??= addon.threadHandoffMicros(20);
   const handoff = measuredHandoff;
-  return { threads: handoff > SLOW_HANDOFF_MICROS ? 1 : cores, handoff };
+  return { threads: handoff > SLOW_HANDOFF_MICROS ? 1 : threads, handoff };
 }
 
 /**
