@@ -14,13 +14,13 @@ import {
 const model = fileURLToPath(new URL("../../models/tiny-llama.gguf", import.meta.url));
 
 /** Rounds of the issue 11 scenario; `bench/local-engine-load.mjs` runs more and longer ones. */
-const ROUNDS = 10;
+const ROUNDS = 16;
 const STREAMS = 64;
 const QUEUED_CHATS = 16;
 /** The engine's default. */
 const QUEUE_LIMIT = 64;
 const FIRST_TOKEN_TIMEOUT_MS = 1_000;
-const STREAM_TIMEOUT_MS = 20_000;
+const STREAM_TIMEOUT_MS = 60_000;
 const CHAT_TIMEOUT_MS = 150;
 /** Slack for a loaded 2-core machine: settling in time is the claim, not how fast it is. */
 const MARGIN_MS = 10_000;
@@ -60,9 +60,8 @@ function expectBusyError(outcome: Outcome): void {
   } else if (AbortedError.isInstance(error)) {
     expect(outcome.kind).toBe("aborted");
   } else if (NoEligibleTargetError.isInstance(error)) {
-    // Planning may foresee that a 150 ms deadline cannot be met (the engine's queue, the latency
+    // Planning may foresee that the deadline cannot be met (the engine's queue, the latency
     // statistics) and skip the target: never because it is broken (health), never a full queue.
-    expect(outcome.kind).toBe("queued-chat");
     for (const rejection of error.rejected) {
       expect(
         rejection.policy === "latency" || rejection.reason.includes("call deadline"),
