@@ -105,6 +105,12 @@ describe("a busy local engine (issue 11)", () => {
     const error = await router.stream({ messages }).result.catch((caught: unknown) => caught);
     expect(error).toSatisfy(QueueFullError.isInstance);
     expect(error).toMatchObject({ waitedMs: 20 });
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({
+      name: "QueueFullError",
+      target: "engine:tiny-llama",
+      waitedMs: 20,
+      route: { route: "default", attempts: [] },
+    });
     expect((error as Error).message).toBe(
       "engine:tiny-llama: no free slot within 20 ms (the request waited in the admission queue)",
     );

@@ -33,4 +33,15 @@ export class QueueFullError extends SwitchyardError {
   static override isInstance(error: unknown): error is QueueFullError {
     return typeof error === "object" && error !== null && marker in error;
   }
+
+  override toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      target: this.target,
+      limit: this.limit,
+      ...(this.waitedMs === undefined ? {} : { waitedMs: this.waitedMs }),
+      ...(this.trace ? { route: this.trace } : {}),
+    };
+  }
 }
