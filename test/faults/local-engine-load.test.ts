@@ -19,7 +19,7 @@ const STREAMS = 64;
 const QUEUED_CHATS = 16;
 /** The engine's default. */
 const QUEUE_LIMIT = 64;
-const FIRST_TOKEN_TIMEOUT_MS = 1_000;
+const FIRST_TOKEN_TIMEOUT_MS = 500;
 const STREAM_TIMEOUT_MS = 60_000;
 const CHAT_TIMEOUT_MS = 150;
 /** Slack for a loaded 2-core machine: settling in time is the claim, not how fast it is. */
