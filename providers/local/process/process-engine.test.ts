@@ -194,6 +194,32 @@ describe.skipIf(!hasNodeLlamaCpp)("ProcessEngine on the tiny test model", () => 
     for (const run of busy) expect((await run.done).finishReason).toBe("abort");
   });
 
+  it("says a run waits in the child's queue until the child gives it a slot", async () => {
+    const queueing = await ProcessEngine.start({
+      engine: { ...base, slots: 1, queueLimit: 1 },
+      label: "local@queue",
+    });
+    try {
+      const stop = new AbortController();
+      const first = queueing.generateChat({
+        messages,
+        maxTokens: 400,
+        grammar: LONG_TEXT,
+        signal: stop.signal,
+      });
+      await firstEvent(first);
+      const second = queueing.generateChat({ messages, maxTokens: 2, grammar: LONG_TEXT });
+      await second.accepted;
+      expect([first.queued, second.queued]).toEqual([false, true]);
+      stop.abort();
+      expect((await first.done).finishReason).toBe("abort");
+      expect((await second.done).finishReason).toBe("length");
+      expect(second.queued).toBe(false);
+    } finally {
+      await queueing.close();
+    }
+  });
+
   it("refuses a request the engine rejects with the engine's code", async () => {
     const run = engine.generateChat({ messages, maxTokens: 4, grammar: "root ::= (" });
     await expect(run.accepted).rejects.toMatchObject({ name: "EngineError", code: "GRAMMAR" });
