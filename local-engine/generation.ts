@@ -9,10 +9,14 @@ import type { EngineCompletion, EngineEvent } from "./types.js";
  */
 export class Generation implements AsyncIterable<EngineEvent> {
   readonly done: Promise<EngineCompletion>;
+  /** Resolves true when the request gets a slot, false when it finished without one. */
+  readonly admission: Promise<boolean>;
   private resolveDone!: (completion: EngineCompletion) => void;
+  private resolveAdmission!: (admitted: boolean) => void;
   private readonly events: EngineEvent[] = [];
   private wake: (() => void) | undefined;
   private finished = false;
+  private admitted = false;
   private iterated = false;
   private text = "";
   private readonly onAbort: () => void;
@@ -25,14 +29,29 @@ export class Generation implements AsyncIterable<EngineEvent> {
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve;
     });
+    this.admission = new Promise((resolve) => {
+      this.resolveAdmission = resolve;
+    });
     this.onAbort = cancel;
     signal?.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  /**
+   * True while the request waits in the engine's queue for a slot (as of the last step JavaScript
+   * has seen). A deadline that passes while it is queued says the engine is busy, not broken.
+   */
+  get queued(): boolean {
+    return !this.admitted && !this.finished;
   }
 
   /** Called by the engine with this request's share of one step. */
   receive(update: NativeUpdate): void {
     if (this.finished) return;
     this.tap?.(update);
+    if (update.admitted && !this.admitted) {
+      this.admitted = true;
+      this.resolveAdmission(true);
+    }
     if (update.text.length > 0 || update.tokens.length > 0) {
       this.text += update.text;
       this.events.push({ type: "tokens", text: update.text, tokens: update.tokens });
@@ -40,6 +59,7 @@ export class Generation implements AsyncIterable<EngineEvent> {
     const finish = update.finish;
     if (finish !== undefined) {
       this.finished = true;
+      this.resolveAdmission(false);
       this.signal?.removeEventListener("abort", this.onAbort);
       this.resolveDone({
         text: this.text,

@@ -18,10 +18,26 @@ export interface LoadPlan {
 const SLOW_HANDOFF_MICROS = 2;
 let measuredHandoff: number | undefined;
 
-function positiveInteger(value: number | undefined, name: string, fallback: number): number {
+/** The addon stores these as 32-bit integers. */
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * `value` (or `fallback` when unset) checked against the bounds the addon enforces, so a bad option
+ * is refused here with its name rather than by the addon with a list of every option.
+ */
+function positiveInteger(
+  value: number | undefined,
+  name: string,
+  fallback: number,
+  bounds: { min?: number; max?: number } = {},
+): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1) {
     throw new EngineError("INVALID_ARGUMENT", `${name} must be a positive integer, got ${value}`);
+  }
+  const { min = 1, max = INT32_MAX } = bounds;
+  if (value < min || value > max) {
+    throw new EngineError("INVALID_ARGUMENT", `${name} must be from ${min} to ${max}, got ${value}`);
   }
   return value;
 }
@@ -39,14 +55,20 @@ function chooseThreads(
   requested: number | undefined,
   onGpu: boolean,
 ): { threads: number; handoff: number } {
-  if (requested !== undefined) return { threads: positiveInteger(requested, "threads", 1), handoff: 0 };
+  if (requested !== undefined) {
+    return { threads: positiveInteger(requested, "threads", 1, { max: 1024 }), handoff: 0 };
+  }
   // Fully offloaded, llama.cpp's CPU work is gathering embedding rows: more threads only spin.
   if (onGpu) return { threads: 1, handoff: 0 };
-  const cores = physicalCores();
-  if (cores < 2) return { threads: 1, handoff: 0 };
+  // One core stays free for the JavaScript thread that takes each step's tokens (and whatever else
+  // the process runs): ggml's workers spin in a barrier, and when one of them loses its core the
+  // whole step waits for it. On 2 busy cores, 2 threads turned 12 s rounds of 80 requests into 39 s
+  // ones with first-token timeouts (test/faults/local-engine-load.test.ts has the scenario).
+  const threads = physicalCores() - 1;
+  if (threads < 2) return { threads: 1, handoff: 0 };
   measuredHandoff ??= addon.threadHandoffMicros(20);
   const handoff = measuredHandoff;
-  return { threads: handoff > SLOW_HANDOFF_MICROS ? 1 : cores, handoff };
+  return { threads: handoff > SLOW_HANDOFF_MICROS ? 1 : threads, handoff };
 }
 
 /**
@@ -73,13 +95,19 @@ export function planLoad(addon: NativeAddon, options: LocalEngineOptions): LoadP
       },
     );
   }
-  const slots = positiveInteger(options.slots, "slots", 4);
+  const slots = positiveInteger(options.slots, "slots", 4, { max: 256 });
   const trained = metadata.contextLength > 0 ? metadata.contextLength : 2048;
-  const contextPerSlot = positiveInteger(options.contextPerSlot, "contextPerSlot", Math.min(2048, trained));
-  const prefillChunk = positiveInteger(options.prefillChunk, "prefillChunk", 256);
+  const contextPerSlot = positiveInteger(options.contextPerSlot, "contextPerSlot", Math.min(2048, trained), {
+    min: 16,
+    max: 2 ** 20,
+  });
+  const prefillChunk = positiveInteger(options.prefillChunk, "prefillChunk", 256, { max: 2 ** 16 });
   const queueLimit = options.queueLimit ?? 64;
-  if (!Number.isInteger(queueLimit) || queueLimit < 0) {
-    throw new EngineError("INVALID_ARGUMENT", `queueLimit must be a non-negative integer, got ${queueLimit}`);
+  if (!Number.isInteger(queueLimit) || queueLimit < 0 || queueLimit > INT32_MAX) {
+    throw new EngineError(
+      "INVALID_ARGUMENT",
+      `queueLimit must be an integer from 0 to ${INT32_MAX}, got ${queueLimit}`,
+    );
   }
   const onGpu = library.backend !== "cpu";
   const { threads, handoff } = chooseThreads(addon, options.threads, onGpu);
@@ -87,21 +115,13 @@ export function planLoad(addon: NativeAddon, options: LocalEngineOptions): LoadP
     options.samplingThreads,
     "samplingThreads",
     onGpu ? Math.min(MAX_SAMPLING_THREADS, physicalCores()) : 1,
+    { max: 256 },
   );
-  if (samplingThreads > 256) {
-    throw new EngineError("INVALID_ARGUMENT", `samplingThreads must be at most 256, got ${samplingThreads}`);
-  }
   const logitsPerSamplingThread = positiveInteger(
     options.logitsPerSamplingThread,
     "logitsPerSamplingThread",
     LOGITS_PER_SAMPLING_THREAD,
   );
-  if (logitsPerSamplingThread > 2 ** 31 - 1) {
-    throw new EngineError(
-      "INVALID_ARGUMENT",
-      `logitsPerSamplingThread must be at most ${2 ** 31 - 1}, got ${logitsPerSamplingThread}`,
-    );
-  }
   const estimate = estimateMemory(metadata, {
     fileBytes,
     slots,

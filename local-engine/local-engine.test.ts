@@ -416,6 +416,51 @@ describe.skipIf(!hasNodeLlamaCpp)("LocalEngine scheduling", () => {
     }
   });
 
+  it("says which requests still wait for a slot, until one is given or the request ends", async () => {
+    const engine = await LocalEngine.load({ ...base, slots: 1, queueLimit: 2 });
+    try {
+      const blocking = new AbortController();
+      const first = engine.generate({
+        prompt: "a",
+        maxTokens: 300,
+        grammar: LONG_TEXT,
+        signal: blocking.signal,
+      });
+      const second = engine.generate({ prompt: "b", maxTokens: 3, grammar: LONG_TEXT });
+      const leaving = new AbortController();
+      const third = engine.generate({ prompt: "c", maxTokens: 3, signal: leaving.signal });
+      expect(await first.admission).toBe(true);
+      expect(first.queued).toBe(false);
+      expect([second.queued, third.queued]).toEqual([true, true]);
+      leaving.abort();
+      expect(await third.admission).toBe(false);
+      expect(third.queued).toBe(false);
+      expect(second.queued).toBe(true);
+      blocking.abort();
+      expect(await second.admission).toBe(true);
+      expect((await second.done).finishReason).toBe("length");
+      expect(second.queued).toBe(false);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it.each([
+    ["slots", 257, "slots must be from 1 to 256, got 257"],
+    ["slots", 0, "slots must be a positive integer, got 0"],
+    ["contextPerSlot", 8, "contextPerSlot must be from 16 to 1048576, got 8"],
+    ["prefillChunk", 70_000, "prefillChunk must be from 1 to 65536, got 70000"],
+    ["threads", 1.5, "threads must be a positive integer, got 1.5"],
+    ["queueLimit", 2 ** 32, `queueLimit must be an integer from 0 to ${2 ** 31 - 1}, got ${2 ** 32}`],
+    ["queueLimit", -1, `queueLimit must be an integer from 0 to ${2 ** 31 - 1}, got -1`],
+    ["samplingThreads", 300, "samplingThreads must be from 1 to 256, got 300"],
+  ] as const)("refuses %s: %s before loading anything, naming the option", async (option, value, message) => {
+    await expect(LocalEngine.load({ ...base, [option]: value })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message,
+    });
+  });
+
   it("refuses a model that does not fit, naming both numbers", async () => {
     const error = await LocalEngine.load({ ...base, availableMemoryBytes: 100 * 1024 }).catch(
       (caught: unknown) => caught,

@@ -80,6 +80,8 @@ export interface NativeUpdate {
   id: number;
   text: string;
   tokens: NativeToken[];
+  /** The request left the queue for a slot in this step. */
+  admitted?: boolean;
   finish?: NativeFinish;
   capturedLogits?: Float32Array;
   capturedNormalizer?: number;

@@ -14,8 +14,9 @@ export interface LocalEngineOptions {
   slots?: number;
   /**
    * CPU threads for llama.cpp. @default on a GPU 1 (the model is fully offloaded: the CPU only
-   * gathers embedding rows); on the CPU the number of physical cores, or 1 where a spin hand-off
-   * between two threads is slow (time-sliced vCPUs: see `threadHandoffMicros` in `info`)
+   * gathers embedding rows); on the CPU the number of physical cores less one (kept for the
+   * JavaScript thread), at least 1, and 1 where a spin hand-off between two threads is slow
+   * (time-sliced vCPUs: see `threadHandoffMicros` in `info`)
    */
   threads?: number;
   /**

@@ -25,6 +25,8 @@ export interface EngineRun extends AsyncIterable<EngineEvent> {
   readonly accepted: Promise<void>;
   /** Resolves with finishReason "abort" or "error" rather than rejecting. */
   readonly done: Promise<EngineCompletion>;
+  /** True while the request waits in the engine's queue for a slot. */
+  readonly queued: boolean;
 }
 
 /**

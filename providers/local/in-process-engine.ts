@@ -20,6 +20,9 @@ export class InProcessEngine implements EngineHandle {
       return {
         accepted: Promise.resolve(),
         done: generation.done,
+        get queued() {
+          return generation.queued;
+        },
         [Symbol.asyncIterator]: () => generation[Symbol.asyncIterator](),
       };
     } catch (error) {
@@ -56,6 +59,7 @@ export function refusedRun(error: unknown): EngineRun {
   return {
     accepted,
     done,
+    queued: false,
     async *[Symbol.asyncIterator]() {},
   };
 }

@@ -107,6 +107,8 @@ export class LocalChatModel implements LanguageModel {
         signal: options.signal,
       });
       await generation.accepted;
+      const accepted = generation;
+      options.watchQueue?.(() => accepted.queued);
     } catch (error) {
       throw mapEngineError(error, where, this.#settings.redact);
     }

@@ -21,6 +21,12 @@ export interface CallOptions {
   providerOptions?: Record<string, unknown>;
   /** Priority for queues that honour it (the local engine). Higher runs first. @default 0 */
   priority?: number;
+  /**
+   * For adapters whose provider holds requests in a queue of its own (the local engine): called once
+   * the request is accepted, with a probe that says whether it still waits there for a slot. A
+   * first-token timeout while it waits means the target is busy (QueueFullError), not failing.
+   */
+  watchQueue?: (queued: () => boolean) => void;
 }
 
 export type { JsonSchema };

@@ -62,8 +62,8 @@ export interface LocalProviderConfig extends ProviderConfigBase {
   /** Concurrent sequences decoded together. @default 4 */
   slots?: number;
   /**
-   * CPU threads for llama.cpp. @default on a GPU 1; on the CPU the number of physical cores (1 on
-   * time-sliced vCPUs)
+   * CPU threads for llama.cpp. @default on a GPU 1; on the CPU the number of physical cores less
+   * one, kept for the JavaScript thread (at least 1; 1 on time-sliced vCPUs)
    */
   threads?: number;
   /** Threads that sample the slots of one step. @default on a GPU min(8, physical cores), on the CPU 1 */

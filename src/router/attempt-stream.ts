@@ -35,9 +35,11 @@ export async function* attemptStream(settings: AttemptSettings): AsyncGenerator<
   const { model } = settings;
   const link = linkSignals([settings.callSignal]);
   let timer: NodeJS.Timeout | undefined;
+  let queued: (() => boolean) | undefined;
   const arm = (phase: "first-token" | "idle", ms: number) => {
     clearTimeout(timer);
-    timer = setTimeout(() => link.abort(new TimeoutReason(phase, ms)), ms);
+    // Asked before the abort, which starts taking the request out of the provider's queue.
+    timer = setTimeout(() => link.abort(new TimeoutReason(phase, ms, queued?.() === true)), ms);
   };
   const aborted = new Promise<never>((_, reject) => {
     const fail = () => reject(link.signal.reason);
@@ -49,7 +51,13 @@ export async function* attemptStream(settings: AttemptSettings): AsyncGenerator<
   let finished = false;
   arm("first-token", settings.firstTokenTimeoutMs);
   try {
-    const options: CallOptions = { ...settings.options, signal: link.signal };
+    const options: CallOptions = {
+      ...settings.options,
+      signal: link.signal,
+      watchQueue: (probe) => {
+        queued = probe;
+      },
+    };
     const started = settings.streaming
       ? model.doStream(options).then((result) => {
           settings.onWarnings(result.warnings);
@@ -94,6 +102,10 @@ function classifyAttemptError(error: unknown, signal: AbortSignal, settings: Att
   const { model } = settings;
   if (settings.callSignal.aborted) return settings.callSignal.reason;
   const reason: unknown = signal.aborted ? signal.reason : undefined;
+  if (reason instanceof TimeoutReason && reason.queued) {
+    // Never given a slot: the target is busy, and its breaker must not read that as a failure.
+    return new QueueFullError(`${model.provider}:${model.model}`, 0, { waitedMs: reason.ms });
+  }
   if (reason instanceof TimeoutReason) {
     return new ProviderCallError({
       kind: "timeout",

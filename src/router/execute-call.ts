@@ -9,6 +9,7 @@ import {
   NoEligibleTargetError,
   ProviderCallError,
   type ProviderStreamPart,
+  QueueFullError,
   type Route,
   type StateSnapshot,
   type SwitchyardError,
@@ -137,7 +138,9 @@ export async function executeCall(
 
 /**
  * The error that ends an exhausted chain: a budget kept an attempt from being sent (or, with no
- * attempt made, rejected a target that would otherwise have served); no target was eligible; or
+ * attempt made, rejected a target that would otherwise have served); every target that could serve
+ * was busy (its queue full, or the request timed out waiting in it: QueueFullError, so the caller
+ * can tell load from a broken route); no target was eligible; or
  * every failure was a context overflow (the request is too long, not the providers down),
  * reported as that provider error with the trace; or AllTargetsFailedError listing every attempt.
  */
@@ -149,6 +152,11 @@ function chainError(state: CallState): SwitchyardError {
   if (state.trace.attempts.length === 0) {
     const breach = state.trace.rejected.find((rejection) => rejection.budget)?.budget;
     if (breach) return new BudgetExceededError({ ...breach, trace: state.trace });
+    const busy = state.errors.findLast((error): error is QueueFullError => QueueFullError.isInstance(error));
+    if (busy) {
+      busy.trace = state.trace;
+      return busy;
+    }
     return new NoEligibleTargetError(state.trace.route, state.trace.rejected);
   }
   const last = state.errors.at(-1);

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { NoEligibleTargetError, SwitchyardError } from "../../index.js";
+import { NoEligibleTargetError, QueueFullError, SwitchyardError } from "../../index.js";
 import { useMswServer } from "../support/msw-server.js";
 import { flush, startHarness, track, useFakeClock } from "./support/fault-harness.js";
 import { anthropicShape, openaiShape } from "./support/provider-shapes.js";
@@ -58,10 +58,11 @@ describe("scenario 21: 1,000 concurrent calls during a full outage", () => {
     expect(upstreamRequests).toBeLessThanOrEqual(2 * (limits.maxConcurrent + limits.maxQueue) + retries);
     expect(outageA.load.peak).toBeLessThanOrEqual(limits.maxConcurrent);
     expect(outageB.load.peak).toBeLessThanOrEqual(limits.maxConcurrent);
+    // Calls that every full limiter queue turned away are told so (QueueFullError), not "no target".
     const queueRejections = errors.filter(
       (error) =>
-        NoEligibleTargetError.isInstance(error) &&
-        error.rejected.some((rejection) => rejection.policy === "rate-limit"),
+        QueueFullError.isInstance(error) &&
+        (error.trace?.rejected ?? []).some((rejection) => rejection.policy === "rate-limit"),
     );
     expect(queueRejections.length).toBeGreaterThan(0);
 

@@ -67,6 +67,7 @@ Napi::Array stepUpdates(Napi::Env env, EngineCore& core, const StepBuffer& buffe
       tokens.Set(t, tokenObject(env, buffer, buffer.tokens[record.tokenBegin + t]));
     }
     update.Set("tokens", tokens);
+    if (record.admitted) update.Set("admitted", true);
     if (!record.capturedLogits.empty()) {
       auto logits = Napi::Float32Array::New(env, record.capturedLogits.size());
       std::copy(record.capturedLogits.begin(), record.capturedLogits.end(), logits.Data());

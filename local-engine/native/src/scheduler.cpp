@@ -170,6 +170,8 @@ void Scheduler::admit(StepBuffer& buffer) {
         bestCommon = common;
       }
     }
+    // JavaScript learns that the request no longer waits: a timeout from here on is the slot's.
+    buffer.addUpdate(request->id).admitted = true;
     start(*best, std::move(request));
   }
   admitted_.clear();

@@ -43,6 +43,7 @@ struct UpdateRecord {
   uint64_t requestId = 0;
   uint32_t tokenBegin = 0, tokenCount = 0;
   uint32_t textBegin = 0, textLength = 0;  // in StepBuffer::bytes
+  bool admitted = false;  // the request left the queue for a slot this step
   bool finished = false;
   FinishRecord finish;
   std::vector<float> capturedLogits;  // debug: the raw row behind the first token
@@ -77,6 +78,7 @@ struct StepBuffer {
     update.tokenBegin = static_cast<uint32_t>(tokens.size());
     update.tokenCount = 0;
     update.textBegin = update.textLength = 0;
+    update.admitted = false;
     update.finished = false;
     update.finish.reset();
     update.capturedLogits.clear();

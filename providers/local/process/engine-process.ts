@@ -106,6 +106,9 @@ function generate(id: number, request: Omit<ChatGenerateRequest, "signal">): voi
 }
 
 async function relay(id: number, generation: Generation): Promise<void> {
+  void generation.admission.then((admitted) => {
+    if (admitted) post({ type: "admitted", id });
+  });
   for await (const event of generation) post({ type: "tokens", id, text: event.text, tokens: event.tokens });
   const { text: _text, ...completion } = await generation.done;
   post({ type: "done", id, completion });

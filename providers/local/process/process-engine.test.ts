@@ -168,7 +168,9 @@ describe.skipIf(!hasNodeLlamaCpp)("ProcessEngine on the tiny test model", () => 
   it("reports busy slots while generating, from the child's figures", async () => {
     const before = engine.metrics().generatedTokens;
     const run = engine.generateChat({ messages, maxTokens: 400, temperature: 0, grammar: LONG_TEXT });
+    expect(run.queued).toBe(true);
     const iterator = await firstEvent(run);
+    expect(run.queued).toBe(false);
     // Each batch of tokens brings the figures of its step.
     expect(engine.metrics()).toMatchObject({ busySlots: 1, queueDepth: 0, slots: 2 });
     expect(engine.metrics().generatedTokens).toBeGreaterThan(before);
@@ -190,6 +192,32 @@ describe.skipIf(!hasNodeLlamaCpp)("ProcessEngine on the tiny test model", () => 
     expect(await refused.done).toMatchObject({ finishReason: "error", error: (error as Error).message });
     stop.abort();
     for (const run of busy) expect((await run.done).finishReason).toBe("abort");
+  });
+
+  it("says a run waits in the child's queue until the child gives it a slot", async () => {
+    const queueing = await ProcessEngine.start({
+      engine: { ...base, slots: 1, queueLimit: 1 },
+      label: "local@queue",
+    });
+    try {
+      const stop = new AbortController();
+      const first = queueing.generateChat({
+        messages,
+        maxTokens: 400,
+        grammar: LONG_TEXT,
+        signal: stop.signal,
+      });
+      await firstEvent(first);
+      const second = queueing.generateChat({ messages, maxTokens: 2, grammar: LONG_TEXT });
+      await second.accepted;
+      expect([first.queued, second.queued]).toEqual([false, true]);
+      stop.abort();
+      expect((await first.done).finishReason).toBe("abort");
+      expect((await second.done).finishReason).toBe("length");
+      expect(second.queued).toBe(false);
+    } finally {
+      await queueing.close();
+    }
   });
 
   it("refuses a request the engine rejects with the engine's code", async () => {

@@ -208,6 +208,9 @@ export class ProcessEngine implements EngineHandle {
         case "accepted":
           this.#runs.get(message.id)?.accept();
           break;
+        case "admitted":
+          this.#runs.get(message.id)?.admit();
+          break;
         case "done":
           this.#runs.get(message.id)?.finish(message.completion);
           this.#runs.delete(message.id);
@@ -310,6 +313,7 @@ class ProcessRun implements EngineRun {
   readonly #events: EngineEvent[] = [];
   #wake: (() => void) | undefined;
   #finished = false;
+  #admitted = false;
   #iterated = false;
   #text = "";
   #tokenCount = 0;
@@ -331,6 +335,14 @@ class ProcessRun implements EngineRun {
     signal?.addEventListener("abort", cancel, { once: true });
   }
 
+  get queued(): boolean {
+    return !this.#admitted && !this.#finished;
+  }
+
+  admit(): void {
+    this.#admitted = true;
+  }
+
   accept(): void {
     if (this.#acceptance === "settled") return;
     this.#acceptance = "settled";
@@ -339,6 +351,7 @@ class ProcessRun implements EngineRun {
 
   receive(text: string, tokens: GeneratedToken[]): void {
     if (this.#finished) return;
+    this.#admitted = true;
     this.#text += text;
     this.#tokenCount += tokens.length;
     this.#events.push({ type: "tokens", text, tokens });

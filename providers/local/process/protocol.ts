@@ -31,6 +31,8 @@ export type ChildMessage =
   | { type: "ready"; info: EngineInfo }
   | { type: "loadFailed"; error: WireError }
   | { type: "accepted"; id: number }
+  /** The request left the engine's queue for a slot. */
+  | { type: "admitted"; id: number }
   | { type: "refused"; id: number; error: WireError }
   | { type: "tokens"; id: number; text: string; tokens: GeneratedToken[] }
   /** The completion without its text: the parent has it already, from the `tokens` messages. */
