@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { formatUsd } from "../core/errors/format-usd.js";
 import {
   type ChatRequest,
   InvalidRequestError,
@@ -109,13 +110,13 @@ function formatReport(report: ExplainReport, streaming: boolean): string {
     ...report.rejected.map((entry) => `  ✗ ${entry.target} — rejected by ${entry.policy}: ${entry.reason}`),
     ...report.ranked.map(
       (entry, index) =>
-        `  ${index + 1}. ${entry.target} (${entry.provider}:${entry.model}) ~$${entry.estimatedCostUsd.toFixed(6)}`,
+        `  ${index + 1}. ${entry.target} (${entry.provider}:${entry.model}) ~${formatUsd(entry.estimatedCostUsd)}`,
     ),
   ];
   const chosen = report.ranked[0];
   lines.push(
     chosen
-      ? `chosen: ${chosen.target} (${chosen.provider}:${chosen.model}), estimated cost ~$${chosen.estimatedCostUsd.toFixed(6)} per attempt at full maxTokens`
+      ? `chosen: ${chosen.target} (${chosen.provider}:${chosen.model}), estimated cost ~${formatUsd(chosen.estimatedCostUsd)} per attempt at full maxTokens`
       : "chosen: none — no target of this route can serve the request",
   );
   return lines.join("\n");

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { formatUsd } from "../../src/core/errors/format-usd.js";
 import { anthropicWireServer } from "./support/anthropic-wire-server.js";
 import { type LoopbackServer, startLoopbackServer } from "./support/loopback-server.js";
 import { openaiWireServer } from "./support/openai-wire-server.js";
@@ -71,7 +72,7 @@ describe("switchyard explain", () => {
 
     expect(text.code).toBe(0);
     expect(text.stderr).toBe("");
-    const cost = (usd: number) => `~$${usd.toFixed(6)}`;
+    const cost = (usd: number) => `~${formatUsd(usd)}`;
     expect(linesOf(text.stdout)).toEqual([
       `route default: prompt ${promptTokens} tokens, up to 64 output tokens`,
       "candidates: 3 (2 eligible, 1 rejected)",
