@@ -1,24 +1,42 @@
 /**
  * Switchyard: route every LLM call through policies to OpenAI, Anthropic, Replicate,
  * OpenAI-compatible hosts or the in-process local engine. This entry wires the built-in
- * providers and policies into the router core.
+ * providers and policies into the router core; each provider's SDK is imported only when a
+ * policy first creates a provider of its type.
  */
 
-import { builtinPolicies, strategyFor } from "./policies/index.js";
-import { anthropicProvider } from "./providers/anthropic/index.js";
-import { localProvider } from "./providers/local/index.js";
-import { openaiProvider } from "./providers/openai/index.js";
-import { openaiCompatibleProvider } from "./providers/openai-compatible/index.js";
-import { replicateProvider } from "./providers/replicate/index.js";
+import { builtinPolicies, builtinStrategies } from "./policies/index.js";
+import { anthropicProvider } from "./providers/anthropic/anthropic-factory.js";
+import { localProvider } from "./providers/local/local-factory.js";
+import { openaiProvider } from "./providers/openai/openai-factory.js";
+import { openaiCompatibleProvider } from "./providers/openai-compatible/openai-compatible-factory.js";
+import { replicateProvider } from "./providers/replicate/replicate-factory.js";
+import {
+  checkPolicy as checkPolicyWith,
+  createPolicyRegistry,
+  type LoadedPolicy,
+  type LoadPolicyOptions,
+  loadPolicy as loadPolicyWith,
+  type PolicyCheckReport,
+  type PolicyFile,
+  policyJsonSchema as policyJsonSchemaWith,
+} from "./src/config/index.js";
+import type { ProviderFactory } from "./src/core/index.js";
 import { type Builtins, type CreateRouterOptions, createRouterWith } from "./src/router/create-router.js";
 import type { Router } from "./src/router/router.js";
 
-/** The providers and policies every router gets unless its options replace them. */
+/** The providers and policies every router gets; its options add to them or replace some by name. */
 export const builtins: Builtins = {
-  providers: [openaiProvider, anthropicProvider, replicateProvider, openaiCompatibleProvider, localProvider],
+  providers: [
+    openaiProvider,
+    anthropicProvider,
+    replicateProvider,
+    openaiCompatibleProvider,
+    localProvider,
+  ] as readonly ProviderFactory[],
   policies: {
     filters: () => builtinPolicies(),
-    strategy: (name, options) => strategyFor(name, options),
+    strategies: builtinStrategies,
   },
 };
 
@@ -33,21 +51,93 @@ export function createRouter(options: CreateRouterOptions): Promise<Router> {
   return createRouterWith(builtins, options);
 }
 
-export type { DifficultyScorer } from "./policies/index.js";
+/** The options with the built-in provider types and strategies in front of the caller's own. */
+function withBuiltins(options: LoadPolicyOptions): LoadPolicyOptions {
+  return {
+    ...options,
+    providers: [...builtins.providers, ...(options.providers ?? [])],
+    strategies: [...Object.keys(builtins.policies.strategies), ...(options.strategies ?? [])],
+  };
+}
+
+/**
+ * Loads and validates a policy without starting anything: the built-in provider types and
+ * strategies plus those in `options`.
+ *
+ * @throws PolicyFileError listing every issue with file:line:col (objects: path only).
+ */
+export function loadPolicy(
+  source: string | PolicyFile,
+  options: LoadPolicyOptions = {},
+): Promise<LoadedPolicy> {
+  return loadPolicyWith(source, withBuiltins(options));
+}
+
+/** What `switchyard check` reports: errors and warnings, with the built-ins plus `options`' types. */
+export function checkPolicy(
+  source: string | PolicyFile,
+  options: LoadPolicyOptions = {},
+): Promise<PolicyCheckReport> {
+  return checkPolicyWith(source, withBuiltins(options));
+}
+
+/** The policy's JSON Schema (draft-07) for editors, offering the built-in types plus `options`' own. */
+export function policyJsonSchema(
+  options: Pick<LoadPolicyOptions, "providers" | "strategies"> = {},
+): Record<string, unknown> {
+  const { providers, strategies } = withBuiltins(options);
+  return policyJsonSchemaWith(
+    createPolicyRegistry({ ...(providers && { providers }), ...(strategies && { strategies }) }),
+  );
+}
+
+export type { AnthropicProviderConfig } from "./providers/anthropic/anthropic-config-schema.js";
+export type { AnthropicProviderOptions } from "./providers/anthropic/anthropic-provider-options.js";
+export type { ChatGenerateRequest, EngineHandle, EngineRun } from "./providers/local/engine-handle.js";
+export type { LocalGpu, LocalProviderConfig } from "./providers/local/local-config-schema.js";
+export { createLocalProvider } from "./providers/local/local-factory.js";
 export {
-  type ChatGenerateRequest,
-  createLocalProvider,
-  type EngineHandle,
-  type EngineRun,
   type EngineStart,
   LocalEngineUnavailableError,
   type LocalProviderOptions,
   startLocalEngine,
-} from "./providers/local/index.js";
-export { checkPolicy, formatCheckReport, loadPolicy, type PolicyFile } from "./src/config/index.js";
+} from "./providers/local/local-provider.js";
+export type { OpenAIProviderConfig } from "./providers/openai/openai-config-schema.js";
+export type { ChatProviderOptions } from "./providers/openai/provider-options.js";
+export type {
+  OpenAICompatibleHost,
+  OpenAICompatibleProviderConfig,
+} from "./providers/openai-compatible/openai-compatible-config-schema.js";
+export type { ReplicateProviderConfig } from "./providers/replicate/replicate-config-schema.js";
+export type { ReplicateProviderOptions } from "./providers/replicate/replicate-provider-options.js";
+export {
+  baseURLField,
+  providerConfigFields,
+  secretField,
+} from "./providers/shared/provider-config-fields.js";
+export {
+  type DailyBudget,
+  type DailyBudgets,
+  formatCheckReport,
+  type LoadedPolicy,
+  type LoadPolicyOptions,
+  type PolicyCheckReport,
+  type PolicyFile,
+  type ProviderEntry,
+  type ResolvedPolicy,
+  type ResolvedTarget,
+  type RetryBudgetSettings,
+  type SecuritySettings,
+  type StateSettings,
+} from "./src/config/index.js";
 export * from "./src/core/index.js";
 export type { ChatStream } from "./src/router/chat-stream.js";
-export type { CreateRouterOptions, PolicyKit } from "./src/router/create-router.js";
+export type {
+  Builtins,
+  CreateRouterOptions,
+  PolicyKit,
+  StrategyBuildOptions,
+} from "./src/router/create-router.js";
 export type { RoutePlan } from "./src/router/plan-route.js";
 export { type CloseOptions, Router } from "./src/router/router.js";
 export type { AdmissionGate, RouterEvent } from "./src/router/routing-context.js";

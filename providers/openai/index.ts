@@ -7,7 +7,8 @@ export {
   unknownOpenAIModel,
 } from "./openai-capabilities.js";
 export { OpenAIChatModel } from "./openai-chat-model.js";
-export { openaiProvider } from "./openai-provider.js";
+export { type OpenAIProviderConfig, openaiConfigSchema } from "./openai-config-schema.js";
+export { openaiProvider } from "./openai-factory.js";
 export {
   type ChatProviderOptions,
   openaiCompatibleProviderOptionsSchema,

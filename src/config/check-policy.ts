@@ -1,11 +1,10 @@
-import { existsSync } from "node:fs";
 import { formatPolicyIssue, PolicyFileError, type PolicyIssue } from "../core/index.js";
 import { valueAt } from "./format-issues.js";
 import { toPolicySource } from "./load-policy.js";
 import { placeIssues } from "./place-issues.js";
+import { factoryOf, secretFieldsOf } from "./policy-registry.js";
 import type { PolicyFile } from "./policy-schema.js";
 import { type LoadPolicyOptions, type PreparedPolicy, preparePolicy } from "./prepare-policy.js";
-import { SECRET_FIELDS } from "./provider-schema.js";
 import type { RawIssue } from "./raw-issue.js";
 import type { ResolvedPolicy } from "./resolved-policy.js";
 
@@ -23,7 +22,7 @@ export interface PolicyCheckReport {
 /**
  * What `switchyard check` reports: every error that stops the policy from loading or, for a
  * policy that loads, what looks unintended (unused entries, keys written in the file, a local
- * model file that is missing, an SLO longer than the route's deadline). Never throws for a bad
+ * provider's own warnings such as a missing local model file, an SLO longer than the route's deadline). Never throws for a bad
  * policy; it reports it.
  */
 export async function checkPolicy(
@@ -42,7 +41,7 @@ export async function checkPolicy(
   }
 }
 
-function findWarnings({ parsed, written, loaded }: PreparedPolicy): RawIssue[] {
+function findWarnings({ parsed, written, loaded, registry }: PreparedPolicy): RawIssue[] {
   const warnings: RawIssue[] = [];
   const usedTargets = new Set(Object.values(parsed.routes).flatMap((route) => route.targets));
   const usedProviders = new Set(Object.values(parsed.targets).map((target) => target.provider));
@@ -53,7 +52,7 @@ function findWarnings({ parsed, written, loaded }: PreparedPolicy): RawIssue[] {
   for (const [id, provider] of Object.entries(parsed.providers)) {
     if (!usedProviders.has(id))
       warnings.push({ path: ["providers", id], at: "key", message: "is not used by any target" });
-    for (const field of SECRET_FIELDS) {
+    for (const field of secretFieldsOf(registry)) {
       const value = valueAt(written, ["providers", id, field]);
       if (typeof value === "string" && !value.includes("${")) {
         warnings.push({
@@ -65,8 +64,11 @@ function findWarnings({ parsed, written, loaded }: PreparedPolicy): RawIssue[] {
       }
     }
     const resolved = loaded.policy.providers[id];
-    if (provider.type === "local" && resolved?.type === "local" && !existsSync(resolved.model)) {
-      warnings.push({ path: ["providers", id, "model"], message: `no model file at ${resolved.model}` });
+    const check = factoryOf(registry, provider)?.check;
+    if (resolved !== undefined && check !== undefined) {
+      for (const warning of check(resolved)) {
+        warnings.push({ path: ["providers", id, ...warning.path], message: warning.message });
+      }
     }
   }
   for (const [name, route] of Object.entries(parsed.routes)) {

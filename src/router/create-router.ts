@@ -1,23 +1,34 @@
 import type { PolicyFile } from "../config/index.js";
 import type {
   Capabilities,
+  DifficultyScorer,
+  Filter,
   ProviderFactory,
-  RoutingPolicy,
   StateStore,
-  StrategyName,
+  Strategy,
 } from "../core/index.js";
 import { Router } from "./router.js";
 import { RouterHost } from "./router-host.js";
 import type { RouterEvent } from "./routing-context.js";
 import { validateRouterOptions } from "./validate-router-options.js";
 
+/** What a strategy is built with, once per loaded policy. */
+export interface StrategyBuildOptions {
+  /** The router's random source. */
+  random: () => number;
+  /** The router's `difficultyScorer` option, for quality-threshold. */
+  difficultyScorer?: DifficultyScorer;
+}
+
 /** The routing policies a router applies; the package entry wires the built-in ones. */
 export interface PolicyKit {
   /** The filters, in order; budgets and limits reach them through `PolicyInput.limits`. */
-  filters(): RoutingPolicy[];
-  strategy(name: StrategyName, options: { random: () => number }): RoutingPolicy;
+  filters(): Filter[];
+  /** Builders of the strategies a route's `strategy` may name, by that name. */
+  strategies: Readonly<Record<string, (options: StrategyBuildOptions) => Strategy>>;
 }
 
+/** The provider factories and policies every router has unless its options add or replace some. */
 export interface Builtins {
   providers: readonly ProviderFactory[];
   policies: PolicyKit;
@@ -26,14 +37,26 @@ export interface Builtins {
 export interface CreateRouterOptions {
   /** A YAML policy file's path, or the same structure as an object. */
   policy: string | PolicyFile;
-  /** Provider factories added to the built-ins (a factory with a built-in `type` replaces it). */
+  /**
+   * Provider factories added to the built-ins: the policy's `providers.<id>.type` may name them,
+   * and their `configSchema` validates those entries. One with a built-in's `type` replaces it.
+   */
   providers?: ProviderFactory[];
+  /**
+   * Filters applied after the built-in ones, in order; one named like a built-in (`"cost"`)
+   * replaces that one where it stands.
+   */
+  filters?: Filter[];
+  /** Strategies a route's `strategy` may name, besides the built-ins; a built-in's name replaces it. */
+  strategies?: Strategy[];
+  /** Rates request difficulty for the `quality-threshold` strategy. @default a heuristic scorer */
+  difficultyScorer?: DifficultyScorer;
   /**
    * Routing state built in code (e.g. a `RedisStateStore`); wins over the policy's `state`.
    * @default what the policy's `state` section asks for (a new in-memory store unless it says redis)
    */
   state?: StateStore;
-  /** Replaces the routing filters (privacy, capabilities, health, cost, latency, rate limits). */
+  /** Replaces the whole built-in kit of filters and strategies; `filters` and `strategies` add to it. */
   policies?: PolicyKit;
   /** fetch used by the provider SDKs (tests, proxies). @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
@@ -43,7 +66,7 @@ export interface CreateRouterOptions {
   onProgress?: (event: { provider: string; fraction: number }) => void;
   /** Telemetry: attempts, retries, fallbacks, reloads. Strings are redacted. */
   onEvent?: (event: RouterEvent) => void;
-  /** Reload the policy file when it changes. @default the policy's `watch` */
+  /** Reload the policy when it changes. @default the policy's `watch` */
   watch?: boolean;
   /** Random source for jitter and the weighted strategy. @default Math.random */
   random?: () => number;
@@ -72,7 +95,26 @@ export async function createRouterWith(builtins: Builtins, given: CreateRouterOp
   const host = await RouterHost.start({
     options,
     factories,
-    policies: options.policies ?? builtins.policies,
+    policies: extendKit(options.policies ?? builtins.policies, options),
   });
   return new Router(host);
+}
+
+/** The kit with the options' filters and strategies added by name (a built-in's name replaces it). */
+function extendKit(kit: PolicyKit, options: CreateRouterOptions): PolicyKit {
+  const added = options.filters ?? [];
+  const strategies = { ...kit.strategies };
+  for (const strategy of options.strategies ?? []) strategies[strategy.name] = () => strategy;
+  return {
+    filters: () => {
+      const filters = kit.filters();
+      for (const filter of added) {
+        const index = filters.findIndex((existing) => existing.name === filter.name);
+        if (index === -1) filters.push(filter);
+        else filters[index] = filter;
+      }
+      return filters;
+    },
+    strategies,
+  };
 }
