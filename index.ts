@@ -91,6 +91,24 @@ export function policyJsonSchema(
   );
 }
 
+export type { JsonSchemaNode, SchemaValue } from "./local-engine/json-schema-grammar.js";
+export type {
+  EngineBackend,
+  EngineCompletion,
+  EngineEvent,
+  EngineFinishReason,
+  EngineInfo,
+  EngineMetrics,
+  EngineTimings,
+  EngineTool,
+  GeneratedToken,
+  GenerateRequest,
+  GpuChoice,
+  LocalEngineOptions,
+  StepPhaseMicros,
+  TokenAlternative,
+  ToolCallFormat,
+} from "./local-engine/types.js";
 export type { AnthropicProviderConfig } from "./providers/anthropic/anthropic-config-schema.js";
 export type { AnthropicProviderOptions } from "./providers/anthropic/anthropic-provider-options.js";
 export type { ChatGenerateRequest, EngineHandle, EngineRun } from "./providers/local/engine-handle.js";
@@ -118,11 +136,14 @@ export {
 export {
   type DailyBudget,
   type DailyBudgets,
+  type Environment,
   formatCheckReport,
   type LoadedPolicy,
   type LoadPolicyOptions,
   type PolicyCheckReport,
   type PolicyFile,
+  type PolicyRegistry,
+  type PolicySchema,
   type ProviderEntry,
   type ResolvedPolicy,
   type ResolvedTarget,
@@ -141,7 +162,15 @@ export type {
 export type { RoutePlan } from "./src/router/plan-route.js";
 export { type CloseOptions, Router } from "./src/router/router.js";
 export type { AdmissionGate, RouterEvent } from "./src/router/routing-context.js";
-export { InMemoryStateStore } from "./src/state/index.js";
+export type { RedisLimiterOptions } from "./src/limits/redis/redis-limiter-options.js";
+export {
+  type BreakerOptions,
+  type EjectionOptions,
+  InMemoryStateStore,
+  type InMemoryStateStoreOptions,
+  type LatencyPrior,
+} from "./src/state/index.js";
+export type { RedisLinkOptions, UnavailableMode } from "./src/state/redis/redis-link.js";
 export {
   RedisStateStore,
   type RedisStateStoreOptions,

@@ -97,7 +97,8 @@ export function createPolicySchema(registry: PolicyRegistry) {
     });
 }
 
-type PolicySchema = ReturnType<typeof createPolicySchema>;
+/** The policy schema's type, whichever factories and strategies it was built with. */
+export type PolicySchema = ReturnType<typeof createPolicySchema>;
 
 /** A policy as written: in a YAML file or as an object in code (defaults may be left out). */
 export type PolicyFile = z.input<PolicySchema>;

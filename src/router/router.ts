@@ -47,6 +47,7 @@ export class Router {
   #closed = false;
   #closing: Promise<void> | undefined;
 
+  /** @internal Routers are built by `createRouter`. */
   constructor(host: RouterBackend) {
     this.#host = host;
   }

@@ -183,7 +183,10 @@ export class RedisStateStore implements StateStore {
     return this.#ledger.hold(limits, usd, Math.max(1, ttlMs));
   }
 
-  /** Rate limiters that share rpm, tpm, concurrency and 429 pauses with every replica. */
+  /**
+   * Rate limiters that share rpm, tpm, concurrency and 429 pauses with every replica.
+   * @internal The router's; not part of the public API.
+   */
   createLimiters(): RedisLimiterRegistry {
     const registry = new RedisLimiterRegistry(this.#link, this.#keys, this.#limiterOptions);
     this.#registries.add(registry);
