@@ -1,8 +1,12 @@
 /**
  * Switchyard: route every LLM call through policies to OpenAI, Anthropic, Replicate,
  * OpenAI-compatible hosts or the in-process local engine. This entry wires the built-in
- * providers and policies into the router core; each provider's SDK is imported only when a
- * policy first creates a provider of its type.
+ * providers and policies into the router core.
+ *
+ * The import stays lean: the router, the policy loader (YAML) and their dependencies are imported
+ * by the first `createRouter`, `loadPolicy` or `checkPolicy`; each provider's SDK when a policy
+ * first creates a provider of its type; ioredis when a Redis store connects; the tokenizer when a
+ * router starts.
  */
 
 import { builtinPolicies, builtinStrategies } from "./policies/index.js";
@@ -11,18 +15,15 @@ import { localProvider } from "./providers/local/local-factory.js";
 import { openaiProvider } from "./providers/openai/openai-factory.js";
 import { openaiCompatibleProvider } from "./providers/openai-compatible/openai-compatible-factory.js";
 import { replicateProvider } from "./providers/replicate/replicate-factory.js";
-import {
-  checkPolicy as checkPolicyWith,
-  createPolicyRegistry,
-  type LoadedPolicy,
-  type LoadPolicyOptions,
-  loadPolicy as loadPolicyWith,
-  type PolicyCheckReport,
-  type PolicyFile,
-  policyJsonSchema as policyJsonSchemaWith,
+import type {
+  LoadedPolicy,
+  LoadPolicyOptions,
+  PolicyCheckReport,
+  PolicyFile,
+  PolicyRegistryOptions,
 } from "./src/config/index.js";
 import type { ProviderFactory } from "./src/core/index.js";
-import { type Builtins, type CreateRouterOptions, createRouterWith } from "./src/router/create-router.js";
+import type { Builtins, CreateRouterOptions } from "./src/router/create-router.js";
 import type { Router } from "./src/router/router.js";
 
 /** The providers and policies every router gets; its options add to them or replace some by name. */
@@ -47,12 +48,13 @@ export const builtins: Builtins = {
  * const router = await createRouter({ policy: "./routing.yaml" });
  * const result = await router.chat({ messages: [{ role: "user", content: "Hi" }] });
  */
-export function createRouter(options: CreateRouterOptions): Promise<Router> {
+export async function createRouter(options: CreateRouterOptions): Promise<Router> {
+  const { createRouterWith } = await import("./src/router/create-router.js");
   return createRouterWith(builtins, options);
 }
 
 /** The options with the built-in provider types and strategies in front of the caller's own. */
-function withBuiltins(options: LoadPolicyOptions): LoadPolicyOptions {
+function withBuiltins<T extends PolicyRegistryOptions>(options: T): T {
   return {
     ...options,
     providers: [...builtins.providers, ...(options.providers ?? [])],
@@ -66,29 +68,32 @@ function withBuiltins(options: LoadPolicyOptions): LoadPolicyOptions {
  *
  * @throws PolicyFileError listing every issue with file:line:col (objects: path only).
  */
-export function loadPolicy(
+export async function loadPolicy(
   source: string | PolicyFile,
   options: LoadPolicyOptions = {},
 ): Promise<LoadedPolicy> {
-  return loadPolicyWith(source, withBuiltins(options));
+  const config = await import("./src/config/index.js");
+  return config.loadPolicy(source, withBuiltins(options));
 }
 
 /** What `switchyard check` reports: errors and warnings, with the built-ins plus `options`' types. */
-export function checkPolicy(
+export async function checkPolicy(
   source: string | PolicyFile,
   options: LoadPolicyOptions = {},
 ): Promise<PolicyCheckReport> {
-  return checkPolicyWith(source, withBuiltins(options));
+  const config = await import("./src/config/index.js");
+  return config.checkPolicy(source, withBuiltins(options));
 }
 
-/** The policy's JSON Schema (draft-07) for editors, offering the built-in types plus `options`' own. */
-export function policyJsonSchema(
-  options: Pick<LoadPolicyOptions, "providers" | "strategies"> = {},
-): Record<string, unknown> {
-  const { providers, strategies } = withBuiltins(options);
-  return policyJsonSchemaWith(
-    createPolicyRegistry({ ...(providers && { providers }), ...(strategies && { strategies }) }),
-  );
+/**
+ * The policy's JSON Schema (draft-07) for editors: the built-in provider types and strategies
+ * plus `options`' own.
+ */
+export async function policyJsonSchema(
+  options: PolicyRegistryOptions = {},
+): Promise<Record<string, unknown>> {
+  const config = await import("./src/config/index.js");
+  return config.policyJsonSchema(config.createPolicyRegistry(withBuiltins(options)));
 }
 
 export type { JsonSchemaNode, SchemaValue } from "./local-engine/json-schema-grammar.js";
@@ -133,25 +138,27 @@ export {
   providerConfigFields,
   secretField,
 } from "./providers/shared/provider-config-fields.js";
-export {
-  type DailyBudget,
-  type DailyBudgets,
-  type Environment,
-  formatCheckReport,
-  type LoadedPolicy,
-  type LoadPolicyOptions,
-  type PolicyCheckReport,
-  type PolicyFile,
-  type PolicyRegistry,
-  type PolicySchema,
-  type ProviderEntry,
-  type ResolvedPolicy,
-  type ResolvedTarget,
-  type RetryBudgetSettings,
-  type SecuritySettings,
-  type StateSettings,
+export { formatCheckReport } from "./src/config/format-check-report.js";
+export type {
+  DailyBudget,
+  DailyBudgets,
+  Environment,
+  LoadedPolicy,
+  LoadPolicyOptions,
+  PolicyCheckReport,
+  PolicyFile,
+  PolicyRegistry,
+  PolicyRegistryOptions,
+  PolicySchema,
+  ProviderEntry,
+  ResolvedPolicy,
+  ResolvedTarget,
+  RetryBudgetSettings,
+  SecuritySettings,
+  StateSettings,
 } from "./src/config/index.js";
 export * from "./src/core/index.js";
+export type { RedisLimiterOptions } from "./src/limits/redis/redis-limiter-options.js";
 export type { ChatStream } from "./src/router/chat-stream.js";
 export type {
   Builtins,
@@ -160,20 +167,16 @@ export type {
   StrategyBuildOptions,
 } from "./src/router/create-router.js";
 export type { RoutePlan } from "./src/router/plan-route.js";
-export { type CloseOptions, Router } from "./src/router/router.js";
+export type { CloseOptions, Router } from "./src/router/router.js";
 export type { AdmissionGate, RouterEvent } from "./src/router/routing-context.js";
-export type { RedisLimiterOptions } from "./src/limits/redis/redis-limiter-options.js";
-export {
-  type BreakerOptions,
-  type EjectionOptions,
-  InMemoryStateStore,
-  type InMemoryStateStoreOptions,
-  type LatencyPrior,
+export { InMemoryStateStore } from "./src/state/in-memory-state-store.js";
+export type {
+  BreakerOptions,
+  EjectionOptions,
+  InMemoryStateStoreOptions,
+  LatencyPrior,
 } from "./src/state/index.js";
+export type { RedisStateStoreOptions, StateEvent } from "./src/state/redis/index.js";
 export type { RedisLinkOptions, UnavailableMode } from "./src/state/redis/redis-link.js";
-export {
-  RedisStateStore,
-  type RedisStateStoreOptions,
-  type StateEvent,
-  StateUnavailableError,
-} from "./src/state/redis/index.js";
+export { RedisStateStore } from "./src/state/redis/redis-state-store.js";
+export { StateUnavailableError } from "./src/state/redis/state-unavailable-error.js";

@@ -1,29 +1,18 @@
-import { formatPolicyIssue, PolicyFileError, type PolicyIssue } from "../core/index.js";
+import { PolicyFileError } from "../core/index.js";
 import { valueAt } from "./format-issues.js";
 import { toPolicySource } from "./load-policy.js";
 import { placeIssues } from "./place-issues.js";
+import type { PolicyCheckReport } from "./policy-check-report.js";
 import { factoryOf, secretFieldsOf } from "./policy-registry.js";
 import type { PolicyFile } from "./policy-schema.js";
 import { type LoadPolicyOptions, type PreparedPolicy, preparePolicy } from "./prepare-policy.js";
 import type { RawIssue } from "./raw-issue.js";
-import type { ResolvedPolicy } from "./resolved-policy.js";
-
-export interface PolicyCheckReport {
-  ok: boolean;
-  /** The policy file as given, when it came from one. */
-  file?: string;
-  /** What stops the policy from loading. */
-  errors: PolicyIssue[];
-  /** Legal, but probably not what the operator meant. */
-  warnings: PolicyIssue[];
-  policy?: ResolvedPolicy;
-}
 
 /**
  * What `switchyard check` reports: every error that stops the policy from loading or, for a
- * policy that loads, what looks unintended (unused entries, keys written in the file, a local
- * provider's own warnings such as a missing local model file, an SLO longer than the route's deadline). Never throws for a bad
- * policy; it reports it.
+ * policy that loads, what looks unintended (unused entries, keys written in the file, each
+ * provider factory's own warnings such as a missing local model file, an SLO longer than the
+ * route's deadline). Never throws for a bad policy; it reports it.
  */
 export async function checkPolicy(
   source: string | PolicyFile,
@@ -89,38 +78,5 @@ function findWarnings({ parsed, written, loaded, registry }: PreparedPolicy): Ra
   return warnings;
 }
 
-/** The report as `switchyard check` prints it. */
-export function formatCheckReport(report: PolicyCheckReport): string {
-  const name = report.file ?? "<policy>";
-  const lines: string[] = [];
-  if (!report.ok) {
-    lines.push(`${name}: invalid (${report.errors.length} error${report.errors.length === 1 ? "" : "s"})`);
-    lines.push(...report.errors.map(formatPolicyIssue));
-    return lines.join("\n");
-  }
-  const policy = report.policy;
-  if (policy !== undefined) {
-    const count = (record: object, noun: string) => {
-      const size = Object.keys(record).length;
-      return `${size} ${noun}${size === 1 ? "" : "s"}`;
-    };
-    lines.push(
-      `${name}: ok (${count(policy.providers, "provider")}, ${count(policy.targets, "target")}, ${count(policy.routes, "route")})`,
-    );
-    for (const route of Object.values(policy.routes)) {
-      const marks = [route.privacy, route.name === policy.defaultRoute ? "default" : undefined].filter(
-        Boolean,
-      );
-      const fallback = route.fallback !== undefined ? `, then route ${route.fallback}` : "";
-      const suffix = marks.length > 0 ? ` [${marks.join(", ")}]` : "";
-      lines.push(
-        `  route ${route.name} (${route.strategy}): ${route.targets.join(" → ")}${fallback}${suffix}`,
-      );
-    }
-  }
-  if (report.warnings.length > 0) {
-    lines.push(`warnings (${report.warnings.length}):`);
-    lines.push(...report.warnings.map(formatPolicyIssue));
-  }
-  return lines.join("\n");
-}
+export { formatCheckReport } from "./format-check-report.js";
+export type { PolicyCheckReport } from "./policy-check-report.js";

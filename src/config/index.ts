@@ -9,7 +9,12 @@ export {
   type PolicyRegistry,
   type PolicyRegistryOptions,
 } from "./policy-registry.js";
-export { createPolicySchema, type ParsedPolicy, type PolicyFile, type PolicySchema } from "./policy-schema.js";
+export {
+  createPolicySchema,
+  type ParsedPolicy,
+  type PolicyFile,
+  type PolicySchema,
+} from "./policy-schema.js";
 export { type PolicyWatcher, type WatchPolicyOptions, watchPolicy } from "./policy-watcher.js";
 export type { LoadPolicyOptions } from "./prepare-policy.js";
 export { configSchemaProblem, type ProviderEntry } from "./provider-schema.js";
