@@ -24,7 +24,7 @@ export const compiledEngineEntry = join(
 export async function ensureCompiledBuild(): Promise<void> {
   const newestSource = Math.max(
     statSync(join(repoRoot, "index.ts")).mtimeMs,
-    ...["providers", "policies", "local-engine", "src"].flatMap((folder) =>
+    ...["providers", "policies", "local-engine", "src", "examples"].flatMap((folder) =>
       readdirSync(join(repoRoot, folder), { recursive: true, encoding: "utf8" })
         .filter(
           (file) => file.endsWith(".ts") && !file.endsWith(".test.ts") && !file.startsWith("native/build"),
