@@ -23,8 +23,8 @@ import type {
   PolicyRegistryOptions,
 } from "./src/config/index.js";
 import type { ProviderFactory } from "./src/core/index.js";
-import type { Builtins, CreateRouterOptions } from "./src/router/create-router.js";
 import type { Router } from "./src/router/router.js";
+import type { Builtins, CreateRouterOptions } from "./src/router/router-options.js";
 
 /** The providers and policies every router gets; its options add to them or replace some by name. */
 export const builtins: Builtins = {
@@ -160,14 +160,14 @@ export type {
 export * from "./src/core/index.js";
 export type { RedisLimiterOptions } from "./src/limits/redis/redis-limiter-options.js";
 export type { ChatStream } from "./src/router/chat-stream.js";
+export type { RoutePlan } from "./src/router/plan-route.js";
+export type { CloseOptions, Router } from "./src/router/router.js";
 export type {
   Builtins,
   CreateRouterOptions,
   PolicyKit,
   StrategyBuildOptions,
-} from "./src/router/create-router.js";
-export type { RoutePlan } from "./src/router/plan-route.js";
-export type { CloseOptions, Router } from "./src/router/router.js";
+} from "./src/router/router-options.js";
 export type { AdmissionGate, RouterEvent } from "./src/router/routing-context.js";
 export { InMemoryStateStore } from "./src/state/in-memory-state-store.js";
 export type {

@@ -1,9 +1,12 @@
 import type { Provider, ProviderContext } from "../../src/core/index.js";
-import { captureErrorBodies } from "../openai/capture-error-bodies.js";
-import { configError } from "../openai/config-error.js";
-import { createOpenAIClient } from "../openai/create-openai-client.js";
-import { OpenAIChatModel, openaiCompatibleProviderOptionsSchema } from "../openai/index.js";
-import { registerConfigSecrets } from "../openai/register-config-secrets.js";
+import {
+  captureErrorBodies,
+  configError,
+  createOpenAIClient,
+  OpenAIChatModel,
+  openaiCompatibleProviderOptionsSchema,
+  registerConfigSecrets,
+} from "../openai/index.js";
 import { hostPresets, openaiCompatibleHosts } from "./host-presets.js";
 import type { OpenAICompatibleProviderConfig } from "./openai-compatible-config-schema.js";
 import { narrowCapabilities, resolveDropParams } from "./resolve-drop-params.js";

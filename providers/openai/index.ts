@@ -1,4 +1,9 @@
+// What other adapters over the chat-completions API (openai-compatible) build on: the client, the
+// error-body capture and the config checks, exported here so no provider reaches into this folder.
+export { captureErrorBodies } from "./capture-error-bodies.js";
 export type { ChatModelSettings, LogprobsWire } from "./chat-model-settings.js";
+export { configError } from "./config-error.js";
+export { createOpenAIClient, type OpenAIClientOptions } from "./create-openai-client.js";
 export { type DroppableParam, droppableParams, isDroppableParam, needParams } from "./droppable-param.js";
 export {
   type OpenAIModelFamily,
@@ -14,3 +19,4 @@ export {
   openaiCompatibleProviderOptionsSchema,
   openaiProviderOptionsSchema,
 } from "./provider-options.js";
+export { registerConfigSecrets } from "./register-config-secrets.js";

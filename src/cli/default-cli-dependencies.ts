@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { LoadPolicyOptions, PolicyCheckReport } from "../config/index.js";
-import type { CreateRouterOptions } from "../router/create-router.js";
 import type { Router } from "../router/router.js";
+import type { CreateRouterOptions } from "../router/router-options.js";
 import type { CliDependencies } from "./cli-dependencies.js";
 
 /**

@@ -30,10 +30,11 @@ import {
 import { RetryBudget } from "../state/index.js";
 import { openRoutingState, type RoutingState } from "../state/redis/open-routing-state.js";
 import { defaultMaxTokens } from "./call-options.js";
-import { type CreateRouterOptions, conservativeCapabilities, type PolicyKit } from "./create-router.js";
+import { conservativeCapabilities } from "./conservative-capabilities.js";
 import { Occupancy } from "./occupancy.js";
 import { PrefixAffinity } from "./prefix-affinity.js";
 import type { RouterBackend } from "./router.js";
+import type { CreateRouterOptions, PolicyKit } from "./router-options.js";
 import type { RoutingContext } from "./routing-context.js";
 import { SecretRedactor } from "./secret-redactor.js";
 

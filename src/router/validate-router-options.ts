@@ -1,7 +1,7 @@
 import { suggestion } from "../config/did-you-mean.js";
 import { configSchemaProblem } from "../config/index.js";
 import { InvalidOptionsError, type ProviderFactory } from "../core/index.js";
-import type { CreateRouterOptions } from "./create-router.js";
+import type { CreateRouterOptions } from "./router-options.js";
 
 /** Says what is wrong with one option's value, or undefined when it is fine. */
 type Check = (value: unknown, option: string) => string | undefined;
