@@ -1,6 +1,6 @@
 /**
  * The import direction of DESIGN.md, enforced by `npm run lint`:
- * core ← estimate, state, limits, config ← router ← cli; providers and policies depend on core
+ * core ← estimate, limits ← state, config ← router ← cli; providers and policies depend on core
  * only (providers/local also on the local engine, which depends on core only); nothing in src/
  * reaches the providers, policies or the engine by path (the entry registers them); no cycles.
  * Tests and benchmarks may import anything.
@@ -37,6 +37,22 @@ module.exports = {
       comment: "estimate, state, limits and config sit below the router and the CLI.",
       from: { path: "^src/(estimate|state|limits|config)/", pathNot: notTests },
       to: { path: "^src/(router|cli)/" },
+    },
+    {
+      name: "limits-below-state",
+      severity: "error",
+      comment:
+        "The limiters know no store; the Redis-backed ones live with the Redis state (state/redis/limits).",
+      from: { path: "^src/limits/", pathNot: notTests },
+      to: { path: "^src/state/" },
+    },
+    {
+      name: "redis-through-its-entry",
+      severity: "error",
+      comment:
+        "The router and the CLI use the Redis state through src/state/redis/index.ts, not its internals.",
+      from: { path: "^src/(router|cli)/", pathNot: notTests },
+      to: { path: "^src/state/redis/(?!index\\.ts$)" },
     },
     {
       name: "router-not-cli",

@@ -158,7 +158,6 @@ export type {
   StateSettings,
 } from "./src/config/index.js";
 export * from "./src/core/index.js";
-export type { RedisLimiterOptions } from "./src/limits/redis/redis-limiter-options.js";
 export type { ChatStream } from "./src/router/chat-stream.js";
 export type { RoutePlan } from "./src/router/plan-route.js";
 export type { CloseOptions, Router } from "./src/router/router.js";
@@ -177,6 +176,7 @@ export type {
   LatencyPrior,
 } from "./src/state/index.js";
 export type { RedisStateStoreOptions, StateEvent } from "./src/state/redis/index.js";
+export type { RedisLimiterOptions } from "./src/state/redis/limits/redis-limiter-options.js";
 export type { RedisLinkOptions, UnavailableMode } from "./src/state/redis/redis-link.js";
 export { RedisStateStore } from "./src/state/redis/redis-state-store.js";
 export { StateUnavailableError } from "./src/state/redis/state-unavailable-error.js";

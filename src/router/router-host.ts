@@ -28,7 +28,7 @@ import {
   PromptTokenCache,
 } from "../estimate/index.js";
 import { RetryBudget } from "../state/index.js";
-import { openRoutingState, type RoutingState } from "../state/redis/open-routing-state.js";
+import { openRoutingState, type RoutingState } from "../state/redis/index.js";
 import { defaultMaxTokens } from "./call-options.js";
 import { conservativeCapabilities } from "./conservative-capabilities.js";
 import { Occupancy } from "./occupancy.js";

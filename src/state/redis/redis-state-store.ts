@@ -8,7 +8,6 @@ import type {
   StateSnapshot,
   StateStore,
 } from "../../core/index.js";
-import { RedisLimiterRegistry } from "../../limits/redis/redis-limiter-registry.js";
 import { attemptEffect } from "../attempt-effect.js";
 import { InMemoryStateStore } from "../in-memory-state-store.js";
 import {
@@ -17,6 +16,7 @@ import {
 } from "../in-memory-state-store-options.js";
 import { recordHealthScript } from "./health-script.js";
 import { recordLatencyScript } from "./latency-script.js";
+import { RedisLimiterRegistry } from "./limits/redis-limiter-registry.js";
 import { RedisKeys } from "./redis-keys.js";
 import { RedisLink } from "./redis-link.js";
 import { RedisSpendLedger } from "./redis-spend-ledger.js";
