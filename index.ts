@@ -28,13 +28,7 @@ import type { Builtins, CreateRouterOptions } from "./src/router/router-options.
 
 /** The providers and policies every router gets; its options add to them or replace some by name. */
 export const builtins: Builtins = {
-  providers: [
-    openaiProvider,
-    anthropicProvider,
-    replicateProvider,
-    openaiCompatibleProvider,
-    localProvider,
-  ] as readonly ProviderFactory[],
+  providers: [openaiProvider, anthropicProvider, replicateProvider, openaiCompatibleProvider, localProvider],
   policies: {
     filters: () => builtinPolicies(),
     strategies: builtinStrategies,

@@ -197,4 +197,34 @@ describe("the provider registry", () => {
     expect(created).toHaveLength(2);
     expect((await router.chat({ messages: [{ role: "user", content: "hi" }] })).text).toBe("one 1");
   });
+
+  it("closes a provider whose async create finished after close() began, and nothing stays open", async () => {
+    const created: Provider[] = [];
+    let finish: () => void = () => {};
+    let entered: () => void = () => {};
+    const creating = new Promise<void>((resolve) => (entered = resolve));
+    let slow = false;
+    const base = mycorpFactory(created);
+    const gated: ProviderFactory<MycorpConfig> = {
+      ...base,
+      create: async (id, config, context) => {
+        if (slow) {
+          entered();
+          await new Promise<void>((resolve) => (finish = resolve));
+        }
+        return base.create(id, config, context);
+      },
+    };
+    const file = policyFile(mycorpYaml("    { type: mycorp, endpoint: one, token: t }"));
+    const started = await createRouter({ policy: file, providers: [gated] });
+    slow = true;
+    writeFileSync(file, mycorpYaml("    { type: mycorp, endpoint: two, token: t }"));
+    const reload = started.reload();
+    await creating;
+    const closing = started.close();
+    finish();
+    await expect(reload).rejects.toMatchObject({ name: "RouterClosedError" });
+    await closing;
+    expect(created).toEqual([]);
+  });
 });
