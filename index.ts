@@ -22,7 +22,6 @@ import type {
   PolicyFile,
   PolicyRegistryOptions,
 } from "./src/config/index.js";
-import type { ProviderFactory } from "./src/core/index.js";
 import type { Router } from "./src/router/router.js";
 import type { Builtins, CreateRouterOptions } from "./src/router/router-options.js";
 
