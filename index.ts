@@ -2,23 +2,35 @@
  * Switchyard: route every LLM call through policies to OpenAI, Anthropic, Replicate,
  * OpenAI-compatible hosts or the in-process local engine. This entry wires the built-in
  * providers and policies into the router core.
+ *
+ * The import stays lean: the router, the policy loader (YAML) and their dependencies are imported
+ * by the first `createRouter`, `loadPolicy` or `checkPolicy`; each provider's SDK when a policy
+ * first creates a provider of its type; ioredis when a Redis store connects; the tokenizer when a
+ * router starts.
  */
 
-import { builtinPolicies, strategyFor } from "./policies/index.js";
-import { anthropicProvider } from "./providers/anthropic/index.js";
-import { localProvider } from "./providers/local/index.js";
-import { openaiProvider } from "./providers/openai/index.js";
-import { openaiCompatibleProvider } from "./providers/openai-compatible/index.js";
-import { replicateProvider } from "./providers/replicate/index.js";
-import { type Builtins, type CreateRouterOptions, createRouterWith } from "./src/router/create-router.js";
+import { builtinPolicies, builtinStrategies } from "./policies/index.js";
+import { anthropicProvider } from "./providers/anthropic/anthropic-factory.js";
+import { localProvider } from "./providers/local/local-factory.js";
+import { openaiProvider } from "./providers/openai/openai-factory.js";
+import { openaiCompatibleProvider } from "./providers/openai-compatible/openai-compatible-factory.js";
+import { replicateProvider } from "./providers/replicate/replicate-factory.js";
+import type {
+  LoadedPolicy,
+  LoadPolicyOptions,
+  PolicyCheckReport,
+  PolicyFile,
+  PolicyRegistryOptions,
+} from "./src/config/index.js";
 import type { Router } from "./src/router/router.js";
+import type { Builtins, CreateRouterOptions } from "./src/router/router-options.js";
 
-/** The providers and policies every router gets unless its options replace them. */
+/** The providers and policies every router gets; its options add to them or replace some by name. */
 export const builtins: Builtins = {
   providers: [openaiProvider, anthropicProvider, replicateProvider, openaiCompatibleProvider, localProvider],
   policies: {
     filters: () => builtinPolicies(),
-    strategy: (name, options) => strategyFor(name, options),
+    strategies: builtinStrategies,
   },
 };
 
@@ -29,32 +41,135 @@ export const builtins: Builtins = {
  * const router = await createRouter({ policy: "./routing.yaml" });
  * const result = await router.chat({ messages: [{ role: "user", content: "Hi" }] });
  */
-export function createRouter(options: CreateRouterOptions): Promise<Router> {
+export async function createRouter(options: CreateRouterOptions): Promise<Router> {
+  const { createRouterWith } = await import("./src/router/create-router.js");
   return createRouterWith(builtins, options);
 }
 
-export type { DifficultyScorer } from "./policies/index.js";
+/** The options with the built-in provider types and strategies in front of the caller's own. */
+function withBuiltins<T extends PolicyRegistryOptions>(options: T): T {
+  return {
+    ...options,
+    providers: [...builtins.providers, ...(options.providers ?? [])],
+    strategies: [...Object.keys(builtins.policies.strategies), ...(options.strategies ?? [])],
+  };
+}
+
+/**
+ * Loads and validates a policy without starting anything: the built-in provider types and
+ * strategies plus those in `options`.
+ *
+ * @throws PolicyFileError listing every issue with file:line:col (objects: path only).
+ */
+export async function loadPolicy(
+  source: string | PolicyFile,
+  options: LoadPolicyOptions = {},
+): Promise<LoadedPolicy> {
+  const config = await import("./src/config/index.js");
+  return config.loadPolicy(source, withBuiltins(options));
+}
+
+/** What `switchyard check` reports: errors and warnings, with the built-ins plus `options`' types. */
+export async function checkPolicy(
+  source: string | PolicyFile,
+  options: LoadPolicyOptions = {},
+): Promise<PolicyCheckReport> {
+  const config = await import("./src/config/index.js");
+  return config.checkPolicy(source, withBuiltins(options));
+}
+
+/**
+ * The policy's JSON Schema (draft-07) for editors: the built-in provider types and strategies
+ * plus `options`' own.
+ */
+export async function policyJsonSchema(
+  options: PolicyRegistryOptions = {},
+): Promise<Record<string, unknown>> {
+  const config = await import("./src/config/index.js");
+  return config.policyJsonSchema(config.createPolicyRegistry(withBuiltins(options)));
+}
+
+export type { JsonSchemaNode, SchemaValue } from "./local-engine/json-schema-grammar.js";
+export type {
+  EngineBackend,
+  EngineCompletion,
+  EngineEvent,
+  EngineFinishReason,
+  EngineInfo,
+  EngineMetrics,
+  EngineTimings,
+  EngineTool,
+  GeneratedToken,
+  GenerateRequest,
+  GpuChoice,
+  LocalEngineOptions,
+  StepPhaseMicros,
+  TokenAlternative,
+  ToolCallFormat,
+} from "./local-engine/types.js";
+export type { AnthropicProviderConfig } from "./providers/anthropic/anthropic-config-schema.js";
+export type { AnthropicProviderOptions } from "./providers/anthropic/anthropic-provider-options.js";
+export type { ChatGenerateRequest, EngineHandle, EngineRun } from "./providers/local/engine-handle.js";
+export type { LocalGpu, LocalProviderConfig } from "./providers/local/local-config-schema.js";
+export { createLocalProvider } from "./providers/local/local-factory.js";
 export {
-  type ChatGenerateRequest,
-  createLocalProvider,
-  type EngineHandle,
-  type EngineRun,
   type EngineStart,
   LocalEngineUnavailableError,
   type LocalProviderOptions,
   startLocalEngine,
-} from "./providers/local/index.js";
-export { checkPolicy, formatCheckReport, loadPolicy, type PolicyFile } from "./src/config/index.js";
+} from "./providers/local/local-provider.js";
+export type { OpenAIProviderConfig } from "./providers/openai/openai-config-schema.js";
+export type { ChatProviderOptions } from "./providers/openai/provider-options.js";
+export type {
+  OpenAICompatibleHost,
+  OpenAICompatibleProviderConfig,
+} from "./providers/openai-compatible/openai-compatible-config-schema.js";
+export type { ReplicateProviderConfig } from "./providers/replicate/replicate-config-schema.js";
+export type { ReplicateProviderOptions } from "./providers/replicate/replicate-provider-options.js";
+export {
+  baseURLField,
+  providerConfigFields,
+  secretField,
+} from "./providers/shared/provider-config-fields.js";
+export { formatCheckReport } from "./src/config/format-check-report.js";
+export type {
+  DailyBudget,
+  DailyBudgets,
+  Environment,
+  LoadedPolicy,
+  LoadPolicyOptions,
+  PolicyCheckReport,
+  PolicyFile,
+  PolicyRegistry,
+  PolicyRegistryOptions,
+  PolicySchema,
+  ProviderEntry,
+  ResolvedPolicy,
+  ResolvedTarget,
+  RetryBudgetSettings,
+  SecuritySettings,
+  StateSettings,
+} from "./src/config/index.js";
 export * from "./src/core/index.js";
 export type { ChatStream } from "./src/router/chat-stream.js";
-export type { CreateRouterOptions, PolicyKit } from "./src/router/create-router.js";
 export type { RoutePlan } from "./src/router/plan-route.js";
-export { type CloseOptions, Router } from "./src/router/router.js";
+export type { CloseOptions, Router } from "./src/router/router.js";
+export type {
+  Builtins,
+  CreateRouterOptions,
+  PolicyKit,
+  StrategyBuildOptions,
+} from "./src/router/router-options.js";
 export type { AdmissionGate, RouterEvent } from "./src/router/routing-context.js";
-export { InMemoryStateStore } from "./src/state/index.js";
-export {
-  RedisStateStore,
-  type RedisStateStoreOptions,
-  type StateEvent,
-  StateUnavailableError,
-} from "./src/state/redis/index.js";
+export { InMemoryStateStore } from "./src/state/in-memory-state-store.js";
+export type {
+  BreakerOptions,
+  EjectionOptions,
+  InMemoryStateStoreOptions,
+  LatencyPrior,
+} from "./src/state/index.js";
+export type { RedisStateStoreOptions, StateEvent } from "./src/state/redis/index.js";
+export type { RedisLimiterOptions } from "./src/state/redis/limits/redis-limiter-options.js";
+export type { RedisLinkOptions, UnavailableMode } from "./src/state/redis/redis-link.js";
+export { RedisStateStore } from "./src/state/redis/redis-state-store.js";
+export { StateUnavailableError } from "./src/state/redis/state-unavailable-error.js";

@@ -2,7 +2,7 @@ import { EngineError } from "./engine-error.js";
 
 /** A JSON Schema document (structural, like src/core's JsonSchema). */
 export type JsonSchemaNode = { readonly [key: string]: SchemaValue } | boolean;
-type SchemaValue =
+export type SchemaValue =
   | string
   | number
   | boolean

@@ -1,5 +1,4 @@
 import { EngineError } from "./engine-error.js";
-import type { MemoryEstimate } from "./memory-fit.js";
 
 /** The model would not fit: nothing was loaded. */
 export class MemoryFitError extends EngineError {
@@ -12,4 +11,14 @@ export class MemoryFitError extends EngineError {
     this.estimate = estimate;
     this.availableBytes = availableBytes;
   }
+}
+
+/** What a model and its slots take in memory, by part. */
+export interface MemoryEstimate {
+  weightsBytes: number;
+  kvBytes: number;
+  kvBytesPerSlot: number;
+  /** Activations, logits and llama.cpp's graph buffers: an upper-end estimate. */
+  computeBytes: number;
+  totalBytes: number;
 }

@@ -1,16 +1,10 @@
 import { readFileSync } from "node:fs";
 import { freemem } from "node:os";
-import { MemoryFitError } from "./memory-fit-error.js";
-import type { NativeModelMetadata } from "./native-addon.js";
+import { type MemoryEstimate, MemoryFitError } from "./memory-fit-error.js";
 
-export interface MemoryEstimate {
-  weightsBytes: number;
-  kvBytes: number;
-  kvBytesPerSlot: number;
-  /** Activations, logits and llama.cpp's graph buffers: an upper-end estimate. */
-  computeBytes: number;
-  totalBytes: number;
-}
+export type { MemoryEstimate } from "./memory-fit-error.js";
+
+import type { NativeModelMetadata } from "./native-addon.js";
 
 export interface MemoryLayout {
   fileBytes: number;

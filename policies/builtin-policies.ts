@@ -1,4 +1,4 @@
-import type { RoutingPolicy } from "../src/core/index.js";
+import type { Filter } from "../src/core/index.js";
 import { capabilitiesPolicy } from "./capabilities/index.js";
 import { costPolicy } from "./cost/index.js";
 import { healthPolicy } from "./health/index.js";
@@ -13,7 +13,7 @@ export type BuiltinPolicyOptions = LatencyPolicyOptions & RateLimitPolicyOptions
  * capabilities), then health, then the soft ones that depend on the live state (cost, latency,
  * rate limits), so each rejection names the most fundamental reason.
  */
-export function builtinPolicies(options: BuiltinPolicyOptions = {}): RoutingPolicy[] {
+export function builtinPolicies(options: BuiltinPolicyOptions = {}): Filter[] {
   return [
     privacyPolicy,
     capabilitiesPolicy,

@@ -8,5 +8,5 @@ export * from "./ordered/index.js";
 export * from "./privacy/index.js";
 export * from "./quality-threshold/index.js";
 export * from "./rate-limit/index.js";
-export { type StrategyOptions, strategyFor } from "./strategy-for.js";
+export { builtinStrategies, type StrategyOptions, strategyFor } from "./strategy-for.js";
 export * from "./weighted/index.js";

@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import type {
   Candidate,
   ChatRequest,
+  Filter,
   HealthState,
   LatencyStats,
   PolicyInput,
-  RoutingPolicy,
   StrategyName,
   Target,
 } from "../src/core/index.js";
@@ -131,11 +131,11 @@ const inputArbitrary: fc.Arbitrary<PolicyInput> = targetsArbitrary.chain((target
 );
 
 /** Applies filters in order, each to what the previous ones kept, as the router does. */
-function runFilters(policies: readonly RoutingPolicy[], input: PolicyInput) {
+function runFilters(policies: readonly Filter[], input: PolicyInput) {
   let candidates: readonly Candidate[] = input.candidates;
   const rejected: { target: string; reason: string }[] = [];
   for (const policy of policies) {
-    const rejections = policy.filter?.({ ...input, candidates }) ?? [];
+    const rejections = policy.filter({ ...input, candidates });
     const removed = new Set(rejections.map((rejection) => rejection.target));
     candidates = candidates.filter((candidate) => !removed.has(candidate.target.id));
     rejected.push(...rejections);

@@ -1,4 +1,4 @@
-import type { RoutingPolicy, StrategyName } from "../src/core/index.js";
+import type { BuiltinStrategyName, Strategy, StrategyName } from "../src/core/index.js";
 import { cheapestStrategy } from "./cost/index.js";
 import { createFastestStrategy, type LatencyPolicyOptions } from "./latency/index.js";
 import { leastLoadedStrategy } from "./least-loaded/index.js";
@@ -13,33 +13,27 @@ export interface StrategyOptions extends LatencyPolicyOptions {
   difficultyScorer?: DifficultyScorer;
 }
 
-const strategyNames: readonly StrategyName[] = [
-  "ordered",
-  "cheapest",
-  "fastest",
-  "weighted",
-  "quality-threshold",
-  "least-loaded",
-];
+/** Builds each built-in strategy by the name a route's `strategy` gives it. */
+export const builtinStrategies: Readonly<
+  Record<BuiltinStrategyName, (options: StrategyOptions) => Strategy>
+> = {
+  ordered: () => orderedStrategy,
+  cheapest: () => cheapestStrategy,
+  fastest: (options) => createFastestStrategy(options),
+  weighted: (options) => createWeightedStrategy(options.random ? { random: options.random } : {}),
+  "quality-threshold": (options) =>
+    createQualityThresholdStrategy(options.difficultyScorer ? { scorer: options.difficultyScorer } : {}),
+  "least-loaded": () => leastLoadedStrategy,
+};
 
-/** The ranking policy of a route's `strategy`. */
-export function strategyFor(name: StrategyName, options: StrategyOptions = {}): RoutingPolicy {
-  switch (name) {
-    case "ordered":
-      return orderedStrategy;
-    case "cheapest":
-      return cheapestStrategy;
-    case "fastest":
-      return createFastestStrategy(options);
-    case "weighted":
-      return createWeightedStrategy(options.random ? { random: options.random } : {});
-    case "quality-threshold":
-      return createQualityThresholdStrategy(
-        options.difficultyScorer ? { scorer: options.difficultyScorer } : {},
-      );
-    case "least-loaded":
-      return leastLoadedStrategy;
-    default:
-      throw new RangeError(`Unknown strategy "${String(name)}"; expected one of ${strategyNames.join(", ")}`);
-  }
+const strategyNames = Object.keys(builtinStrategies);
+
+/** The built-in strategy of a route's `strategy`. */
+export function strategyFor(name: StrategyName, options: StrategyOptions = {}): Strategy {
+  const build = Object.hasOwn(builtinStrategies, name)
+    ? builtinStrategies[name as BuiltinStrategyName]
+    : undefined;
+  if (!build)
+    throw new RangeError(`Unknown strategy "${String(name)}"; expected one of ${strategyNames.join(", ")}`);
+  return build(options);
 }

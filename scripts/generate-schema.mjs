@@ -4,7 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const { policyJsonSchemaText } = await import("../dist/src/config/policy-json-schema.js");
+const { policyJsonSchema } = await import("../dist/index.js");
 const target = fileURLToPath(new URL("../schema/policy.schema.json", import.meta.url));
-writeFileSync(target, policyJsonSchemaText());
+writeFileSync(target, `${JSON.stringify(await policyJsonSchema(), null, 2)}\n`);
 console.log(`wrote ${target}`);

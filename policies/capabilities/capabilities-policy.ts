@@ -1,4 +1,4 @@
-import type { Capabilities, RequestEstimate, RoutingPolicy } from "../../src/core/index.js";
+import type { Capabilities, Filter, RequestEstimate } from "../../src/core/index.js";
 import { type RequestNeeds, requestNeeds } from "./request-needs.js";
 
 /** Every need the target fails, in words; empty when it serves them all. */
@@ -41,7 +41,8 @@ export function unmetNeeds(
  * streaming, context window, output length). A need is never dropped silently: each removed
  * target carries every reason it failed.
  */
-export const capabilitiesPolicy: RoutingPolicy = {
+export const capabilitiesPolicy: Filter = {
+  kind: "filter",
   name: "capabilities",
   filter({ request, estimate, candidates, streaming }) {
     const needs = requestNeeds(request, { streaming });

@@ -1,7 +1,8 @@
-import type { RoutingPolicy } from "../../src/core/index.js";
+import type { Strategy } from "../../src/core/index.js";
 
 /** Lowest estimated attempt cost first; equal costs keep the route's order. */
-export const cheapestStrategy: RoutingPolicy = {
+export const cheapestStrategy: Strategy = {
+  kind: "strategy",
   name: "cheapest",
   rank({ route, candidates }) {
     const position = new Map(route.targets.map((id, index) => [id, index]));

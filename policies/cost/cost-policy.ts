@@ -1,5 +1,5 @@
 import { formatUsd } from "../../src/core/errors/format-usd.js";
-import type { BudgetBreach, RoutingPolicy } from "../../src/core/index.js";
+import type { BudgetBreach, Filter } from "../../src/core/index.js";
 
 /** `route "chat"` for the spend key "route:chat", `target "small"` for "target:small". */
 function budgetLabel(key: string): string {
@@ -15,7 +15,8 @@ function budgetLabel(key: string): string {
  * only its own targets, so traffic shifts to the others. Each rejection carries the first budget
  * it breaks, so a call nothing else serves ends in `BudgetExceededError` naming it.
  */
-export const costPolicy: RoutingPolicy = {
+export const costPolicy: Filter = {
+  kind: "filter",
   name: "cost",
   filter({ limits, candidates, snapshot }) {
     return candidates.flatMap(({ target, estimatedCostUsd }) => {

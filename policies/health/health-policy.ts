@@ -1,4 +1,4 @@
-import type { Candidate, HealthState, RoutingPolicy } from "../../src/core/index.js";
+import type { Candidate, Filter, HealthState } from "../../src/core/index.js";
 
 function ejectedAt(health: HealthState | undefined, now: number): boolean {
   return health?.ejectedUntil !== undefined && now < health.ejectedUntil;
@@ -12,7 +12,8 @@ function ejectedAt(health: HealthState | undefined, now: number): boolean {
  * breakers allow is ejected, the one whose ejection ends first stays, because ejection is a guess
  * from a few failures while an open breaker is a measured failure rate.
  */
-export const healthPolicy: RoutingPolicy = {
+export const healthPolicy: Filter = {
+  kind: "filter",
   name: "health",
   filter({ candidates, snapshot }) {
     const { now } = snapshot;

@@ -1,4 +1,4 @@
-import type { RoutingPolicy } from "../../src/core/index.js";
+import type { Strategy } from "../../src/core/index.js";
 import { type LatencyPolicyOptions, resolveLatencyOptions } from "./latency-options.js";
 import { predictLatency } from "./predict-latency.js";
 
@@ -6,9 +6,10 @@ import { predictLatency } from "./predict-latency.js";
  * Shortest predicted total latency first (p95 first token + queue wait + output at the measured
  * speed); targets without statistics are ranked by the prior. Ties keep the route's order.
  */
-export function createFastestStrategy(options: LatencyPolicyOptions = {}): RoutingPolicy {
+export function createFastestStrategy(options: LatencyPolicyOptions = {}): Strategy {
   const { prior, minSamples } = resolveLatencyOptions(options);
   return {
+    kind: "strategy",
     name: "fastest",
     rank({ route, estimate, candidates, snapshot }) {
       const position = new Map(route.targets.map((id, index) => [id, index]));

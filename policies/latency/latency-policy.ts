@@ -1,4 +1,4 @@
-import type { RoutingPolicy } from "../../src/core/index.js";
+import type { Filter } from "../../src/core/index.js";
 import { type LatencyPolicyOptions, resolveLatencyOptions } from "./latency-options.js";
 import { predictLatency } from "./predict-latency.js";
 
@@ -10,9 +10,10 @@ const ms = (value: number) => `${Math.round(value)} ms`;
  * against `totalMs`, the SLO being the stricter of the request's and the route's (`limits`). A
  * target without recent statistics is kept (optimism), so it gets explored.
  */
-export function createLatencyPolicy(options: LatencyPolicyOptions = {}): RoutingPolicy {
+export function createLatencyPolicy(options: LatencyPolicyOptions = {}): Filter {
   const { prior, minSamples } = resolveLatencyOptions(options);
   return {
+    kind: "filter",
     name: "latency",
     filter({ limits, estimate, candidates, snapshot }) {
       const { slo } = limits;

@@ -1,4 +1,4 @@
-import { type Candidate, occupancy, type RoutingPolicy } from "../../src/core/index.js";
+import { type Candidate, occupancy, type Strategy } from "../../src/core/index.js";
 
 /**
  * The least busy target first: by occupancy (calls in flight, or a local engine's busy slots plus
@@ -6,7 +6,8 @@ import { type Candidate, occupancy, type RoutingPolicy } from "../../src/core/in
  * may hold it), then in route order. For several engines of one model (one per GPU) and for
  * equivalent hosts whose queues should stay even.
  */
-export const leastLoadedStrategy: RoutingPolicy = {
+export const leastLoadedStrategy: Strategy = {
+  kind: "strategy",
   name: "least-loaded",
   rank({ route, candidates, snapshot }) {
     const position = new Map(route.targets.map((id, index) => [id, index]));

@@ -1,7 +1,8 @@
-import type { RoutingPolicy } from "../../src/core/index.js";
+import type { Strategy } from "../../src/core/index.js";
 
 /** The route's order, as the operator listed the targets. */
-export const orderedStrategy: RoutingPolicy = {
+export const orderedStrategy: Strategy = {
+  kind: "strategy",
   name: "ordered",
   rank({ route, candidates }) {
     const position = new Map(route.targets.map((id, index) => [id, index]));

@@ -1,4 +1,4 @@
-import type { ChatRequest, PrivacyClass, Route, RoutingPolicy } from "../../src/core/index.js";
+import type { ChatRequest, Filter, PrivacyClass, Route } from "../../src/core/index.js";
 
 /** The stricter of the request's and the route's privacy class: a caller cannot loosen a route. */
 export function effectivePrivacy(
@@ -15,7 +15,8 @@ export function effectivePrivacy(
  * `no-training` keeps targets whose provider does not train on requests, and local ones, which
  * cannot.
  */
-export const privacyPolicy: RoutingPolicy = {
+export const privacyPolicy: Filter = {
+  kind: "filter",
   name: "privacy",
   filter({ request, route, candidates }) {
     const privacy = effectivePrivacy(request, route);

@@ -1,4 +1,4 @@
-import type { RoutingPolicy, Target } from "../../src/core/index.js";
+import type { Strategy, Target } from "../../src/core/index.js";
 import type { DifficultyScorer } from "./difficulty-scorer.js";
 import { heuristicDifficultyScorer } from "./heuristic-difficulty-scorer.js";
 
@@ -12,9 +12,10 @@ export interface QualityThresholdStrategyOptions {
  * the route's `qualityThreshold` (default 0.5) puts strong targets first, below it weak ones. The
  * other tier follows as the fallback, then targets without a tier; each group keeps route order.
  */
-export function createQualityThresholdStrategy(options: QualityThresholdStrategyOptions = {}): RoutingPolicy {
+export function createQualityThresholdStrategy(options: QualityThresholdStrategyOptions = {}): Strategy {
   const scorer = options.scorer ?? heuristicDifficultyScorer;
   return {
+    kind: "strategy",
     name: "quality-threshold",
     rank({ request, route, candidates }) {
       const difficulty = scorer.score(request);

@@ -1,4 +1,4 @@
-import type { RoutingPolicy } from "../../src/core/index.js";
+import type { Filter } from "../../src/core/index.js";
 
 export interface RateLimitPolicyOptions {
   /** Longest wait in a target's rate-limiter queue worth taking, ms. @default no limit beyond the SLO and deadline */
@@ -10,7 +10,7 @@ export interface RateLimitPolicyOptions {
  * alone would break the TTFT or total SLO, outlast the call's deadline, or exceed
  * `maxQueueWaitMs`. Another target that can answer now is better than a slot later.
  */
-export function createRateLimitPolicy(options: RateLimitPolicyOptions = {}): RoutingPolicy {
+export function createRateLimitPolicy(options: RateLimitPolicyOptions = {}): Filter {
   const { maxQueueWaitMs } = options;
   if (maxQueueWaitMs !== undefined && !(Number.isFinite(maxQueueWaitMs) && maxQueueWaitMs >= 0)) {
     throw new RangeError(
@@ -18,6 +18,7 @@ export function createRateLimitPolicy(options: RateLimitPolicyOptions = {}): Rou
     );
   }
   return {
+    kind: "filter",
     name: "rate-limit",
     filter({ limits, candidates, snapshot }) {
       const { slo, timeoutMs: deadlineMs } = limits;

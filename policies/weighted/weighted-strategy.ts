@@ -1,4 +1,4 @@
-import type { RoutingPolicy } from "../../src/core/index.js";
+import type { Strategy } from "../../src/core/index.js";
 
 export interface WeightedStrategyOptions {
   /** Uniform numbers in [0, 1); inject a seeded source for reproducible routing. @default Math.random */
@@ -10,9 +10,10 @@ export interface WeightedStrategyOptions {
  * weight (Efraimidis–Spirakis: sort by u^(1/weight)). Targets of weight 0 come last, in route
  * order. Deterministic for a given random source: it is called once per candidate, in input order.
  */
-export function createWeightedStrategy(options: WeightedStrategyOptions = {}): RoutingPolicy {
+export function createWeightedStrategy(options: WeightedStrategyOptions = {}): Strategy {
   const random = options.random ?? Math.random;
   return {
+    kind: "strategy",
     name: "weighted",
     rank({ route, candidates }) {
       const position = new Map(route.targets.map((id, index) => [id, index]));

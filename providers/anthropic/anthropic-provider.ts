@@ -1,13 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
-import type {
-  AnthropicProviderConfig,
-  LanguageModel,
-  Provider,
-  ProviderConfig,
-  ProviderContext,
-  ProviderFactory,
-} from "../../src/core/index.js";
+import type { LanguageModel, Provider, ProviderContext } from "../../src/core/index.js";
 import { ResponseRedactor } from "../shared/index.js";
+import type { AnthropicProviderConfig } from "./anthropic-config-schema.js";
 import { AnthropicLanguageModel } from "./anthropic-language-model.js";
 
 /** The last API version that still accepts temperature, top_p and top_k. */
@@ -20,12 +14,9 @@ const samplingApiVersion = "2023-06-01";
 const clientTimeoutMs = 60 * 60 * 1000;
 
 /** Anthropic's Messages API through `@anthropic-ai/sdk`. */
-export const anthropicProvider: ProviderFactory = {
+export const anthropicAdapter = {
   type: "anthropic",
-  create(id: string, config: ProviderConfig, context: ProviderContext): Provider {
-    if (config.type !== "anthropic") {
-      throw new TypeError(`anthropicProvider cannot create provider "${id}" of type "${config.type}"`);
-    }
+  create(id: string, config: AnthropicProviderConfig, context: ProviderContext): Provider {
     return new AnthropicProvider(id, config, context);
   },
 };

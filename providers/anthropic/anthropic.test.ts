@@ -6,7 +6,6 @@ import {
   type LanguageModel,
   type Message,
   ProviderCallError,
-  type ProviderConfig,
 } from "../../src/core/index.js";
 import {
   collectStream,
@@ -16,7 +15,8 @@ import {
 import { useMswServer } from "../../test/support/msw-server.js";
 import { sseEvent } from "../../test/support/sse-frames.js";
 import { createTestProviderContext } from "../../test/support/test-provider-context.js";
-import { anthropicProvider } from "./anthropic-provider.js";
+import type { AnthropicProviderConfig } from "./anthropic-config-schema.js";
+import { anthropicAdapter } from "./anthropic-provider.js";
 import { anthropicConformanceSpec, unknownEvent } from "./test/anthropic-conformance-spec.js";
 import {
   apiError,
@@ -44,13 +44,13 @@ import { capturePost } from "./test/capture-requests.js";
 runConformanceSuite(anthropicConformanceSpec);
 
 const legacyModel = "claude-3-7-sonnet-20250219";
-const config = { type: "anthropic", apiKey: fixture.canaryKey, baseURL } satisfies ProviderConfig;
+const config = { type: "anthropic", apiKey: fixture.canaryKey, baseURL } satisfies AnthropicProviderConfig;
 
 function languageModel(
   name = model,
   overrides: Partial<typeof config> & { headers?: Record<string, string> } = {},
 ) {
-  return anthropicProvider
+  return anthropicAdapter
     .create("anthropic", { ...config, ...overrides }, createTestProviderContext())
     .languageModel(name);
 }

@@ -1,5 +1,6 @@
 export { type AnthropicModelProfile, anthropicModelProfile } from "./anthropic-capabilities.js";
-export { anthropicProvider } from "./anthropic-provider.js";
+export { type AnthropicProviderConfig, anthropicConfigSchema } from "./anthropic-config-schema.js";
+export { anthropicProvider } from "./anthropic-factory.js";
 export {
   type AnthropicProviderOptions,
   anthropicProviderOptionsSchema,

@@ -1,11 +1,11 @@
 export type { ChatGenerateRequest, EngineHandle, EngineRun } from "./engine-handle.js";
 export { InProcessEngine } from "./in-process-engine.js";
 export { LocalChatModel } from "./local-chat-model.js";
+export { type LocalGpu, type LocalProviderConfig, localConfigSchema } from "./local-config-schema.js";
+export { createLocalProvider, localProvider } from "./local-factory.js";
 export {
-  createLocalProvider,
   type EngineStart,
   LocalEngineUnavailableError,
   type LocalProviderOptions,
-  localProvider,
   startLocalEngine,
 } from "./local-provider.js";

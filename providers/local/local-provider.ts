@@ -2,14 +2,14 @@ import type { LocalEngineOptions } from "../../local-engine/index.js";
 import {
   type Capabilities,
   type LoadMetrics,
-  type LocalProviderConfig,
   type Provider,
-  type ProviderFactory,
+  type ProviderContext,
   SwitchyardError,
 } from "../../src/core/index.js";
 import type { EngineHandle } from "./engine-handle.js";
 import { InProcessEngine } from "./in-process-engine.js";
 import { LocalChatModel } from "./local-chat-model.js";
+import type { LocalProviderConfig } from "./local-config-schema.js";
 
 type EngineModule = typeof import("../../local-engine/index.js");
 type LoadedEngine = { engine: EngineHandle; module: EngineModule };
@@ -41,13 +41,14 @@ export interface LocalProviderOptions {
   startEngine?: (start: EngineStart) => Promise<EngineHandle>;
 }
 
-/** `type: local`: Switchyard's llama.cpp engine as a routing target; one engine per listed GPU. */
-export function createLocalProvider(providerOptions: LocalProviderOptions = {}): ProviderFactory {
+/**
+ * `type: local`: Switchyard's llama.cpp engine as a routing target; one engine per listed GPU. The
+ * registered factory (local-factory.ts) adds the config schema and checks around it.
+ */
+export function createLocalAdapter(providerOptions: LocalProviderOptions = {}) {
   return {
     type: "local",
-    create(id, config, context): Provider {
-      if (config.type !== "local")
-        throw new LocalEngineUnavailableError(id, `expected type "local", got "${config.type}"`);
+    create(id: string, config: LocalProviderConfig, context: ProviderContext): Provider {
       const startEngine = providerOptions.startEngine ?? startLocalEngine;
       const listDevices = providerOptions.listDevices ?? defaultListDevices;
       const isolation = config.isolation ?? (config.devices === undefined ? "none" : "process");
@@ -143,9 +144,6 @@ export function createLocalProvider(providerOptions: LocalProviderOptions = {}):
     },
   };
 }
-
-/** The built-in local provider. */
-export const localProvider: ProviderFactory = createLocalProvider();
 
 /** `devices: [0, 2]` → gpu0, gpu2; `"all"` → every GPU the build sees; unset → one unnamed engine. */
 async function resolveReplicas(

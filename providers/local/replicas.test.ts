@@ -5,7 +5,8 @@ import type { PolicyFile } from "../../src/config/index.js";
 import { ensureCompiledBuild } from "../../test/support/ensure-compiled-build.js";
 import type { ChatGenerateRequest, EngineHandle, EngineRun } from "./engine-handle.js";
 import { refusedRun } from "./in-process-engine.js";
-import { createLocalProvider, type EngineStart, startLocalEngine } from "./local-provider.js";
+import { createLocalProvider } from "./local-factory.js";
+import { type EngineStart, startLocalEngine } from "./local-provider.js";
 import type { ProcessEngine } from "./process/process-engine.js";
 
 const model = fileURLToPath(new URL("../../models/tiny-llama.gguf", import.meta.url));

@@ -1,5 +1,6 @@
-import type { Capabilities, OpenAICompatibleHost } from "../../src/core/index.js";
+import type { Capabilities } from "../../src/core/index.js";
 import type { DroppableParam, LogprobsWire } from "../openai/index.js";
+import type { OpenAICompatibleHost } from "./openai-compatible-config-schema.js";
 
 /** How one OpenAI-compatible server differs from OpenAI. */
 export interface HostPreset {

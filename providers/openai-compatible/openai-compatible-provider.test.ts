@@ -1,11 +1,6 @@
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
-import {
-  type CallOptions,
-  InvalidRequestError,
-  type OpenAICompatibleProviderConfig,
-  PolicyFileError,
-} from "../../src/core/index.js";
+import { type CallOptions, InvalidRequestError, PolicyFileError } from "../../src/core/index.js";
 import { collectStream } from "../../test/conformance/index.js";
 import { useMswServer } from "../../test/support/msw-server.js";
 import { sseData, sseDone } from "../../test/support/sse-frames.js";
@@ -19,13 +14,14 @@ import {
   textChunk,
   wireUsage,
 } from "../openai/fixtures/openai-wire.js";
-import { openaiCompatibleProvider } from "./index.js";
+import type { OpenAICompatibleProviderConfig } from "./openai-compatible-config-schema.js";
+import { openaiCompatibleAdapter } from "./openai-compatible-provider.js";
 
 const baseURL = "http://compatible.test/v1";
 const url = `${baseURL}/chat/completions`;
 
 function create(config: Partial<OpenAICompatibleProviderConfig> = {}) {
-  return openaiCompatibleProvider.create(
+  return openaiCompatibleAdapter.create(
     config.host ?? "generic",
     { type: "openai-compatible", baseURL, ...config },
     createTestProviderContext(),
@@ -59,7 +55,7 @@ const okAnswer = () =>
     ),
   );
 
-describe("openaiCompatibleProvider", () => {
+describe("openaiCompatibleAdapter", () => {
   const server = useMswServer();
 
   function recordBodies(): Array<Record<string, unknown>> {

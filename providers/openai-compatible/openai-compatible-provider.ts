@@ -1,11 +1,15 @@
-import type { OpenAICompatibleProviderConfig, Provider, ProviderFactory } from "../../src/core/index.js";
-import { captureErrorBodies } from "../openai/capture-error-bodies.js";
-import { configError } from "../openai/config-error.js";
-import { createOpenAIClient } from "../openai/create-openai-client.js";
-import { OpenAIChatModel, openaiCompatibleProviderOptionsSchema } from "../openai/index.js";
-import { registerConfigSecrets } from "../openai/register-config-secrets.js";
+import type { Provider, ProviderContext } from "../../src/core/index.js";
+import {
+  captureErrorBodies,
+  configError,
+  createOpenAIClient,
+  OpenAIChatModel,
+  openaiCompatibleProviderOptionsSchema,
+  registerConfigSecrets,
+} from "../openai/index.js";
 import { ResponseRedactor } from "../shared/index.js";
 import { hostPresets, openaiCompatibleHosts } from "./host-presets.js";
+import type { OpenAICompatibleProviderConfig } from "./openai-compatible-config-schema.js";
 import { narrowCapabilities, resolveDropParams } from "./resolve-drop-params.js";
 
 /**
@@ -13,12 +17,9 @@ import { narrowCapabilities, resolveDropParams } from "./resolve-drop-params.js"
  * other chat-completions endpoint, through the OpenAI adapter configured by a host preset
  * (host-presets.ts) plus the policy's own `dropParams`.
  */
-export const openaiCompatibleProvider: ProviderFactory = {
+export const openaiCompatibleAdapter = {
   type: "openai-compatible",
-  create(id, config, context): Provider {
-    if (config.type !== "openai-compatible") {
-      throw configError(id, "type", `expected "openai-compatible", got "${config.type}"`);
-    }
+  create(id: string, config: OpenAICompatibleProviderConfig, context: ProviderContext): Provider {
     const settings: OpenAICompatibleProviderConfig = config;
     const baseURL = checkBaseURL(id, settings.baseURL);
     const host = settings.host ?? "generic";

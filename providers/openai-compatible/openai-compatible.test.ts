@@ -1,6 +1,6 @@
 import { conformanceFixture, runConformanceSuite } from "../../test/conformance/index.js";
 import { openaiConformanceScenarios } from "../openai/fixtures/openai-conformance-scenarios.js";
-import { openaiCompatibleProvider } from "./index.js";
+import { openaiCompatibleAdapter } from "./openai-compatible-provider.js";
 
 const vllmURL = "http://vllm.test:8000/v1";
 const groqURL = "https://api.groq.test/openai/v1";
@@ -8,7 +8,7 @@ const groqURL = "https://api.groq.test/openai/v1";
 runConformanceSuite({
   name: "openai-compatible (vllm)",
   providerId: "vllm",
-  factory: openaiCompatibleProvider,
+  factory: openaiCompatibleAdapter,
   config: {
     type: "openai-compatible",
     host: "vllm",
@@ -24,7 +24,7 @@ runConformanceSuite({
 runConformanceSuite({
   name: "openai-compatible (groq)",
   providerId: "groq",
-  factory: openaiCompatibleProvider,
+  factory: openaiCompatibleAdapter,
   config: { type: "openai-compatible", host: "groq", baseURL: groqURL, apiKey: conformanceFixture.canaryKey },
   model: "llama-3.3-70b-versatile",
   features: { streaming: true, tools: true, jsonSchema: false, logprobs: false, requestId: true },

@@ -1,6 +1,5 @@
 import type { Capabilities } from "../../src/core/index.js";
-import { configError } from "../openai/config-error.js";
-import { type DroppableParam, droppableParams, isDroppableParam } from "../openai/index.js";
+import { configError, type DroppableParam, droppableParams, isDroppableParam } from "../openai/index.js";
 
 /** Validates `dropParams` from the policy: each entry must name a parameter the adapter sends. */
 export function resolveDropParams(

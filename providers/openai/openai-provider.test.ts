@@ -22,7 +22,7 @@ import {
   usageChunk,
   wireUsage,
 } from "./fixtures/openai-wire.js";
-import { openaiProvider } from "./index.js";
+import { openaiAdapter } from "./openai-provider.js";
 
 const baseURL = "https://api.openai.test/v1";
 const url = `${baseURL}/chat/completions`;
@@ -30,7 +30,7 @@ const apiKey = "sk-unit-0123456789abcdef";
 
 function model(name = "gpt-4o-mini", fetch?: typeof globalThis.fetch) {
   const context = createTestProviderContext(fetch ? { fetch } : {});
-  return openaiProvider.create("openai", { type: "openai", apiKey, baseURL }, context).languageModel(name);
+  return openaiAdapter.create("openai", { type: "openai", apiKey, baseURL }, context).languageModel(name);
 }
 
 function options(overrides: Partial<CallOptions> = {}): CallOptions {
@@ -51,15 +51,15 @@ async function rejection(promise: Promise<unknown>): Promise<ProviderCallError> 
   return error as ProviderCallError;
 }
 
-describe("openaiProvider", () => {
+describe("openaiAdapter", () => {
   const server = useMswServer();
 
   it("refuses a config without an API key with a config error naming the field", () => {
     expect(() =>
-      openaiProvider.create("openai", { type: "openai", apiKey: " " }, createTestProviderContext()),
+      openaiAdapter.create("openai", { type: "openai", apiKey: " " }, createTestProviderContext()),
     ).toThrowError(PolicyFileError);
     try {
-      openaiProvider.create("openai", { type: "openai", apiKey: "" }, createTestProviderContext());
+      openaiAdapter.create("openai", { type: "openai", apiKey: "" }, createTestProviderContext());
     } catch (error) {
       expect((error as PolicyFileError).issues[0]?.path).toBe("providers.openai.apiKey");
     }
@@ -78,7 +78,7 @@ describe("openaiProvider", () => {
         );
       }),
     );
-    const provider = openaiProvider.create(
+    const provider = openaiAdapter.create(
       "openai",
       { type: "openai", apiKey, baseURL, organization: "org-1", project: "proj-1" },
       createTestProviderContext(),

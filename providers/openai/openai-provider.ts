@@ -1,18 +1,21 @@
-import type { OpenAIProviderConfig, Provider, ProviderFactory } from "../../src/core/index.js";
+import type { Provider, ProviderContext } from "../../src/core/index.js";
 import { ResponseRedactor } from "../shared/index.js";
 import { captureErrorBodies } from "./capture-error-bodies.js";
 import { configError } from "./config-error.js";
 import { createOpenAIClient, openaiDefaultBaseURL } from "./create-openai-client.js";
 import { openaiModelFamily } from "./openai-capabilities.js";
 import { OpenAIChatModel } from "./openai-chat-model.js";
+import type { OpenAIProviderConfig } from "./openai-config-schema.js";
 import { openaiProviderOptionsSchema } from "./provider-options.js";
 import { registerConfigSecrets } from "./register-config-secrets.js";
 
-/** `type: openai`: OpenAI's chat completions through the official SDK. */
-export const openaiProvider: ProviderFactory = {
+/**
+ * `type: openai`: OpenAI's chat completions through the official SDK. The factory registered by
+ * the router (openai-factory.ts) imports this module on first use, so the SDK loads only then.
+ */
+export const openaiAdapter = {
   type: "openai",
-  create(id, config, context): Provider {
-    if (config.type !== "openai") throw configError(id, "type", `expected "openai", got "${config.type}"`);
+  create(id: string, config: OpenAIProviderConfig, context: ProviderContext): Provider {
     const settings: OpenAIProviderConfig = config;
     if (typeof settings.apiKey !== "string" || settings.apiKey.trim() === "") {
       throw configError(id, "apiKey", "an API key is required");

@@ -1,5 +1,6 @@
+export { type ReplicateProviderConfig, replicateConfigSchema } from "./replicate-config-schema.js";
+export { replicateProvider } from "./replicate-factory.js";
 export { type ReplicateModelFamily, replicateModelFamily } from "./replicate-model-family.js";
-export { replicateProvider } from "./replicate-provider.js";
 export {
   type ReplicateProviderOptions,
   replicateProviderOptionsSchema,

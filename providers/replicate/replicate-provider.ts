@@ -1,23 +1,14 @@
-import type {
-  LanguageModel,
-  Provider,
-  ProviderConfig,
-  ProviderContext,
-  ProviderFactory,
-  ReplicateProviderConfig,
-} from "../../src/core/index.js";
+import type { LanguageModel, Provider, ProviderContext } from "../../src/core/index.js";
 import { ResponseRedactor } from "../shared/index.js";
+import type { ReplicateProviderConfig } from "./replicate-config-schema.js";
 import { ReplicateLanguageModel } from "./replicate-language-model.js";
 import { SingleShotReplicate } from "./single-shot-replicate.js";
 import { defaultPollSchedule } from "./wait-for-prediction.js";
 
 /** Hosted open models on Replicate, through the `replicate` SDK with a single-shot transport. */
-export const replicateProvider: ProviderFactory = {
+export const replicateAdapter = {
   type: "replicate",
-  create(id: string, config: ProviderConfig, context: ProviderContext): Provider {
-    if (config.type !== "replicate") {
-      throw new TypeError(`replicateProvider cannot create provider "${id}" of type "${config.type}"`);
-    }
+  create(id: string, config: ReplicateProviderConfig, context: ProviderContext): Provider {
     return new ReplicateProvider(id, config, context);
   },
 };

@@ -5,7 +5,6 @@ import {
   InvalidRequestError,
   type Message,
   type ProviderCallError,
-  type ProviderConfig,
 } from "../../src/core/index.js";
 import {
   collectStream,
@@ -14,7 +13,8 @@ import {
 } from "../../test/conformance/index.js";
 import { useMswServer } from "../../test/support/msw-server.js";
 import { createTestProviderContext } from "../../test/support/test-provider-context.js";
-import { replicateProvider } from "./replicate-provider.js";
+import type { ReplicateProviderConfig } from "./replicate-config-schema.js";
+import { replicateAdapter } from "./replicate-provider.js";
 import { estimatedUsageWarning } from "./replicate-usage.js";
 import { replicateConformanceSpec } from "./test/replicate-conformance-spec.js";
 import {
@@ -44,10 +44,10 @@ const server = useMswServer();
 afterEach(() => {
   server.events.removeAllListeners("request:start");
 });
-const config = { type: "replicate", apiToken: fixture.canaryKey, baseURL } satisfies ProviderConfig;
+const config = { type: "replicate", apiToken: fixture.canaryKey, baseURL } satisfies ReplicateProviderConfig;
 
 function languageModel(name = model) {
-  return replicateProvider.create("replicate", config, createTestProviderContext()).languageModel(name);
+  return replicateAdapter.create("replicate", config, createTestProviderContext()).languageModel(name);
 }
 
 function callOptions(overrides: Partial<CallOptions> = {}): CallOptions {

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { LoadPolicyOptions, PolicyCheckReport } from "../config/index.js";
-import type { CreateRouterOptions } from "../router/create-router.js";
 import type { Router } from "../router/router.js";
+import type { CreateRouterOptions } from "../router/router-options.js";
 import type { CliDependencies, EngineTools } from "./cli-dependencies.js";
 
 /**

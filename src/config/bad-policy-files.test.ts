@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PolicyFileError, type PolicyIssue } from "../core/index.js";
-import { loadPolicy, loadPolicyText } from "./load-policy.js";
+import { loadPolicy, loadPolicyText } from "./test/with-builtins.js";
 
 const fixtures = relative(process.cwd(), join(import.meta.dirname, "../../test/fixtures/policies/bad"));
 const env = { SWITCHYARD_TEST_OPENAI_KEY: "sk-test-0123456789abcdefghij" };

@@ -1,17 +1,17 @@
+import { factoryOf, type PolicyRegistry } from "./policy-registry.js";
 import type { ParsedPolicy } from "./policy-schema.js";
 import type { RawIssue } from "./raw-issue.js";
 import { validateBaseURL } from "./validate-base-url.js";
 
 type ParsedProvider = ParsedPolicy["providers"][string];
 
-/** Runs on this host: the local engine, or a provider the operator declared `local: true`. */
-export function isLocalProvider(provider: ParsedProvider | undefined): boolean {
-  return provider !== undefined && (provider.type === "local" || provider.local === true);
-}
-
-function isLocalTarget(policy: ParsedPolicy, targetId: string): boolean {
-  const target = policy.targets[targetId];
-  return target === undefined || isLocalProvider(policy.providers[target.provider]);
+/**
+ * Runs on this host: its factory says every provider of its type is local (the bundled engine), or
+ * the operator declared the entry `local: true`.
+ */
+export function isLocalProvider(provider: ParsedProvider | undefined, registry: PolicyRegistry): boolean {
+  if (provider === undefined) return false;
+  return provider.local === true || factoryOf(registry, provider)?.capabilities.local === true;
 }
 
 /**
@@ -20,19 +20,23 @@ function isLocalTarget(policy: ParsedPolicy, targetId: string): boolean {
  * quality-threshold route has both tiers, remote targets are priced (else budgets would count
  * them as free), and no baseURL points at a metadata service.
  */
-export function checkPolicyRules(policy: ParsedPolicy): RawIssue[] {
+export function checkPolicyRules(policy: ParsedPolicy, registry: PolicyRegistry): RawIssue[] {
   const issues: RawIssue[] = [];
+  const isLocalTarget = (targetId: string) => {
+    const target = policy.targets[targetId];
+    return target === undefined || isLocalProvider(policy.providers[target.provider], registry);
+  };
   for (const [name, route] of Object.entries(policy.routes)) {
     if (route.privacy === "local-only") {
       route.targets.forEach((targetId, index) => {
-        if (isLocalTarget(policy, targetId)) return;
+        if (isLocalTarget(targetId)) return;
         const provider = policy.targets[targetId]?.provider ?? "";
         issues.push({
           path: ["routes", name, "targets", index],
           message: `route \`${name}\` is local-only but target \`${targetId}\` (provider \`${provider}\`) is remote; declare the provider \`local: true\` only if it runs on this host`,
         });
       });
-      issues.push(...checkLocalOnlyFallbacks(policy, name));
+      issues.push(...checkLocalOnlyFallbacks(policy, name, isLocalTarget));
     }
     if (route.strategy === "quality-threshold") {
       const tiers = route.targets.map((targetId) => policy.targets[targetId]?.tier);
@@ -47,7 +51,7 @@ export function checkPolicyRules(policy: ParsedPolicy): RawIssue[] {
   }
   for (const [id, target] of Object.entries(policy.targets)) {
     const provider = policy.providers[target.provider];
-    if (target.price === undefined && provider !== undefined && !isLocalProvider(provider)) {
+    if (target.price === undefined && provider !== undefined && !isLocalProvider(provider, registry)) {
       issues.push({
         path: ["targets", id, "price"],
         message:
@@ -56,7 +60,7 @@ export function checkPolicyRules(policy: ParsedPolicy): RawIssue[] {
     }
   }
   for (const [id, provider] of Object.entries(policy.providers)) {
-    if (provider.type === "local" || provider.baseURL === undefined) continue;
+    if (typeof provider.baseURL !== "string") continue;
     const problem = validateBaseURL(provider.baseURL, { allowPrivate: policy.security.allowPrivateBaseURLs });
     if (problem !== undefined) issues.push({ path: ["providers", id, "baseURL"], message: problem });
   }
@@ -64,12 +68,16 @@ export function checkPolicyRules(policy: ParsedPolicy): RawIssue[] {
 }
 
 /** A local-only call that exhausts its route must not continue on a remote one. */
-function checkLocalOnlyFallbacks(policy: ParsedPolicy, name: string): RawIssue[] {
+function checkLocalOnlyFallbacks(
+  policy: ParsedPolicy,
+  name: string,
+  isLocalTarget: (targetId: string) => boolean,
+): RawIssue[] {
   const visited = new Set([name]);
   let fallback = policy.routes[name]?.fallback;
   while (fallback !== undefined && !visited.has(fallback)) {
     visited.add(fallback);
-    const remote = policy.routes[fallback]?.targets.find((targetId) => !isLocalTarget(policy, targetId));
+    const remote = policy.routes[fallback]?.targets.find((targetId) => !isLocalTarget(targetId));
     if (remote !== undefined) {
       return [
         {

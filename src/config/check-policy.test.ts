@@ -1,7 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests write the literal ${ENV_NAME} syntax of policies
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkPolicy, formatCheckReport } from "./check-policy.js";
+import { formatCheckReport } from "./check-policy.js";
+import { checkPolicy } from "./test/with-builtins.js";
 
 const repoRoot = resolve(import.meta.dirname, "../..");
 

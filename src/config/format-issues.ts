@@ -64,11 +64,16 @@ function sizeMessage(
 const quoteAll = (values: readonly unknown[]) => values.map((value) => `\`${String(value)}\``).join(", ");
 
 /** Turns zod's issues into messages that say what was expected, what was found and where. */
-export function describeZodIssues(issues: readonly ZodIssue[], data: unknown, schema: unknown): RawIssue[] {
+export function describeZodIssues(
+  issues: readonly ZodIssue[],
+  data: unknown,
+  schema: unknown,
+  secretFields?: ReadonlySet<string>,
+): RawIssue[] {
   return issues.flatMap((issue): RawIssue[] => {
     const path = issue.path.map((segment) => (typeof segment === "number" ? segment : String(segment)));
     const value = valueAt(data, path);
-    const got = describeValue(value, isSecretPath(path));
+    const got = describeValue(value, isSecretPath(path, secretFields));
     const typo =
       typeof value === "string"
         ? (candidates: readonly unknown[]) => suggestion(value, candidates.map(String))

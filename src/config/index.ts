@@ -4,10 +4,20 @@ export { type Environment, interpolateEnv } from "./interpolate-env.js";
 export { loadPolicy, loadPolicyText } from "./load-policy.js";
 export { policyJsonSchema, policyJsonSchemaText } from "./policy-json-schema.js";
 export { MAX_NESTING_DEPTH, MAX_POLICY_BYTES } from "./policy-limits.js";
-export { type ParsedPolicy, type PolicyFile, policySchema } from "./policy-schema.js";
+export {
+  createPolicyRegistry,
+  type PolicyRegistry,
+  type PolicyRegistryOptions,
+} from "./policy-registry.js";
+export {
+  createPolicySchema,
+  type ParsedPolicy,
+  type PolicyFile,
+  type PolicySchema,
+} from "./policy-schema.js";
 export { type PolicyWatcher, type WatchPolicyOptions, watchPolicy } from "./policy-watcher.js";
 export type { LoadPolicyOptions } from "./prepare-policy.js";
-export { type ProviderSchemaMatchesCore, providerSchema } from "./provider-schema.js";
+export { configSchemaProblem, type ProviderEntry } from "./provider-schema.js";
 export type {
   DailyBudget,
   DailyBudgets,

@@ -1,4 +1,4 @@
-import { SECRET_FIELDS } from "./provider-schema.js";
+import { DEFAULT_SECRET_FIELDS } from "./provider-schema.js";
 import type { PathSegment, RawIssue } from "./raw-issue.js";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -21,14 +21,20 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 const MIN_LITERAL_SECRET_LENGTH = 8;
 
+const defaultSecretFields: ReadonlySet<string> = new Set(DEFAULT_SECRET_FIELDS);
+
 /**
- * `providers.<id>.apiKey`, `providers.<id>.apiToken`, `providers.<id>.headers.<name>`, and
- * `state.url` (a Redis URL carries its password).
+ * `providers.<id>.<secret field>` (the registered factories' `secretFields`, by default `apiKey`
+ * and `apiToken`), `providers.<id>.headers.<name>`, and `state.url` (a Redis URL carries its
+ * password).
  */
-export function isSecretPath(path: readonly PathSegment[]): boolean {
+export function isSecretPath(
+  path: readonly PathSegment[],
+  secretFields: ReadonlySet<string> = defaultSecretFields,
+): boolean {
   if (path[0] === "state") return path.length === 2 && path[1] === "url";
   if (path[0] !== "providers") return false;
-  if (path.length === 3) return SECRET_FIELDS.has(String(path[2]));
+  if (path.length === 3) return secretFields.has(String(path[2]));
   return path.length === 4 && path[2] === "headers";
 }
 
@@ -37,18 +43,20 @@ export function isSecretPath(path: readonly PathSegment[]): boolean {
  * must not change with the environment behind the operator's back. Messages name variables and
  * paths, never values.
  */
-export function interpolateEnv(data: unknown, env: Environment): InterpolationResult {
+export function interpolateEnv(
+  data: unknown,
+  env: Environment,
+  secretFields: ReadonlySet<string> = defaultSecretFields,
+): InterpolationResult {
   const secrets = new Set<string>();
   const issues: RawIssue[] = [];
 
   const expand = (text: string, path: readonly PathSegment[]): string => {
-    if (!isSecretPath(path)) {
+    if (!isSecretPath(path, secretFields)) {
       if (text.includes("${")) {
         issues.push({
           path,
-          message:
-            // biome-ignore lint/suspicious/noTemplateCurlyInString: the text shows the literal ${ENV_NAME} syntax
-            "interpolation `${…}` is only allowed in secret fields (apiKey, apiToken, header values, state.url)",
+          message: `interpolation \`\${…}\` is only allowed in secret fields (${[...secretFields, "header values", "state.url"].join(", ")})`,
         });
       }
       return text;

@@ -1,8 +1,8 @@
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PolicyFileError } from "../core/index.js";
-import { loadPolicy, loadPolicyText } from "./load-policy.js";
 import type { PolicyFile } from "./policy-schema.js";
+import { loadPolicy, loadPolicyText } from "./test/with-builtins.js";
 
 const repoRoot = resolve(import.meta.dirname, "../..");
 const env = {

@@ -5,11 +5,10 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { PolicyFileError } from "../core/index.js";
-import { checkPolicy } from "./check-policy.js";
 import { decodePolicyBytes, findInvalidUtf8 } from "./decode-policy-bytes.js";
-import { loadPolicy, loadPolicyText } from "./load-policy.js";
 import type { PolicyFile } from "./policy-schema.js";
 import { readPolicyFileSync } from "./read-policy-file.js";
+import { checkPolicy, loadPolicy, loadPolicyText } from "./test/with-builtins.js";
 
 const folder = mkdtempSync(join(tmpdir(), "switchyard-policy-characters-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

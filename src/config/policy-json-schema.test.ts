@@ -1,7 +1,14 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { policyJsonSchema, policyJsonSchemaText } from "./policy-json-schema.js";
+import {
+  policyJsonSchema as jsonSchemaOf,
+  policyJsonSchemaText as jsonSchemaTextOf,
+} from "./policy-json-schema.js";
+import { builtinRegistry } from "./test/with-builtins.js";
+
+const policyJsonSchema = () => jsonSchemaOf(builtinRegistry);
+const policyJsonSchemaText = () => jsonSchemaTextOf(builtinRegistry);
 
 type JsonObject = { [key: string]: unknown };
 const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null;

@@ -3,9 +3,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { PolicyFileError } from "../core/index.js";
-import { loadPolicy, loadPolicyText } from "./load-policy.js";
 import { FORBIDDEN_KEYS } from "./policy-limits.js";
 import type { PolicyFile } from "./policy-schema.js";
+import { loadPolicy, loadPolicyText } from "./test/with-builtins.js";
 
 type Provider = PolicyFile["providers"][string];
 type Target = PolicyFile["targets"][string];

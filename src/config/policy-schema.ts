@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { providerSchema } from "./provider-schema.js";
-import { routeSchema } from "./route-schema.js";
+import type { PolicyRegistry } from "./policy-registry.js";
+import { providerSchemaFor, strategySchemaFor } from "./provider-schema.js";
+import { createRouteSchema } from "./route-schema.js";
 import { nameSchema, usdSchema } from "./schema-primitives.js";
 import { stateSchema } from "./state-schema.js";
 import { targetSchema } from "./target-schema.js";
@@ -36,59 +37,70 @@ export const securitySchema = z
   })
   .strict();
 
-/** The policy file: the single source of truth for its shape, its defaults and its JSON Schema. */
-export const policySchema = z
-  .object({
-    version: z.literal(1).optional().describe("Policy format version."),
-    defaultRoute: nameSchema
-      .optional()
-      .describe('Route used when a call names none. Default: the route "default".'),
-    providers: z
-      .record(nameSchema, providerSchema)
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the text shows the literal ${ENV_NAME} syntax
-      .describe("How to reach each provider; secrets only via ${ENV_NAME}."),
-    targets: z
-      .record(nameSchema, targetSchema)
-      .describe("Provider + model pairs, with prices and capabilities."),
-    routes: z.record(nameSchema, routeSchema).describe("What callers ask for."),
-    budgets: z
-      .object({
-        tags: z
-          .record(nameSchema, dailyBudgetSchema)
-          .optional()
-          .describe("Daily spend caps per request tag."),
-        targets: z
-          .record(nameSchema, dailyBudgetSchema)
-          .optional()
-          .describe(
-            "Daily spend caps per target (keys of `targets`; every replica of a local target counts towards its target's).",
-          ),
-        providers: z
-          .record(nameSchema, dailyBudgetSchema)
-          .optional()
-          .describe("Daily spend caps per provider (keys of `providers`), over all of its targets."),
-      })
-      .strict()
-      .optional()
-      .describe(
-        "Spend caps that span routes: a spent one removes its targets, and traffic shifts to the others.",
-      ),
-    retryBudget: retryBudgetSchema.prefault({}),
-    watch: z
-      .boolean()
-      .default(false)
-      .describe("Reload the policy when the file changes; a bad edit keeps the last good one."),
-    security: securitySchema.prefault({}).describe("Limits on what the policy may point at."),
-    state: stateSchema.optional(),
-  })
-  .strict()
-  .meta({
-    title: "Switchyard routing policy",
-    description:
-      "Providers (how to reach them), targets (provider + model, price, capabilities) and routes (what callers ask for).",
-  });
+/**
+ * The policy file: the single source of truth for its shape, its defaults and its JSON Schema.
+ * Provider entries and strategies are whatever the registry holds: the same schema validates
+ * built-in and user-registered ones.
+ */
+export function createPolicySchema(registry: PolicyRegistry) {
+  return z
+    .object({
+      version: z.literal(1).optional().describe("Policy format version."),
+      defaultRoute: nameSchema
+        .optional()
+        .describe('Route used when a call names none. Default: the route "default".'),
+      providers: z
+        .record(nameSchema, providerSchemaFor(registry.providers.values()))
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the text shows the literal ${ENV_NAME} syntax
+        .describe("How to reach each provider; secrets only via ${ENV_NAME}."),
+      targets: z
+        .record(nameSchema, targetSchema)
+        .describe("Provider + model pairs, with prices and capabilities."),
+      routes: z
+        .record(nameSchema, createRouteSchema(strategySchemaFor(registry.strategies)))
+        .describe("What callers ask for."),
+      budgets: z
+        .object({
+          tags: z
+            .record(nameSchema, dailyBudgetSchema)
+            .optional()
+            .describe("Daily spend caps per request tag."),
+          targets: z
+            .record(nameSchema, dailyBudgetSchema)
+            .optional()
+            .describe(
+              "Daily spend caps per target (keys of `targets`; every replica of a local target counts towards its target's).",
+            ),
+          providers: z
+            .record(nameSchema, dailyBudgetSchema)
+            .optional()
+            .describe("Daily spend caps per provider (keys of `providers`), over all of its targets."),
+        })
+        .strict()
+        .optional()
+        .describe(
+          "Spend caps that span routes: a spent one removes its targets, and traffic shifts to the others.",
+        ),
+      retryBudget: retryBudgetSchema.prefault({}),
+      watch: z
+        .boolean()
+        .default(false)
+        .describe("Reload the policy when the file changes; a bad edit keeps the last good one."),
+      security: securitySchema.prefault({}).describe("Limits on what the policy may point at."),
+      state: stateSchema.optional(),
+    })
+    .strict()
+    .meta({
+      title: "Switchyard routing policy",
+      description:
+        "Providers (how to reach them), targets (provider + model, price, capabilities) and routes (what callers ask for).",
+    });
+}
+
+/** The policy schema's type, whichever factories and strategies it was built with. */
+export type PolicySchema = ReturnType<typeof createPolicySchema>;
 
 /** A policy as written: in a YAML file or as an object in code (defaults may be left out). */
-export type PolicyFile = z.input<typeof policySchema>;
+export type PolicyFile = z.input<PolicySchema>;
 /** A policy after validation, with every default applied. */
-export type ParsedPolicy = z.infer<typeof policySchema>;
+export type ParsedPolicy = z.infer<PolicySchema>;

@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PolicyFileError } from "../core/index.js";
-import { type PolicyWatcher, watchPolicy } from "./policy-watcher.js";
+import type { PolicyWatcher } from "./policy-watcher.js";
 import type { LoadedPolicy } from "./resolved-policy.js";
+import { watchPolicy } from "./test/with-builtins.js";
 
 const policyText = (timeoutMs: number) =>
   [

@@ -1,4 +1,5 @@
 import { dirname, resolve } from "node:path";
+import type { ProviderFactory } from "../core/index.js";
 import { checkPlainData } from "./check-plain-data.js";
 import { checkPolicyRules } from "./check-policy-rules.js";
 import { checkReferences } from "./check-references.js";
@@ -6,7 +7,8 @@ import { describeZodIssues } from "./format-issues.js";
 import { type Environment, interpolateEnv } from "./interpolate-env.js";
 import { parseYaml } from "./parse-yaml.js";
 import { policyError } from "./place-issues.js";
-import { type ParsedPolicy, policySchema } from "./policy-schema.js";
+import { createPolicyRegistry, type PolicyRegistry, secretFieldsOf } from "./policy-registry.js";
+import { createPolicySchema, type ParsedPolicy } from "./policy-schema.js";
 import type { Locate, RawIssue } from "./raw-issue.js";
 import { resolvePolicy } from "./resolve-policy.js";
 import type { LoadedPolicy } from "./resolved-policy.js";
@@ -14,8 +16,18 @@ import type { LoadedPolicy } from "./resolved-policy.js";
 export interface LoadPolicyOptions {
   /** Variables for `${ENV_NAME}` in secret fields. @default process.env */
   env?: Environment;
-  /** Folder that relative local `model` paths resolve against. @default the policy file's folder, else process.cwd() */
+  /**
+   * Folder that relative paths of provider entries (a local `model`) resolve against.
+   * @default the policy file's folder, else process.cwd()
+   */
   baseDir?: string;
+  /**
+   * Provider factories whose `type`s the policy's entries may use, besides the built-ins; one with
+   * a built-in's `type` replaces it. @default none
+   */
+  providers?: readonly ProviderFactory[];
+  /** Strategy names a route may use besides the built-ins. @default none */
+  strategies?: readonly string[];
 }
 
 export type PolicySource = { kind: "text"; text: string; file?: string } | { kind: "object"; value: unknown };
@@ -24,6 +36,7 @@ export type PolicySource = { kind: "text"; text: string; file?: string } | { kin
 export interface PreparedPolicy {
   loaded: LoadedPolicy;
   parsed: ParsedPolicy;
+  registry: PolicyRegistry;
   /** The data as written, before `${ENV}` expansion. */
   written: unknown;
   locate: Locate;
@@ -51,22 +64,25 @@ export function preparePolicy(source: PolicySource, options: LoadPolicyOptions =
     written = source.value;
   }
 
-  const interpolation = interpolateEnv(written, options.env ?? process.env);
-  const validation = policySchema.safeParse(interpolation.data);
+  const registry = createPolicyRegistry(options);
+  const secretFields = secretFieldsOf(registry);
+  const schema = createPolicySchema(registry);
+  const interpolation = interpolateEnv(written, options.env ?? process.env, secretFields);
+  const validation = schema.safeParse(interpolation.data);
   const issues: RawIssue[] = [...interpolation.issues];
   if (!validation.success)
-    issues.push(...describeZodIssues(validation.error.issues, interpolation.data, policySchema));
+    issues.push(...describeZodIssues(validation.error.issues, interpolation.data, schema, secretFields));
   if (issues.length > 0 || !validation.success) throw policyError(issues, file, locate);
 
   const parsed = validation.data;
-  const ruleIssues = [...checkReferences(parsed), ...checkPolicyRules(parsed)];
+  const ruleIssues = [...checkReferences(parsed), ...checkPolicyRules(parsed, registry)];
   if (ruleIssues.length > 0) throw policyError(ruleIssues, file, locate);
 
   const baseDir = options.baseDir ?? (file !== undefined ? dirname(resolve(file)) : process.cwd());
   const loaded: LoadedPolicy = {
-    policy: resolvePolicy(parsed, baseDir),
+    policy: resolvePolicy(parsed, baseDir, registry),
     secrets: interpolation.secrets,
     ...(file !== undefined && { file: resolve(file) }),
   };
-  return { loaded, parsed, written, locate };
+  return { loaded, parsed, registry, written, locate };
 }

@@ -1,6 +1,8 @@
-import { isAbsolute, resolve } from "node:path";
-import type { Capabilities, ProviderConfig, Route } from "../core/index.js";
+import type { Capabilities, Route } from "../core/index.js";
+import { isLocalProvider } from "./check-policy-rules.js";
+import { factoryOf, type PolicyRegistry } from "./policy-registry.js";
 import type { ParsedPolicy } from "./policy-schema.js";
+import type { ProviderEntry } from "./provider-schema.js";
 import type { ResolvedPolicy, ResolvedTarget } from "./resolved-policy.js";
 
 /** A record without a prototype: lookups by untrusted names never reach Object.prototype. */
@@ -13,23 +15,20 @@ function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }
 
-function resolveProvider(provider: ParsedPolicy["providers"][string], baseDir: string): ProviderConfig {
-  if (provider.type !== "local") return compact({ ...provider });
-  const against = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
-  return compact({
-    ...provider,
-    model: against(provider.model),
-    libraryDir: provider.libraryDir === undefined ? undefined : against(provider.libraryDir),
-  });
+function resolveProvider(provider: ProviderEntry, baseDir: string, registry: PolicyRegistry): ProviderEntry {
+  const factory = factoryOf(registry, provider);
+  const resolved = factory?.resolve ? factory.resolve(provider, { baseDir }) : provider;
+  return compact({ ...resolved });
 }
 
 function resolveTarget(
   id: string,
   target: ParsedPolicy["targets"][string],
   policy: ParsedPolicy,
+  registry: PolicyRegistry,
 ): ResolvedTarget {
   const provider = policy.providers[target.provider];
-  const local = provider?.type === "local" ? true : provider?.local;
+  const local = isLocalProvider(provider, registry) ? true : provider?.local;
   const declared: Partial<Capabilities> = compact({
     logprobs: target.logprobs,
     tools: target.tools,
@@ -61,20 +60,27 @@ function resolveRoute(name: string, route: ParsedPolicy["routes"][string]): Rout
 
 /**
  * Turns a validated, cross-checked policy into the objects the router works with. Defaults are
- * already applied by the schema; this only reshapes, resolves relative model paths against
- * `baseDir` and marks local targets.
+ * already applied by the schema; this only reshapes, lets each provider's factory resolve its entry
+ * (the local engine's relative paths against `baseDir`) and marks local targets.
  */
-export function resolvePolicy(policy: ParsedPolicy, baseDir: string): ResolvedPolicy {
+export function resolvePolicy(
+  policy: ParsedPolicy,
+  baseDir: string,
+  registry: PolicyRegistry,
+): ResolvedPolicy {
   const routes = nullPrototype(
     Object.entries(policy.routes).map(([name, route]) => [name, resolveRoute(name, route)]),
   );
   const defaultRoute = policy.defaultRoute ?? (Object.hasOwn(routes, "default") ? "default" : undefined);
   return compact({
     providers: nullPrototype(
-      Object.entries(policy.providers).map(([id, provider]) => [id, resolveProvider(provider, baseDir)]),
+      Object.entries(policy.providers).map(([id, provider]) => [
+        id,
+        resolveProvider(provider, baseDir, registry),
+      ]),
     ),
     targets: nullPrototype(
-      Object.entries(policy.targets).map(([id, target]) => [id, resolveTarget(id, target, policy)]),
+      Object.entries(policy.targets).map(([id, target]) => [id, resolveTarget(id, target, policy, registry)]),
     ),
     routes,
     defaultRoute,

@@ -1,4 +1,5 @@
-import type { Capabilities, ProviderConfig, Route, Target } from "../core/index.js";
+import type { Capabilities, Route, Target } from "../core/index.js";
+import type { ProviderEntry } from "./provider-schema.js";
 
 /**
  * A target as the policy declares it. `declared` holds only the capability fields the operator
@@ -56,8 +57,8 @@ export type StateSettings =
  * no prototype, so looking up an untrusted name (`routes["constructor"]`) finds nothing.
  */
 export interface ResolvedPolicy {
-  /** Secrets already expanded; a local `model` path is absolute. */
-  providers: Record<string, ProviderConfig>;
+  /** Each as its factory's schema and `resolve` left it, secrets already expanded. */
+  providers: Record<string, ProviderEntry>;
   targets: Record<string, ResolvedTarget>;
   routes: Record<string, Route>;
   /** The policy's `defaultRoute`, else "default" when such a route exists. */

@@ -35,52 +35,55 @@ export const hedgeSchema = z
   .strict()
   .describe("Hedged requests against slow first tokens; off unless enabled.");
 
-export const routeSchema = z
-  .object({
-    strategy: z
-      .enum(["ordered", "cheapest", "fastest", "weighted", "quality-threshold", "least-loaded"])
-      .default("ordered")
-      .describe("How eligible targets are ranked."),
-    targets: z
-      .array(nameSchema)
-      .min(1)
-      .max(64)
-      .describe("Keys of `targets`, in the operator's preferred order."),
-    fallback: nameSchema.optional().describe("A route tried when every target of this one failed."),
-    privacy: z
-      .enum(["local-only", "no-training"])
-      .optional()
-      .describe(
-        "`local-only`: only local targets, never a remote call. `no-training`: only no-training providers.",
-      ),
-    slo: latencySloSchema.optional(),
-    budget: routeBudgetSchema.optional(),
-    timeoutMs: millisecondsSchema
-      .default(120_000)
-      .describe("Deadline of a call, shared by all retries and fallbacks."),
-    firstTokenTimeoutMs: millisecondsSchema
-      .default(30_000)
-      .describe("Per-try limit until the first token (a stream) or the whole response (no stream)."),
-    idleTimeoutMs: millisecondsSchema
-      .default(60_000)
-      .describe(
-        "A stream that delivers no token for this long fails; keep-alives and pings do not reset it.",
-      ),
-    hedge: hedgeSchema.optional(),
-    continueOnInterrupt: z
-      .boolean()
-      .default(false)
-      .describe("Continue a plain-text answer on the next target when a stream breaks mid-way."),
-    fallbackOnContentFilter: z
-      .boolean()
-      .default(false)
-      .describe("Fall back to the next target when one refuses on content policy."),
-    qualityThreshold: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.5)
-      .describe("For `quality-threshold`: difficulty at or above which the strong tier serves."),
-  })
-  .strict()
-  .describe("What callers ask for: an ordered set of targets and how to choose among them.");
+/**
+ * A route of the policy; `strategy` is checked against the strategies the router has registered
+ * (`strategySchemaFor`), so the schema knows no strategy but the default.
+ */
+export function createRouteSchema(strategySchema: z.ZodType<string, string>) {
+  return z
+    .object({
+      strategy: strategySchema.default("ordered").describe("How eligible targets are ranked."),
+      targets: z
+        .array(nameSchema)
+        .min(1)
+        .max(64)
+        .describe("Keys of `targets`, in the operator's preferred order."),
+      fallback: nameSchema.optional().describe("A route tried when every target of this one failed."),
+      privacy: z
+        .enum(["local-only", "no-training"])
+        .optional()
+        .describe(
+          "`local-only`: only local targets, never a remote call. `no-training`: only no-training providers.",
+        ),
+      slo: latencySloSchema.optional(),
+      budget: routeBudgetSchema.optional(),
+      timeoutMs: millisecondsSchema
+        .default(120_000)
+        .describe("Deadline of a call, shared by all retries and fallbacks."),
+      firstTokenTimeoutMs: millisecondsSchema
+        .default(30_000)
+        .describe("Per-try limit until the first token (a stream) or the whole response (no stream)."),
+      idleTimeoutMs: millisecondsSchema
+        .default(60_000)
+        .describe(
+          "A stream that delivers no token for this long fails; keep-alives and pings do not reset it.",
+        ),
+      hedge: hedgeSchema.optional(),
+      continueOnInterrupt: z
+        .boolean()
+        .default(false)
+        .describe("Continue a plain-text answer on the next target when a stream breaks mid-way."),
+      fallbackOnContentFilter: z
+        .boolean()
+        .default(false)
+        .describe("Fall back to the next target when one refuses on content policy."),
+      qualityThreshold: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.5)
+        .describe("For `quality-threshold`: difficulty at or above which the strong tier serves."),
+    })
+    .strict()
+    .describe("What callers ask for: an ordered set of targets and how to choose among them.");
+}

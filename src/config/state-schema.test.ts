@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests write the literal ${ENV_NAME} syntax of policies
 import { describe, expect, it } from "vitest";
 import { PolicyFileError } from "../core/index.js";
-import { loadPolicyText } from "./load-policy.js";
+import { loadPolicyText } from "./test/with-builtins.js";
 
 /** A minimal policy in YAML with the given `state:` lines. */
 function policyWith(...state: string[]): string {

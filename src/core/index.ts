@@ -10,6 +10,7 @@ export { InvalidRequestError } from "./errors/invalid-request-error.js";
 export { NoEligibleTargetError } from "./errors/no-eligible-target-error.js";
 export { formatPolicyIssue, PolicyFileError, type PolicyIssue } from "./errors/policy-file-error.js";
 export { ProviderCallError, type ProviderCallErrorOptions } from "./errors/provider-call-error.js";
+export { ProviderSetupError } from "./errors/provider-setup-error.js";
 export { QueueFullError } from "./errors/queue-full-error.js";
 export { RouterClosedError } from "./errors/router-closed-error.js";
 export { StreamInterruptedError } from "./errors/stream-interrupted-error.js";
@@ -21,6 +22,7 @@ export type {
   LanguageModel,
   LoadMetrics,
   Provider,
+  ProviderConfigWarning,
   ProviderContext,
   ProviderFactory,
   StreamResult,
@@ -38,12 +40,15 @@ export type {
   BudgetBreach,
   CallLimits,
   Candidate,
+  DifficultyScorer,
+  Filter,
   PolicyInput,
   Rejection,
   RequestEstimate,
   RoutingPolicy,
+  Strategy,
 } from "./policy.js";
-export type * from "./provider-config.js";
+export type { ProviderConfig } from "./provider-config.js";
 export type {
   ChatRequest,
   LatencySlo,
@@ -53,7 +58,7 @@ export type {
   ToolDefinition,
 } from "./request.js";
 export type { ChatResult } from "./result.js";
-export type { HedgeConfig, Route, RouteBudget, StrategyName } from "./route.js";
+export type { BuiltinStrategyName, HedgeConfig, Route, RouteBudget, StrategyName } from "./route.js";
 export type { AttemptOutcome, AttemptRecord, RejectedCandidate, RouteTrace } from "./route-trace.js";
 export type {
   AttemptObservation,

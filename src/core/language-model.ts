@@ -1,3 +1,4 @@
+import type { ZodType } from "zod";
 import type { CallOptions } from "./call-options.js";
 import type { Capabilities } from "./capabilities.js";
 import type { FinishReason } from "./finish-reason.js";
@@ -80,11 +81,44 @@ export interface ProviderContext {
   onProgress?: (event: { provider: string; fraction: number }) => void;
 }
 
+/** What `switchyard check` reports about one provider entry: legal, but probably a mistake. */
+export interface ProviderConfigWarning {
+  /** Path inside the entry, e.g. `["model"]`. */
+  path: readonly (string | number)[];
+  message: string;
+}
+
 /**
- * Turns a provider entry of the policy into a Provider. Registered by `type`
- * ("openai", "anthropic", "replicate", "openai-compatible", "local").
+ * Turns a provider entry of the policy into a Provider, registered by `type`. The router knows
+ * no provider by name: the built-ins ("openai", "anthropic", "replicate", "openai-compatible",
+ * "local") are factories like any a user registers.
+ *
+ * `configSchema` validates the policy's `providers.<id>` entries of this type and is the source of
+ * their positioned errors; it must be a zod object whose `type` is `z.literal(<type>)`. `create`
+ * should import the provider's SDK dynamically, so that the SDK loads only when a policy uses it.
  */
-export interface ProviderFactory {
+export interface ProviderFactory<Config extends ProviderConfig = ProviderConfig> {
   readonly type: string;
-  create(id: string, config: ProviderConfig, context: ProviderContext): Provider;
+  readonly configSchema: ZodType<Config, unknown>;
+  /**
+   * What every model of this provider can do, before any call (the adapter's model table and the
+   * policy's target narrow or extend it). `local: true` makes its targets eligible for `local-only`
+   * and lets them go unpriced.
+   */
+  readonly capabilities: Partial<Capabilities>;
+  /**
+   * Entry fields holding secrets: `${ENV_NAME}` is expanded there (and in header values) and the
+   * values are redacted everywhere. @default ["apiKey", "apiToken"]
+   */
+  readonly secretFields?: readonly string[];
+  /** Adjusts a validated entry before `create` sees it, e.g. resolves paths against the policy's folder. */
+  resolve?(config: Config, context: { baseDir: string }): Config;
+  /** Warnings for `switchyard check` about a resolved entry (a model file that is missing). */
+  check?(config: Config): ProviderConfigWarning[];
+  /**
+   * Builds the provider; it may be async. If it throws, the router reports a `ProviderSetupError`
+   * naming the entry and closes the providers it created before; a factory that opens something
+   * before failing must close it itself.
+   */
+  create(id: string, config: Config, context: ProviderContext): Provider | Promise<Provider>;
 }

@@ -63,11 +63,38 @@ export interface Rejection {
 }
 
 /**
- * A routing policy: pure over its input. `filter` returns the candidates it rejects and why;
- * `rank` returns the candidates in preference order (strategies).
+ * A routing filter: pure over its input, it returns the candidates it rejects and why. `kind`
+ * keeps a filter from being mistaken for a strategy (an object cannot be half of each).
  */
-export interface RoutingPolicy {
+export interface Filter {
+  readonly kind: "filter";
+  /** Names it in rejections; a registered filter with a built-in's name replaces that one. */
   readonly name: string;
-  filter?(input: PolicyInput): Rejection[];
-  rank?(input: PolicyInput): Candidate[];
+  filter(input: PolicyInput): Rejection[];
+}
+
+/** A route's strategy: pure over its input, it returns the candidates in preference order. */
+export interface Strategy {
+  readonly kind: "strategy";
+  /** What a route's `strategy` names; a registered one with a built-in's name replaces it. */
+  readonly name: string;
+  rank(input: PolicyInput): Candidate[];
+}
+
+/** Either kind of routing policy. */
+export type RoutingPolicy = Filter | Strategy;
+
+/**
+ * Rates how hard a request is, from 0 (trivial) to 1 (needs the strongest model); the
+ * quality-threshold strategy sends scores at or above the route's `qualityThreshold` to the
+ * strong tier.
+ *
+ * The method is synchronous because routing is: a learned scorer (a small classifier over prompt
+ * embeddings, or a router model such as RouteLLM's matrix factorization) must compute in-process
+ * without I/O, e.g. a logistic regression over features precomputed when the scorer loads. Its
+ * output should be calibrated so that the threshold reads as "share of requests the weak tier
+ * would get wrong"; scores outside [0, 1] are rejected.
+ */
+export interface DifficultyScorer {
+  score(request: Readonly<ChatRequest>): number;
 }

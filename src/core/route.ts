@@ -1,12 +1,16 @@
 import type { LatencySlo, PrivacyClass } from "./request.js";
 
-export type StrategyName =
+/** The strategies every router has; a router's options may register more by name. */
+export type BuiltinStrategyName =
   | "ordered"
   | "cheapest"
   | "fastest"
   | "weighted"
   | "quality-threshold"
   | "least-loaded";
+
+/** A route's `strategy`: a built-in's name or one registered with the router. */
+export type StrategyName = BuiltinStrategyName | (string & {});
 
 export interface RouteBudget {
   /** Per call, retries, hedges and fallbacks included; a request may set a lower cap, not a higher one. */

@@ -4,7 +4,7 @@ import { backoffMs } from "./backoff.js";
 import type { CallState } from "./call-state.js";
 import { HedgeCancelled } from "./hedge-cancelled.js";
 import type { ResponseCollector } from "./response-collector.js";
-import type { TargetAttempt } from "./run-target-attempt.js";
+import type { TargetAttempt } from "./target-attempt.js";
 
 /** Retry-after hints above this fail over instead of sleeping. @default 60000 */
 const maximumRetryAfterMs = 60_000;

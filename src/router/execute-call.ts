@@ -8,7 +8,6 @@ import {
   DeadlineExceededError,
   NoEligibleTargetError,
   ProviderCallError,
-  type ProviderStreamPart,
   QueueFullError,
   type Route,
   type StateSnapshot,
@@ -18,13 +17,11 @@ import { CallState } from "./call-state.js";
 import { effectiveLimits } from "./effective-limits.js";
 import { type HedgeLane, planHedge, raceWithHedge } from "./hedge-race.js";
 import { linkSignals } from "./link-signals.js";
+import type { PartSink } from "./part-sink.js";
 import { planRoute } from "./plan-route.js";
 import type { RoutingContext } from "./routing-context.js";
 import { type CandidateOutcome, tryCandidate } from "./try-candidate.js";
 import { resolveRoute } from "./validate-request.js";
-
-/** Receives the parts that reach the caller of a stream; resolves when the caller took them. */
-export type PartSink = (part: ProviderStreamPart) => Promise<void>;
 
 /**
  * One call through the pipeline: plan the route, then walk its ranked candidates — each with

@@ -1,8 +1,8 @@
 import type { Candidate, ProviderStreamPart, Route, StateSnapshot } from "../core/index.js";
 import type { CallState } from "./call-state.js";
-import type { PartSink } from "./execute-call.js";
 import { HedgeCancelled } from "./hedge-cancelled.js";
 import { type LinkedSignal, linkSignals } from "./link-signals.js";
+import type { PartSink } from "./part-sink.js";
 import type { RoutingContext } from "./routing-context.js";
 import type { CandidateOutcome } from "./try-candidate.js";
 

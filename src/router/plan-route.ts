@@ -84,7 +84,7 @@ export async function planRoute(
   const rejected: RejectedCandidate[] = [];
   const input = (): PolicyInput => ({ request, route, estimate, candidates, snapshot, streaming, limits });
   for (const policy of context.filters) {
-    const rejections = policy.filter?.(input()) ?? [];
+    const rejections = policy.filter(input());
     if (rejections.length === 0) continue;
     const removed = new Set(rejections.map((rejection) => rejection.target));
     candidates = candidates.filter((candidate) => !removed.has(candidate.target.id));
@@ -94,7 +94,7 @@ export async function planRoute(
     throwWhenPromptFitsNowhere(context, route, estimate);
     throw new NoEligibleTargetError(route.name, rejected);
   }
-  const ranked = balanceReplicas(context.strategy(route.strategy).rank?.(input()) ?? candidates, snapshot);
+  const ranked = balanceReplicas(context.strategy(route.strategy).rank(input()), snapshot);
   const first = ranked[0];
   if (first) options.claim?.(first.target.id);
   return { ranked, rejected, estimate, snapshot, limits };

@@ -1,13 +1,22 @@
-import { type LoadedPolicy, loadPolicy, type PolicyWatcher, watchPolicy } from "../config/index.js";
+import {
+  type LoadedPolicy,
+  type LoadPolicyOptions,
+  loadPolicy,
+  type PolicyWatcher,
+  watchPolicy,
+} from "../config/index.js";
 import {
   type Capabilities,
   type ChatRequest,
   type LanguageModel,
+  PolicyFileError,
   type Provider,
   type ProviderConfig,
   type ProviderFactory,
+  ProviderSetupError,
   type Route,
   RouterClosedError,
+  type Strategy,
   SwitchyardError,
   type Target,
 } from "../core/index.js";
@@ -19,12 +28,13 @@ import {
   PromptTokenCache,
 } from "../estimate/index.js";
 import { RetryBudget } from "../state/index.js";
-import { openRoutingState, type RoutingState } from "../state/redis/open-routing-state.js";
+import { openRoutingState, type RoutingState } from "../state/redis/index.js";
 import { defaultMaxTokens } from "./call-options.js";
-import { type CreateRouterOptions, conservativeCapabilities, type PolicyKit } from "./create-router.js";
+import { conservativeCapabilities } from "./conservative-capabilities.js";
 import { Occupancy } from "./occupancy.js";
 import { PrefixAffinity } from "./prefix-affinity.js";
 import type { RouterBackend } from "./router.js";
+import type { CreateRouterOptions, PolicyKit } from "./router-options.js";
 import type { RoutingContext } from "./routing-context.js";
 import { SecretRedactor } from "./secret-redactor.js";
 
@@ -99,7 +109,7 @@ export class RouterHost implements RouterBackend {
             host.#requestReload(() => Promise.resolve(next)).catch(() => {});
           },
           (error) => host.#emit({ type: "policy-reload", ok: false, message: error.message }),
-          setup.options.env ? { env: setup.options.env } : {},
+          host.#loadOptions(),
         );
       }
     } catch (error) {
@@ -200,8 +210,17 @@ export class RouterHost implements RouterBackend {
   }
 
   #load(): Promise<LoadedPolicy> {
-    const { options } = this.#setup;
-    return loadPolicy(options.policy, options.env ? { env: options.env } : {});
+    return loadPolicy(this.#setup.options.policy, this.#loadOptions());
+  }
+
+  /** The policy may name exactly the provider types and strategies this router has. */
+  #loadOptions(): LoadPolicyOptions {
+    const { options, factories, policies } = this.#setup;
+    return {
+      ...(options.env ? { env: options.env } : {}),
+      providers: [...factories.values()],
+      strategies: Object.keys(policies.strategies),
+    };
   }
 
   #emit: RoutingContext["emit"] = (event) => {
@@ -233,9 +252,10 @@ export class RouterHost implements RouterBackend {
           providers.set(id, kept);
           continue;
         }
-        const provider = this.#create(id, config);
+        const provider = await this.#create(id, config);
         created.push(provider);
         providers.set(id, { config: fingerprint, provider });
+        if (this.#closed) throw new RouterClosedError();
       }
       const { targets, models, expanded } = await this.#buildTargets(policy.targets, providers);
       if (this.#closed) throw new RouterClosedError();
@@ -285,6 +305,7 @@ export class RouterHost implements RouterBackend {
         const described = (await provider.describe?.(declared.model, replica)) ?? {};
         const capabilities: Capabilities = {
           ...conservativeCapabilities,
+          ...this.#setup.factories.get(provider.type)?.capabilities,
           ...model.capabilities,
           ...described,
           ...declaredCapabilities,
@@ -314,17 +335,36 @@ export class RouterHost implements RouterBackend {
     return { targets, models, expanded };
   }
 
-  #create(id: string, config: ProviderConfig): Provider {
+  /**
+   * Builds one provider with its type's factory. A factory that throws or rejects (or returns
+   * something that is not a provider) is a `ProviderSetupError` naming the entry; `#apply` then
+   * closes what this policy created before it.
+   */
+  async #create(id: string, config: ProviderConfig): Promise<Provider> {
     const factory = this.#setup.factories.get(config.type);
     if (!factory)
       throw new SwitchyardError(`provider ${id}: no adapter is registered for type "${config.type}"`);
     const { options } = this.#setup;
-    const provider = factory.create(id, config, {
-      registerSecret: (secret) => this.#redactor.register(secret),
-      redact: (text) => this.#redactor.redact(text),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
+    let provider: Provider;
+    try {
+      provider = await factory.create(id, config, {
+        registerSecret: (secret) => this.#redactor.register(secret),
+        redact: (text) => this.#redactor.redact(text),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+    } catch (error) {
+      // A factory's own positioned complaint about its entry already names it.
+      if (RouterClosedError.isInstance(error) || PolicyFileError.isInstance(error)) throw error;
+      throw new ProviderSetupError(id, config.type, this.#redactor.redact(errorMessage(error)), error);
+    }
+    if (typeof provider !== "object" || provider === null || typeof provider.languageModel !== "function") {
+      throw new ProviderSetupError(
+        id,
+        config.type,
+        "create returned no provider (an object with languageModel)",
+      );
+    }
     this.#live.add(provider);
     return provider;
   }
@@ -364,7 +404,7 @@ export class RouterHost implements RouterBackend {
       ]),
     ];
     const filters = policies.filters();
-    const strategies = new Map<string, ReturnType<PolicyKit["strategy"]>>();
+    const strategies = new Map<string, Strategy>();
     const promptTokens = new PromptTokenCache();
     const retryBudget = this.#retryBudget;
     const redactor = this.#redactor;
@@ -388,7 +428,13 @@ export class RouterHost implements RouterBackend {
       strategy: (name) => {
         let strategy = strategies.get(name);
         if (!strategy) {
-          strategy = policies.strategy(name, { random });
+          const build = Object.hasOwn(policies.strategies, name) ? policies.strategies[name] : undefined;
+          if (!build)
+            throw new SwitchyardError(`route strategy "${name}" is not registered with this router`);
+          strategy = build({
+            random,
+            ...(options.difficultyScorer ? { difficultyScorer: options.difficultyScorer } : {}),
+          });
           strategies.set(name, strategy);
         }
         return strategy;

@@ -7,8 +7,9 @@ import {
   RouterClosedError,
 } from "../core/index.js";
 import { type ChatStream, PartChannel } from "./chat-stream.js";
-import { executeCall, type PartSink } from "./execute-call.js";
+import { executeCall } from "./execute-call.js";
 import { type LinkedSignal, linkSignals } from "./link-signals.js";
+import type { PartSink } from "./part-sink.js";
 import { planRoute, type RoutePlan } from "./plan-route.js";
 import type { RoutingContext } from "./routing-context.js";
 import { validateCall } from "./validate-request.js";
@@ -47,6 +48,7 @@ export class Router {
   #closed = false;
   #closing: Promise<void> | undefined;
 
+  /** @internal Routers are built by `createRouter`. */
   constructor(host: RouterBackend) {
     this.#host = host;
   }

@@ -1,13 +1,14 @@
 import type {
   ChatRequest,
   DailyLimit,
+  Filter,
   LanguageModel,
   LoadMetrics,
   Price,
   RequestEstimate,
   Route,
-  RoutingPolicy,
   StateStore,
+  Strategy,
   StrategyName,
   Target,
   Usage,
@@ -60,8 +61,8 @@ export interface RoutingContext {
   targets: ReadonlyMap<string, Target>;
   models: ReadonlyMap<string, LanguageModel>;
   defaultRoute: string;
-  filters: readonly RoutingPolicy[];
-  strategy(name: StrategyName): RoutingPolicy;
+  filters: readonly Filter[];
+  strategy(name: StrategyName): Strategy;
   store: StateStore;
   gate(target: string): AdmissionGate | undefined;
   /** Live load of the engine behind a target (the local engine reports it). */

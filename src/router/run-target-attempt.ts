@@ -1,31 +1,17 @@
-import type { Candidate, ChatResult, Route, Usage } from "../core/index.js";
+import type { ChatResult, Usage } from "../core/index.js";
 import { AttemptFailure } from "./attempt-failure.js";
 import { attemptStream } from "./attempt-stream.js";
 import { buildCallOptions } from "./call-options.js";
 import type { CallState } from "./call-state.js";
 import { decideAfterFailure } from "./decide-after-failure.js";
-import type { PartSink } from "./execute-call.js";
 import { PartRedactor } from "./part-redactor.js";
 import { ResponseCollector } from "./response-collector.js";
-import type { RoutingContext } from "./routing-context.js";
+import type { TargetAttempt } from "./target-attempt.js";
 
 /** @default 30000 */
 const defaultFirstTokenTimeoutMs = 30_000;
 /** @default 60000 */
 const defaultIdleTimeoutMs = 60_000;
-
-export interface TargetAttempt {
-  context: RoutingContext;
-  state: CallState;
-  route: Route;
-  candidate: Candidate;
-  streaming: boolean;
-  sink: PartSink;
-  signal: AbortSignal;
-  attemptNumber: number;
-  /** Called at the first part; throws when this attempt lost a hedge race. */
-  onFirstPart?: () => void;
-}
 
 /** One attempt on one target: admission, the call, its record, and the decision when it fails. */
 export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResult> {

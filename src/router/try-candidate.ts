@@ -3,7 +3,7 @@ import { BudgetExceededError, type Candidate, type ChatResult, type Route } from
 import { attemptEstimateUsd, reserveAttempt } from "./attempt-budget.js";
 import { type AttemptDecision, AttemptFailure } from "./attempt-failure.js";
 import type { CallState } from "./call-state.js";
-import type { PartSink } from "./execute-call.js";
+import type { PartSink } from "./part-sink.js";
 import type { RoutingContext } from "./routing-context.js";
 import { runTargetAttempt } from "./run-target-attempt.js";
 import { sleep } from "./sleep.js";

@@ -1,6 +1,7 @@
 import { suggestion } from "../config/did-you-mean.js";
-import { InvalidOptionsError } from "../core/index.js";
-import type { CreateRouterOptions } from "./create-router.js";
+import { configSchemaProblem } from "../config/index.js";
+import { InvalidOptionsError, type ProviderFactory } from "../core/index.js";
+import type { CreateRouterOptions } from "./router-options.js";
 
 /** Says what is wrong with one option's value, or undefined when it is fine. */
 type Check = (value: unknown, option: string) => string | undefined;
@@ -29,8 +30,18 @@ const checks: Record<keyof CreateRouterOptions, Check> = {
     value === undefined
       ? undefined
       : methodsProblem(value, ["snapshot", "recordAttempt", "addSpend"], "a StateStore"),
-  policies: (value) =>
-    value === undefined ? undefined : methodsProblem(value, ["filters", "strategy"], "a PolicyKit"),
+  filters: (value, option) => listProblem(value, option, "filter", "filter"),
+  strategies: (value, option) => listProblem(value, option, "strategy", "rank"),
+  difficultyScorer: (value) =>
+    value === undefined ? undefined : methodsProblem(value, ["score"], "a DifficultyScorer"),
+  policies: (value) => {
+    if (value === undefined) return undefined;
+    const problem = methodsProblem(value, ["filters"], "a PolicyKit");
+    if (problem) return problem;
+    return isRecord((value as Record<string, unknown>).strategies)
+      ? undefined
+      : "expected a PolicyKit: strategies must be an object of strategy builders by name";
+  },
   fetch: optionalFunction,
   env: (value) => {
     if (value === undefined) return undefined;
@@ -92,9 +103,39 @@ function methodsProblem(value: unknown, methods: readonly string[], what: string
 }
 
 function factoryProblem(factory: unknown): string | undefined {
-  if (!isRecord(factory)) return `expected a provider factory ({ type, create }), got ${kindOf(factory)}`;
+  if (!isRecord(factory))
+    return `expected a provider factory ({ type, configSchema, capabilities, create }), got ${kindOf(factory)}`;
   if (typeof factory.type !== "string" || factory.type === "") return "type must be a non-empty string";
   if (typeof factory.create !== "function") return `(type "${factory.type}") create must be a function`;
+  if (!isRecord(factory.capabilities))
+    return `(type "${factory.type}") capabilities must be an object (e.g. { local: false })`;
+  const schemaProblem = configSchemaProblem(factory as unknown as ProviderFactory);
+  return schemaProblem ? `(type "${factory.type}") ${schemaProblem}` : undefined;
+}
+
+/**
+ * Filters and strategies are told apart by `kind`, so that an object written as one is never
+ * taken for the other: a filter has `filter` and no `rank`, a strategy the reverse.
+ */
+function listProblem(
+  value: unknown,
+  option: string,
+  kind: "filter" | "strategy",
+  method: "filter" | "rank",
+): string | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) return `expected an array of ${kind} objects, got ${kindOf(value)}`;
+  const other = method === "filter" ? "rank" : "filter";
+  for (const [index, entry] of value.entries()) {
+    const at = `${option}[${index}]`;
+    if (!isRecord(entry))
+      return `${at} expected a ${kind} ({ kind: "${kind}", name, ${method} }), got ${kindOf(entry)}`;
+    if (typeof entry.name !== "string" || entry.name === "") return `${at} name must be a non-empty string`;
+    if (entry.kind !== kind) return `${at} (${entry.name}) kind must be "${kind}"`;
+    if (typeof entry[method] !== "function") return `${at} (${entry.name}) ${method} must be a function`;
+    if (entry[other] !== undefined)
+      return `${at} (${entry.name}) has ${other} as well: a ${kind} only ${method === "filter" ? "filters" : "ranks"}`;
+  }
   return undefined;
 }
 

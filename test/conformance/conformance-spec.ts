@@ -1,5 +1,14 @@
 import type { HttpHandler } from "msw";
-import type { ErrorKind, ProviderConfig, ProviderFactory } from "../../src/core/index.js";
+import type { ErrorKind, Provider, ProviderConfig, ProviderContext } from "../../src/core/index.js";
+
+/**
+ * The adapter a provider's factory imports on first use, called directly so that the suite
+ * builds providers synchronously (the factories only add the lazy import and the config schema).
+ */
+export interface AdapterUnderTest {
+  readonly type: string;
+  create(id: string, config: ProviderConfig, context: ProviderContext): Provider;
+}
 
 /** Options the suite passes to stream scenarios. */
 export interface StreamArrangeOptions {
@@ -34,9 +43,9 @@ export interface ExtraErrorScenario {
 export interface ConformanceSpec {
   /** Names the describe block, e.g. "openai". */
   name: string;
-  factory: ProviderFactory;
+  factory: AdapterUnderTest;
   /** Its base URL points at what the handlers intercept; its key is `conformanceFixture.canaryKey`. */
-  config: ProviderConfig;
+  config: ProviderConfig & { [field: string]: unknown };
   /** The provider id passed to `factory.create`. @default spec.name */
   providerId?: string;
   model: string;

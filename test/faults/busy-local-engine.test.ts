@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   AllTargetsFailedError,
+  createLocalProvider,
   InMemoryStateStore,
   type LanguageModel,
   type ProviderFactory,
@@ -12,6 +13,8 @@ import { startHarness } from "./support/fault-harness.js";
 /** What the engine does with one call: refuse it (queue full), keep it queued, or take it and stall. */
 type Behaviour = "full" | "queued" | "stalled" | "ok";
 
+const { configSchema, capabilities } = createLocalProvider();
+
 /**
  * A `type: local` provider whose engine behaves as `script` says, call by call (the last entry
  * repeats): it reports its queue through `watchQueue`, as the real local adapter does.
@@ -19,6 +22,8 @@ type Behaviour = "full" | "queued" | "stalled" | "ok";
 function busyEngine(script: readonly Behaviour[]): ProviderFactory & { calls: number } {
   const engine = {
     type: "local",
+    configSchema,
+    capabilities,
     calls: 0,
     create(id: string) {
       return {

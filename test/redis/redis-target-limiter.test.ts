@@ -1,13 +1,13 @@
 import { getEventListeners } from "node:events";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { QueueFullError, type RateLimits, RouterClosedError } from "../../src/core/index.js";
-import type { RedisLimiterRegistry } from "../../src/limits/redis/index.js";
 import {
   RedisStateStore,
   type RedisStateStoreOptions,
   type StateEvent,
   StateUnavailableError,
 } from "../../src/state/redis/index.js";
+import type { RedisLimiterRegistry } from "../../src/state/redis/limits/index.js";
 import { busiestSpan } from "./support/busiest-span.js";
 import { hasRedisServer, RedisServer, skipReason } from "./support/redis-server.js";
 import { waitUntil } from "./support/wait-until.js";

@@ -17,13 +17,14 @@ export const compiledEngineEntry = join(
 );
 
 /**
- * Rebuilds dist (`tsc -p tsconfig.build.json`) when any source the child process is compiled from
- * is newer than it. Test files run in parallel workers: one builds while the others wait on a lock
+ * Rebuilds dist (`tsc -p tsconfig.build.json`) when any source of the package (the child process's
+ * and the entry's) is newer than it. Test files run in parallel workers: one builds while the others wait on a lock
  * directory, so two compilers never write the same files.
  */
 export async function ensureCompiledBuild(): Promise<void> {
   const newestSource = Math.max(
-    ...["providers/local", "local-engine", "src"].flatMap((folder) =>
+    statSync(join(repoRoot, "index.ts")).mtimeMs,
+    ...["providers", "policies", "local-engine", "src", "examples"].flatMap((folder) =>
       readdirSync(join(repoRoot, folder), { recursive: true, encoding: "utf8" })
         .filter(
           (file) => file.endsWith(".ts") && !file.endsWith(".test.ts") && !file.startsWith("native/build"),

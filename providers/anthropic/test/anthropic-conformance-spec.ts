@@ -1,7 +1,7 @@
 import { HttpResponse, http } from "msw";
 import { type ConformanceSpec, conformanceFixture as fixture } from "../../../test/conformance/index.js";
 import { sseEvent, sseRaw } from "../../../test/support/sse-frames.js";
-import { anthropicProvider } from "../anthropic-provider.js";
+import { anthropicAdapter } from "../anthropic-provider.js";
 import {
   apiError,
   baseURL,
@@ -25,7 +25,7 @@ import {
 /** The Anthropic adapter under the shared conformance suite, with real Messages API payloads. */
 export const anthropicConformanceSpec: ConformanceSpec = {
   name: "anthropic",
-  factory: anthropicProvider,
+  factory: anthropicAdapter,
   config: { type: "anthropic", apiKey: fixture.canaryKey, baseURL },
   model,
   features: { streaming: true, tools: true, jsonSchema: true, logprobs: false, requestId: true },

@@ -1,6 +1,6 @@
 import { http } from "msw";
 import { type ConformanceSpec, conformanceFixture as fixture } from "../../../test/conformance/index.js";
-import { replicateProvider } from "../replicate-provider.js";
+import { replicateAdapter } from "../replicate-provider.js";
 import {
   baseURL,
   createURL,
@@ -30,7 +30,7 @@ const failCreate = (
  */
 export const replicateConformanceSpec: ConformanceSpec = {
   name: "replicate",
-  factory: replicateProvider,
+  factory: replicateAdapter,
   config: { type: "replicate", apiToken: fixture.canaryKey, baseURL },
   model,
   features: { streaming: true, tools: false, jsonSchema: false, logprobs: false, requestId: false },

@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { StateEvent } from "./state-event.js";
 import { StateUnavailableError } from "./state-unavailable-error.js";
 
@@ -51,6 +51,8 @@ export class RedisLink {
   /** Connects and pings; throws `StateUnavailableError` when Redis cannot be reached or refuses us. */
   static async open(options: RedisLinkOptions): Promise<RedisLink> {
     const where = describeServer(options.url);
+    // Imported here, not at the top: an application that keeps its state in memory never loads ioredis.
+    const { Redis } = await import("ioredis");
     const client = new Redis(options.url, {
       lazyConnect: true,
       // Commands fail at once while disconnected instead of piling up, and a command cut off

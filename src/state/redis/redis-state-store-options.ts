@@ -1,5 +1,5 @@
-import type { RedisLimiterOptions } from "../../limits/redis/redis-limiter-options.js";
 import type { InMemoryStateStoreOptions } from "../in-memory-state-store-options.js";
+import type { RedisLimiterOptions } from "./limits/redis-limiter-options.js";
 import type { RedisLinkOptions } from "./redis-link.js";
 
 export interface RedisStateStoreOptions

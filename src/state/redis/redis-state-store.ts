@@ -8,7 +8,6 @@ import type {
   StateSnapshot,
   StateStore,
 } from "../../core/index.js";
-import { RedisLimiterRegistry } from "../../limits/redis/redis-limiter-registry.js";
 import { attemptEffect } from "../attempt-effect.js";
 import { InMemoryStateStore } from "../in-memory-state-store.js";
 import {
@@ -17,6 +16,7 @@ import {
 } from "../in-memory-state-store-options.js";
 import { recordHealthScript } from "./health-script.js";
 import { recordLatencyScript } from "./latency-script.js";
+import { RedisLimiterRegistry } from "./limits/redis-limiter-registry.js";
 import { RedisKeys } from "./redis-keys.js";
 import { RedisLink } from "./redis-link.js";
 import { RedisSpendLedger } from "./redis-spend-ledger.js";
@@ -183,7 +183,10 @@ export class RedisStateStore implements StateStore {
     return this.#ledger.hold(limits, usd, Math.max(1, ttlMs));
   }
 
-  /** Rate limiters that share rpm, tpm, concurrency and 429 pauses with every replica. */
+  /**
+   * Rate limiters that share rpm, tpm, concurrency and 429 pauses with every replica.
+   * @internal The router's; not part of the public API.
+   */
   createLimiters(): RedisLimiterRegistry {
     const registry = new RedisLimiterRegistry(this.#link, this.#keys, this.#limiterOptions);
     this.#registries.add(registry);

@@ -1,15 +1,20 @@
 import {
+  createLocalProvider,
   type GenerateResult,
   type LanguageModel,
   LocalEngineUnavailableError,
+  type LocalProviderConfig,
   type ProviderFactory,
   type ProviderStreamPart,
 } from "../../../index.js";
 
+const { type, configSchema, capabilities } = createLocalProvider();
+const localEntry = { type, configSchema, capabilities };
+
 /** What the double's engine does on its n-th call (the last entry repeats). */
 export type LocalStep = "ok" | "crash";
 
-export interface LocalEngineDouble extends ProviderFactory {
+export interface LocalEngineDouble extends ProviderFactory<LocalProviderConfig> {
   /** Calls that reached the engine. */
   readonly calls: number;
 }
@@ -29,7 +34,7 @@ export function localEngineDouble(script: readonly LocalStep[] = ["ok"]): LocalE
   };
   const usage = { inputTokens: 5, outputTokens: 1 };
   return {
-    type: "local",
+    ...localEntry,
     get calls() {
       return calls;
     },

@@ -1,4 +1,14 @@
-import type { GenerateResult, LanguageModel, ProviderFactory, ProviderStreamPart } from "../../../index.js";
+import {
+  createLocalProvider,
+  type GenerateResult,
+  type LanguageModel,
+  type LocalProviderConfig,
+  type ProviderFactory,
+  type ProviderStreamPart,
+} from "../../../index.js";
+
+const { type, configSchema, capabilities } = createLocalProvider();
+const localEntry = { type, configSchema, capabilities };
 
 /** What each answer of the double bills. */
 export const replicaUsage = { inputTokens: 5, outputTokens: 1 };
@@ -8,9 +18,9 @@ export const replicaUsage = { inputTokens: 5, outputTokens: 1 };
  * with `devices: all`: the router expands each of its targets into `<target>@gpu0` and
  * `<target>@gpu1`. Every answer pushes the replica that served it onto `served`.
  */
-export function replicatedProvider(served: string[]): ProviderFactory {
+export function replicatedProvider(served: string[]): ProviderFactory<LocalProviderConfig> {
   return {
-    type: "local",
+    ...localEntry,
     create(id) {
       return {
         id,

@@ -1,11 +1,16 @@
 import {
+  createLocalProvider,
   type GenerateResult,
   type LanguageModel,
   LocalEngineUnavailableError,
+  type LocalProviderConfig,
   type Provider,
   type ProviderFactory,
   type ProviderStreamPart,
 } from "../../../index.js";
+
+const { type, configSchema, capabilities, resolve } = createLocalProvider();
+const localEntry = { type, configSchema, capabilities, resolve };
 
 /** What the fake engine behind a `type: local` provider does, by its `model` path (resolved by the loader, so matched by its end). */
 export type FakeModel =
@@ -16,7 +21,7 @@ export type FakeModel =
   /** The factory throws while creating the provider. */
   | "./throws.gguf";
 
-export interface CountingFactory extends ProviderFactory {
+export interface CountingFactory extends ProviderFactory<LocalProviderConfig> {
   /** Providers created and not closed, by provider id (an id can be live twice across a reload). */
   live(): string[];
   /** How many providers were created in all. */
@@ -45,7 +50,7 @@ export function countingFactory(): CountingFactory {
   let gate: { promise: Promise<void>; open: () => void } | undefined;
   const usage = { inputTokens: 5, outputTokens: 1 };
   return {
-    type: "local",
+    ...localEntry,
     live: () => [...live.values()].sort(),
     get created() {
       return created;
@@ -71,7 +76,7 @@ export function countingFactory(): CountingFactory {
       gate = undefined;
     },
     create(id, config) {
-      const model = config.type === "local" ? config.model : "";
+      const model = config.model;
       if (model.endsWith("throws.gguf")) throw new Error(`provider ${id}: the factory failed`);
       created++;
       const provider: Provider = {

@@ -1,7 +1,7 @@
-import type { RateLimits, Target } from "../../core/index.js";
-import type { RedisKeys } from "../../state/redis/redis-keys.js";
-import type { RedisLink } from "../../state/redis/redis-link.js";
-import type { LimiterPool } from "../limiter-pool.js";
+import type { RateLimits, Target } from "../../../core/index.js";
+import type { LimiterPool } from "../../../limits/limiter-pool.js";
+import type { RedisKeys } from "../redis-keys.js";
+import type { RedisLink } from "../redis-link.js";
 import { type RedisLimiterOptions, resolveRedisLimiterOptions } from "./redis-limiter-options.js";
 import { type RedisLimiterShared, RedisTargetLimiter } from "./redis-target-limiter.js";
 import { WakeChannel } from "./wake-channel.js";

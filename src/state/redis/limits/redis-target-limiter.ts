@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { QueueFullError, type RateLimits, RouterClosedError } from "../../core/index.js";
-import type { RedisKeys } from "../../state/redis/redis-keys.js";
-import type { RedisLink } from "../../state/redis/redis-link.js";
-import { estimateWaitMs } from "../estimate-wait-ms.js";
-import type { TargetGate } from "../limiter-pool.js";
-import { rateWindowMs } from "../rate-window.js";
-import { type AcquireOptions, TargetLimiter } from "../target-limiter.js";
-import { validateRateLimits } from "../validate-rate-limits.js";
+import { QueueFullError, type RateLimits, RouterClosedError } from "../../../core/index.js";
+import { estimateWaitMs } from "../../../limits/estimate-wait-ms.js";
+import type { TargetGate } from "../../../limits/limiter-pool.js";
+import { rateWindowMs } from "../../../limits/rate-window.js";
+import { type AcquireOptions, TargetLimiter } from "../../../limits/target-limiter.js";
+import { validateRateLimits } from "../../../limits/validate-rate-limits.js";
+import type { RedisKeys } from "../redis-keys.js";
+import type { RedisLink } from "../redis-link.js";
 import { type ResolvedRedisLimiterOptions, slotsPerWindow } from "./redis-limiter-options.js";
 import type { WakeChannel } from "./wake-channel.js";
 import {

@@ -1,4 +1,4 @@
-import { RedisScript } from "../../state/redis/redis-script.js";
+import { RedisScript } from "../redis-script.js";
 
 /*
  * Shared admission for one target. The rate window is a hash of slots: `r:<slot>` requests and

@@ -1,0 +1,18 @@
+import type { Candidate, Route } from "../core/index.js";
+import type { CallState } from "./call-state.js";
+import type { PartSink } from "./part-sink.js";
+import type { RoutingContext } from "./routing-context.js";
+
+/** One attempt on one target, as the attempt loop and its failure decision see it. */
+export interface TargetAttempt {
+  context: RoutingContext;
+  state: CallState;
+  route: Route;
+  candidate: Candidate;
+  streaming: boolean;
+  sink: PartSink;
+  signal: AbortSignal;
+  attemptNumber: number;
+  /** Called at the first part; throws when this attempt lost a hedge race. */
+  onFirstPart?: () => void;
+}

@@ -1,0 +1,63 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { ensureCompiledBuild } from "../support/ensure-compiled-build.js";
+
+const entry = new URL("../../dist/index.js", import.meta.url).href;
+
+/** A module hook that prints every package a child process resolves, once each. */
+const hooks = `
+const seen = new Set();
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  const name = result.url.match(/node_modules\\/((?:@[^/]+\\/)?[^/]+)/)?.[1];
+  if (name && !seen.has(name)) { seen.add(name); process.stderr.write("package " + name + "\\n"); }
+  return result;
+}`;
+const register = `import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
+
+/** The packages a fresh Node process loads to run `code` (an ES module). */
+async function packagesLoadedBy(code: string): Promise<string[]> {
+  const { stderr } = await promisify(execFile)(
+    process.execPath,
+    ["--import", `data:text/javascript,${encodeURIComponent(register)}`, "--input-type=module", "-e", code],
+    { cwd: fileURLToPath(new URL("../..", import.meta.url)) },
+  );
+  return [...stderr.matchAll(/^package (.+)$/gm)].map((match) => match[1] as string).sort();
+}
+
+describe("importing the package", () => {
+  it("loads no provider SDK, no ioredis, no tokenizer and no YAML parser until a router or policy needs them", async () => {
+    await ensureCompiledBuild();
+    const loaded = await packagesLoadedBy(`await import(${JSON.stringify(entry)});`);
+    for (const lazy of [
+      "openai",
+      "@anthropic-ai/sdk",
+      "replicate",
+      "ioredis",
+      "gpt-tokenizer",
+      "yaml",
+      "ajv",
+    ]) {
+      expect(loaded).not.toContain(lazy);
+    }
+  }, 180_000);
+
+  it("loads the openai SDK and the tokenizer for a router with one OpenAI target, and no other SDK", async () => {
+    await ensureCompiledBuild();
+    const loaded = await packagesLoadedBy(`
+        const { createRouter } = await import(${JSON.stringify(entry)});
+        const router = await createRouter({
+          policy: {
+            providers: { openai: { type: "openai", apiKey: "sk-test-not-a-key", baseURL: "http://127.0.0.1:9/v1" } },
+            targets: { mini: { provider: "openai", model: "gpt-4o-mini", price: { input: 1, output: 1 } } },
+            routes: { default: { targets: ["mini"] } },
+          },
+        });
+        await router.close();`);
+    expect(loaded).toContain("openai");
+    expect(loaded).toContain("gpt-tokenizer");
+    for (const lazy of ["@anthropic-ai/sdk", "replicate", "ioredis"]) expect(loaded).not.toContain(lazy);
+  }, 180_000);
+});

@@ -1,0 +1,72 @@
+import { describe, expectTypeOf, it } from "vitest";
+import type { z } from "zod";
+import type * as switchyard from "../../index.js";
+import type {
+  AnthropicProviderConfig,
+  AnthropicProviderOptions,
+  Builtins,
+  ChatProviderOptions,
+  CreateRouterOptions,
+  DifficultyScorer,
+  Filter,
+  LoadedPolicy,
+  LoadPolicyOptions,
+  LocalProviderConfig,
+  OpenAICompatibleProviderConfig,
+  OpenAIProviderConfig,
+  PolicyCheckReport,
+  PolicyFile,
+  ProviderConfig,
+  ProviderContext,
+  ProviderFactory,
+  ProviderSetupError,
+  ReplicateProviderConfig,
+  ReplicateProviderOptions,
+  Router,
+  Strategy,
+  StrategyBuildOptions,
+} from "../../index.js";
+
+describe("the public types", () => {
+  it("name what loadPolicy and checkPolicy take and return", () => {
+    expectTypeOf<typeof switchyard.loadPolicy>().parameters.toEqualTypeOf<
+      [string | PolicyFile, LoadPolicyOptions?]
+    >();
+    expectTypeOf<typeof switchyard.loadPolicy>().returns.toEqualTypeOf<Promise<LoadedPolicy>>();
+    expectTypeOf<typeof switchyard.checkPolicy>().returns.toEqualTypeOf<Promise<PolicyCheckReport>>();
+    expectTypeOf<LoadPolicyOptions["providers"]>().toEqualTypeOf<readonly ProviderFactory[] | undefined>();
+  });
+
+  it("name what createRouter takes and returns, and the built-ins it starts from", () => {
+    expectTypeOf<typeof switchyard.createRouter>().parameters.toEqualTypeOf<[CreateRouterOptions]>();
+    expectTypeOf<typeof switchyard.createRouter>().returns.toEqualTypeOf<Promise<Router>>();
+    expectTypeOf<typeof switchyard.builtins>().toEqualTypeOf<Builtins>();
+    expectTypeOf<CreateRouterOptions["filters"]>().toEqualTypeOf<Filter[] | undefined>();
+    expectTypeOf<CreateRouterOptions["strategies"]>().toEqualTypeOf<Strategy[] | undefined>();
+    expectTypeOf<CreateRouterOptions["difficultyScorer"]>().toEqualTypeOf<DifficultyScorer | undefined>();
+    expectTypeOf<Builtins["policies"]["strategies"][string]>().parameters.toEqualTypeOf<
+      [StrategyBuildOptions]
+    >();
+  });
+
+  it("type a factory's create by its config schema", () => {
+    type Corp = { type: "corp"; url: string };
+    expectTypeOf<ProviderFactory<Corp>["configSchema"]>().toEqualTypeOf<z.ZodType<Corp, unknown>>();
+    expectTypeOf<ProviderFactory<Corp>["create"]>().parameters.toEqualTypeOf<
+      [string, Corp, ProviderContext]
+    >();
+    expectTypeOf<ProviderSetupError["provider"]>().toBeString();
+  });
+
+  it("give each built-in provider's entry and options a type of its own", () => {
+    expectTypeOf<OpenAIProviderConfig["type"]>().toEqualTypeOf<"openai">();
+    expectTypeOf<AnthropicProviderConfig["type"]>().toEqualTypeOf<"anthropic">();
+    expectTypeOf<ReplicateProviderConfig["apiToken"]>().toBeString();
+    expectTypeOf<OpenAICompatibleProviderConfig["baseURL"]>().toBeString();
+    expectTypeOf<LocalProviderConfig["model"]>().toBeString();
+    for (const config of [] as OpenAIProviderConfig[]) expectTypeOf(config).toExtend<ProviderConfig>();
+    expectTypeOf<ChatProviderOptions>().toBeObject();
+    expectTypeOf<AnthropicProviderOptions>().toBeObject();
+    expectTypeOf<ReplicateProviderOptions>().toBeObject();
+  });
+});
