@@ -1,3 +1,10 @@
+export {
+  minimumSecretLength,
+  type SecretMatcher,
+  StreamRedactor,
+  secretForms,
+  secretTailLength,
+} from "../../src/core/index.js";
 export { bodyExcerpt, bodyExcerptLimit } from "./body-excerpt.js";
 export { classifyStatus, type StatusClassification } from "./classify-status.js";
 export { createProviderCallError, type ProviderCallFailure } from "./create-provider-call-error.js";
@@ -8,5 +15,3 @@ export { parseRetryAfter } from "./parse-retry-after.js";
 export { readShouldRetry } from "./read-should-retry.js";
 export { redactedCause } from "./redacted-cause.js";
 export { ResponseRedactor } from "./response-redactor.js";
-export { minimumSecretLength, secretForms, secretTailLength } from "./secret-forms.js";
-export { type SecretMatcher, StreamRedactor } from "./stream-redactor.js";

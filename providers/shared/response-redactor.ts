@@ -4,8 +4,8 @@ import type {
   ProviderStreamPart,
   TokenLogprob,
 } from "../../src/core/index.js";
-import { secretForms, secretTailLength } from "./secret-forms.js";
-import { type SecretMatcher, StreamRedactor } from "./stream-redactor.js";
+import { secretForms, secretTailLength } from "../../src/core/secret-forms.js";
+import { type SecretMatcher, StreamRedactor } from "../../src/core/stream-redactor.js";
 
 /**
  * The one redaction of everything an adapter takes from a response: results (text, tool-call ids,

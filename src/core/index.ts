@@ -60,6 +60,7 @@ export type {
 export type { ChatResult } from "./result.js";
 export type { BuiltinStrategyName, HedgeConfig, Route, RouteBudget, StrategyName } from "./route.js";
 export type { AttemptOutcome, AttemptRecord, RejectedCandidate, RouteTrace } from "./route-trace.js";
+export { minimumSecretLength, secretForms, secretTailLength } from "./secret-forms.js";
 export type {
   AttemptObservation,
   BreakerState,
@@ -73,5 +74,6 @@ export type {
 } from "./state.js";
 export { occupancy } from "./state.js";
 export type * from "./stream-part.js";
+export { type SecretMatcher, StreamRedactor } from "./stream-redactor.js";
 export type { Price, RateLimits, Target } from "./target.js";
 export type { Usage } from "./usage.js";

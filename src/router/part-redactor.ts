@@ -1,47 +1,23 @@
 import type { ProviderStreamPart } from "../core/index.js";
+import { StreamRedactor } from "../core/stream-redactor.js";
 import type { SecretRedactor } from "./secret-redactor.js";
 
 /**
- * One text that arrives in deltas, redacted as it goes: each delta gives what is safe to deliver
- * now, holding back only the shortest tail that could still begin a secret; `flush` gives that
- * tail once the text has ended. Linear: each push looks at the delta and the held tail only.
- * (providers/shared has the adapters' twin, StreamRedactor; src/ may not import providers/.)
- */
-class HeldText {
-  #held = "";
-
-  constructor(readonly redactor: SecretRedactor) {}
-
-  push(delta: string): string {
-    const text = this.redactor.redact(this.#held + delta);
-    const keep = this.redactor.tailLength(text);
-    this.#held = keep === 0 ? "" : text.slice(text.length - keep);
-    return keep === 0 ? text : text.slice(0, text.length - keep);
-  }
-
-  flush(): string {
-    const rest = this.#held;
-    this.#held = "";
-    return rest;
-  }
-}
-
-/**
  * Redacts one attempt's parts, every configured secret, before they reach the caller or the
- * result: text and tool-call argument deltas through HeldText (a key split across deltas is
- * caught), ids, names, log-prob tokens and the request id whole. Held tails are delivered before
+ * result: text and tool-call argument deltas through StreamRedactor (a key split across deltas
+ * is caught), ids, names, log-prob tokens and the request id whole. Held tails are delivered before
  * the call's `tool-call` part and before `finish`; an attempt that fails never delivers them. The
  * joined text deltas are therefore exactly the result's text. Empty deltas (an adapter's sign of
  * progress while it holds a tail back) are dropped. Synchronous, so it adds no await per part.
  */
 export class PartRedactor {
   readonly #secrets: SecretRedactor;
-  readonly #text: HeldText;
-  readonly #toolArguments = new Map<number, HeldText>();
+  readonly #text: StreamRedactor;
+  readonly #toolArguments = new Map<number, StreamRedactor>();
 
   constructor(secrets: SecretRedactor) {
     this.#secrets = secrets;
-    this.#text = new HeldText(secrets);
+    this.#text = new StreamRedactor(secrets);
   }
 
   /** The parts to pass on for one part of the adapter's stream: none, it, or held tails and it. */
@@ -60,7 +36,7 @@ export class PartRedactor {
       case "tool-call-delta": {
         let held = this.#toolArguments.get(part.index);
         if (!held) {
-          held = new HeldText(this.#secrets);
+          held = new StreamRedactor(this.#secrets);
           this.#toolArguments.set(part.index, held);
         }
         const safe = held.push(part.argumentsDelta);

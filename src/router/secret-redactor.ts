@@ -1,7 +1,5 @@
 import { SwitchyardError } from "../core/index.js";
-
-/** Secrets shorter than this are not redacted: they would match ordinary text. */
-const minimumSecretLength = 6;
+import { secretForms, secretTailLength } from "../core/secret-forms.js";
 
 const marker = "[REDACTED]";
 
@@ -17,9 +15,7 @@ export class SecretRedactor {
   #needles: string[] = [];
 
   register(secret: string): void {
-    if (secret.length < minimumSecretLength) return;
-    const forms = [secret, encodeURIComponent(secret), Buffer.from(secret).toString("base64")];
-    const added = forms.filter((form) => !this.#needles.includes(form));
+    const added = secretForms(secret).filter((form) => !this.#needles.includes(form));
     if (added.length === 0) return;
     this.#needles = [...new Set([...this.#needles, ...added])].sort((a, b) => b.length - a.length);
   }
@@ -37,22 +33,9 @@ export class SecretRedactor {
     return result;
   }
 
-  /**
-   * How many characters at the end of `text` are the start, not the whole, of a secret: what a
-   * stream holds back until its next chunk (the same rule as providers/shared `secretTailLength`,
-   * which src/ may not import).
-   */
+  /** How many characters at the end of `text` are the start, not the whole, of a secret. */
   tailLength(text: string): number {
-    let held = 0;
-    for (const needle of this.#needles) {
-      for (let index = Math.max(0, text.length - needle.length + 1); index < text.length - held; index++) {
-        if (text.charCodeAt(index) === needle.charCodeAt(0) && needle.startsWith(text.slice(index))) {
-          held = text.length - index;
-          break;
-        }
-      }
-    }
-    return held;
+    return secretTailLength(text, this.#needles);
   }
 
   /** Deep-redacts strings inside plain data (events) into a copy; the input is not touched. */
