@@ -54,7 +54,14 @@ export type {
 } from "./request.js";
 export type { ChatResult } from "./result.js";
 export type { HedgeConfig, Route, RouteBudget, StrategyName } from "./route.js";
-export type { AttemptOutcome, AttemptRecord, RejectedCandidate, RouteTrace } from "./route-trace.js";
+export type {
+  AttemptOutcome,
+  AttemptRecord,
+  FallbackRecord,
+  PausedTarget,
+  RejectedCandidate,
+  RouteTrace,
+} from "./route-trace.js";
 export type {
   AttemptObservation,
   BreakerState,

@@ -59,6 +59,9 @@ export async function executeCall(
       visited.add(current.name);
       const plan = await planOrSkip(context, request, current, streaming, state, call.signal);
       const hedged = new Set<Candidate>();
+      const busy = (candidate: Candidate) =>
+        plan.waiting.has(candidate.target.id) ||
+        (state.pausedUntil.get(candidate.target.id) ?? 0) > Date.now();
       for (const [index, candidate] of plan.candidates.entries()) {
         if (hedged.has(candidate)) continue;
         const window = candidate.target.capabilities.contextWindow;
@@ -70,8 +73,11 @@ export async function executeCall(
           });
           continue;
         }
+        const later = plan.candidates.slice(index + 1).filter(fits);
+        const canFailOver = () => later.some((other) => !busy(other));
         const run = (next: Candidate, lane?: HedgeLane) =>
           tryCandidate({
+            canFailOver,
             context,
             state,
             route: current,
@@ -81,8 +87,14 @@ export async function executeCall(
             signal: lane?.signal ?? call.signal,
             ...(lane ? { onFirstPart: lane.onFirstPart } : {}),
           });
-        const later = plan.candidates.slice(index + 1).filter(fits);
-        const hedge = planHedge(current, state, candidate, later, plan.snapshot);
+        // A hedge is for a slow target, not a paused one: it never goes to one that would wait.
+        const hedge = planHedge(
+          current,
+          state,
+          candidate,
+          later.filter((other) => !busy(other)),
+          plan.snapshot,
+        );
         let outcome: CandidateOutcome;
         if (hedge) {
           const raced = await raceWithHedge({
@@ -173,6 +185,8 @@ function chainError(state: CallState): SwitchyardError {
 interface PlannedCandidates {
   candidates: Candidate[];
   snapshot: StateSnapshot;
+  /** Targets paused or over their limits when the route was planned. */
+  waiting: ReadonlySet<string>;
 }
 
 /**
@@ -196,7 +210,10 @@ async function planOrSkip(
     });
     state.trace.rejected.push(...plan.rejected);
     state.trace.ranked.push(...plan.ranked.map((candidate) => candidate.target.id));
-    return { candidates: plan.ranked, snapshot: plan.snapshot };
+    for (const [target, until] of plan.snapshot.pausedUntil ?? []) state.pausedUntil.set(target, until);
+    for (const paused of plan.paused) state.notePaused(paused);
+    const waiting = new Set(plan.paused.map((paused) => paused.target));
+    return { candidates: plan.ranked, snapshot: plan.snapshot, waiting };
   } catch (error) {
     if (!NoEligibleTargetError.isInstance(error)) throw error;
     state.trace.rejected.push(...error.rejected);
@@ -209,6 +226,6 @@ async function planOrSkip(
       spendUsd: new Map(),
       queueWaitMs: new Map(),
     };
-    return { candidates: [], snapshot };
+    return { candidates: [], snapshot, waiting: new Set() };
   }
 }

@@ -8,6 +8,7 @@ import type { PartSink } from "./execute-call.js";
 import { PartRedactor } from "./part-redactor.js";
 import { ResponseCollector } from "./response-collector.js";
 import type { RoutingContext } from "./routing-context.js";
+import { sleep } from "./sleep.js";
 
 /** @default 30000 */
 const defaultFirstTokenTimeoutMs = 30_000;
@@ -25,6 +26,8 @@ export interface TargetAttempt {
   attemptNumber: number;
   /** Called at the first part; throws when this attempt lost a hedge race. */
   onFirstPart?: () => void;
+  /** Whether a later candidate can take the call now: a rate-limited target is then not retried. */
+  canFailOver: () => boolean;
 }
 
 /** One attempt on one target: admission, the call, its record, and the decision when it fails. */
@@ -43,6 +46,9 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
   let sent = false;
   const vacate = state.occupy(target.id);
   try {
+    // No other target could take the call: it sits out the 429 pause (the deadline bounds it).
+    const pausedMs = (state.pausedUntil.get(target.id) ?? 0) - Date.now();
+    if (pausedMs > 0) await sleep(pausedMs, signal);
     release = gate ? await gate.acquire({ weight: reserved, signal }) : undefined;
     // Queue time is the limiter's to predict; the target's statistics measure the target alone.
     started = performance.now();
