@@ -43,8 +43,12 @@ export interface PausedTarget {
 export interface FallbackRecord {
   from: string;
   to: string;
-  /** "no-eligible-target": every target of `from` was rejected (see `rejected`); "exhausted": every attempt failed. */
-  reason: "no-eligible-target" | "exhausted";
+  /**
+   * "no-eligible-target": every target of `from` was rejected (see `rejected`); "all-paused": every
+   * one was paused (see `paused`; waited on only if the fallback routes do not answer);
+   * "exhausted": every attempt failed.
+   */
+  reason: "no-eligible-target" | "all-paused" | "exhausted";
 }
 
 /** Every result explains its choice. */

@@ -3,6 +3,7 @@ import type {
   BudgetExceededError,
   CallLimits,
   ChatRequest,
+  InvalidRequestError,
   PausedTarget,
   Route,
   RouteTrace,
@@ -22,6 +23,8 @@ export class CallState {
   reservedUsd = 0;
   /** The latest attempt a budget kept from being sent: the call's error if nothing answers. */
   budgetRefusal: BudgetExceededError | undefined;
+  /** The prompt fit no target of a route that had a fallback route: the error if no route fits it. */
+  promptTooLong: InvalidRequestError | undefined;
   /** The call has sent its one hedged request. */
   hedged = false;
   /** Text delivered by interrupted attempts that a later target continues. */
