@@ -20,7 +20,7 @@ export function deferPaused(
   ranked: readonly Candidate[],
   snapshot: StateSnapshot,
 ): DeferredRanking {
-  const now = Date.now();
+  const now = snapshot.now;
   const busy = new Map<Candidate, PausedTarget>();
   for (const candidate of ranked) {
     const id = candidate.target.id;
