@@ -1,10 +1,5 @@
-export {
-  minimumSecretLength,
-  type SecretMatcher,
-  StreamRedactor,
-  secretForms,
-  secretTailLength,
-} from "../../src/core/index.js";
+export { minimumSecretLength, secretForms, secretTailLength } from "../../src/core/secret-forms.js";
+export { type SecretMatcher, StreamRedactor } from "../../src/core/stream-redactor.js";
 export { bodyExcerpt, bodyExcerptLimit } from "./body-excerpt.js";
 export { classifyStatus, type StatusClassification } from "./classify-status.js";
 export { createProviderCallError, type ProviderCallFailure } from "./create-provider-call-error.js";

@@ -59,8 +59,14 @@ export type {
 } from "./request.js";
 export type { ChatResult } from "./result.js";
 export type { BuiltinStrategyName, HedgeConfig, Route, RouteBudget, StrategyName } from "./route.js";
-export type { AttemptOutcome, AttemptRecord, RejectedCandidate, RouteTrace } from "./route-trace.js";
-export { minimumSecretLength, secretForms, secretTailLength } from "./secret-forms.js";
+export type {
+  AttemptOutcome,
+  AttemptRecord,
+  FallbackRecord,
+  PausedTarget,
+  RejectedCandidate,
+  RouteTrace,
+} from "./route-trace.js";
 export type {
   AttemptObservation,
   BreakerState,
@@ -74,6 +80,5 @@ export type {
 } from "./state.js";
 export { occupancy } from "./state.js";
 export type * from "./stream-part.js";
-export { type SecretMatcher, StreamRedactor } from "./stream-redactor.js";
 export type { Price, RateLimits, Target } from "./target.js";
 export type { Usage } from "./usage.js";

@@ -28,6 +28,29 @@ export interface RejectedCandidate {
   budget?: BudgetBreach;
 }
 
+/** A target the call passed over, or waited on, because it was paused or over its rate limits. */
+export interface PausedTarget {
+  target: string;
+  /** Until when it admits nothing (ms since epoch). */
+  until: number;
+  /** "retry-after": a 429 paused it; "rate-limit": its own limiter (rpm, tpm, concurrency) is full. */
+  reason: "retry-after" | "rate-limit";
+  /** Skipped because another target could take the call now, or waited on because none could. */
+  action: "skipped" | "waited";
+}
+
+/** The route's fallback route was tried, and why. */
+export interface FallbackRecord {
+  from: string;
+  to: string;
+  /**
+   * "no-eligible-target": every target of `from` was rejected (see `rejected`); "all-paused": every
+   * one was paused (see `paused`; waited on only if the fallback routes do not answer);
+   * "exhausted": every attempt failed.
+   */
+  reason: "no-eligible-target" | "all-paused" | "exhausted";
+}
+
 /** Every result explains its choice. */
 export interface RouteTrace {
   route: string;
@@ -39,4 +62,8 @@ export interface RouteTrace {
   ranked: string[];
   attempts: AttemptRecord[];
   rejected: RejectedCandidate[];
+  /** Paused or over-limit targets the call skipped or waited on (absent when none). */
+  paused?: PausedTarget[];
+  /** Fallback routes the call moved to, with why (absent when none). */
+  fallbacks?: FallbackRecord[];
 }

@@ -39,6 +39,11 @@ export interface StateSnapshot {
   spendUsd: ReadonlyMap<string, number>;
   /** Expected wait in each target's rate-limiter queue, ms. */
   queueWaitMs: ReadonlyMap<string, number>;
+  /**
+   * Targets paused after a 429, until when (ms since epoch): shared by every call of the process
+   * and, with a shared store, of every replica. Absent from stores that do not keep pauses.
+   */
+  pausedUntil?: ReadonlyMap<string, number>;
   /** How busy each target is right now, as this process sees it (set by the router, not the store). */
   load?: ReadonlyMap<string, TargetLoad>;
   /**
@@ -117,5 +122,10 @@ export interface StateStore {
    * process died mid-call) lapses after `ttlMs`.
    */
   holdSpend(limits: readonly DailyLimit[], usd: number, ttlMs: number): Promise<SpendHoldResult>;
+  /**
+   * Pauses `target` until `untilMs` (ms since epoch) after a 429, for every call that shares the
+   * store; a shorter pause never shortens a longer one. Read back in `snapshot().pausedUntil`.
+   */
+  pauseTarget?(target: string, untilMs: number): Promise<void>;
   close?(): Promise<void>;
 }

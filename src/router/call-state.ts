@@ -3,6 +3,8 @@ import type {
   BudgetExceededError,
   CallLimits,
   ChatRequest,
+  InvalidRequestError,
+  PausedTarget,
   Route,
   RouteTrace,
   SwitchyardError,
@@ -21,12 +23,16 @@ export class CallState {
   reservedUsd = 0;
   /** The latest attempt a budget kept from being sent: the call's error if nothing answers. */
   budgetRefusal: BudgetExceededError | undefined;
+  /** The prompt fit no target of a route that had a fallback route: the error if no route fits it. */
+  promptTooLong: InvalidRequestError | undefined;
   /** The call has sent its one hedged request. */
   hedged = false;
   /** Text delivered by interrupted attempts that a later target continues. */
   continuation = "";
   continuationUsage: Usage = { inputTokens: 0, outputTokens: 0 };
   readonly startedAt = performance.now();
+  /** 429 pauses this call knows of (its plans' snapshots and its own 429s), until when (ms since epoch). */
+  readonly pausedUntil = new Map<string, number>();
   /** The count this call holds on the target ranked first for it, until an attempt there takes it. */
   #hold: { target: string; release: () => void } | undefined;
 
@@ -54,6 +60,16 @@ export class CallState {
       return hold.release;
     }
     return this.context.occupancy.acquire(target);
+  }
+
+  /** Notes in the trace that `paused` was skipped or waited on, and until when. */
+  notePaused(paused: PausedTarget): void {
+    this.trace.paused ??= [];
+    const known = this.trace.paused.find(
+      (entry) => entry.target === paused.target && entry.action === paused.action,
+    );
+    if (known) known.until = Math.max(known.until, paused.until);
+    else this.trace.paused.push(paused);
   }
 
   releaseHold(): void {

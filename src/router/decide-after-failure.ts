@@ -71,9 +71,8 @@ export async function decideAfterFailure(
     return { type: "stop", error: callAborted ? signal.reason : error };
   }
   state.errors.push(providerError);
-  if (providerError.kind === "rate_limit" && providerError.retryAfterMs !== undefined) {
-    context.gate(target.id)?.penalize(providerError.retryAfterMs);
-  }
+  const rateLimited = providerError.kind === "rate_limit" && collector.deliveredParts === 0;
+  if (rateLimited) await pauseTarget(attempt, providerError);
   if (collector.deliveredParts > 0) {
     if (route.continueOnInterrupt && !collector.hasToolCalls) {
       state.continuation += collector.text;
@@ -99,7 +98,34 @@ export async function decideAfterFailure(
     providerError.trace = state.trace;
     return { type: "stop", error: providerError };
   }
+  // Another target can answer now: the paused one is skipped at once, not slept on.
+  if (rateLimited && attempt.canFailOver()) {
+    state.notePaused({
+      target: target.id,
+      until: state.pausedUntil.get(target.id) ?? Date.now(),
+      reason: "retry-after",
+      action: "skipped",
+    });
+    return { type: "next" };
+  }
   return retryOrNext(attempt, providerError);
+}
+
+/**
+ * A 429 pauses the target for every call: for the server's retry-after, or without one for the
+ * backoff a retry would wait. The pause goes to the state store (every replica sharing it sees
+ * it) and to the target's limiter, so calls planned before it came back queue instead of sending.
+ */
+async function pauseTarget(attempt: TargetAttempt, providerError: ProviderCallError): Promise<void> {
+  const { context, state, candidate } = attempt;
+  const pauseMs = providerError.retryAfterMs ?? backoffMs(attempt.attemptNumber, context.random);
+  const until = Date.now() + pauseMs;
+  state.pausedUntil.set(
+    candidate.target.id,
+    Math.max(until, state.pausedUntil.get(candidate.target.id) ?? 0),
+  );
+  if (providerError.retryAfterMs !== undefined) context.gate(candidate.target.id)?.penalize(pauseMs);
+  await context.store.pauseTarget?.(candidate.target.id, until);
 }
 
 /**
@@ -114,7 +140,13 @@ function retryOrNext(attempt: TargetAttempt, providerError: ProviderCallError): 
     return { type: "next" };
   }
   if (attempt.attemptNumber >= attempt.candidate.target.maxAttempts) return { type: "next" };
-  const delayMs = retryAfter ?? backoffMs(attempt.attemptNumber, context.random);
+  // A 429 without a hint sleeps out the pause it set; anything else backs off.
+  const pausedMs = (state.pausedUntil.get(attempt.candidate.target.id) ?? 0) - Date.now();
+  const delayMs =
+    retryAfter ??
+    (providerError.kind === "rate_limit"
+      ? Math.max(0, pausedMs)
+      : backoffMs(attempt.attemptNumber, context.random));
   if (delayMs >= state.remainingMs) return { type: "next" };
   if (!context.retryBudget.canRetry()) return { type: "next" };
   context.retryBudget.onRetry();

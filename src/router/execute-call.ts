@@ -2,10 +2,13 @@ import {
   AbortedError,
   AllTargetsFailedError,
   BudgetExceededError,
+  type CallLimits,
   type Candidate,
   type ChatRequest,
   type ChatResult,
   DeadlineExceededError,
+  type FallbackRecord,
+  InvalidRequestError,
   NoEligibleTargetError,
   ProviderCallError,
   QueueFullError,
@@ -50,12 +53,17 @@ export async function executeCall(
     const fits = (candidate: Candidate) =>
       smallestFailedWindow === undefined ||
       candidate.target.capabilities.contextWindow > smallestFailedWindow;
-    while (route && !visited.has(route.name)) {
-      const current = route;
-      if (visited.size > 0) state.limits = effectiveLimits(context, request, current, state.limits);
-      visited.add(current.name);
-      const plan = await planOrSkip(context, request, current, streaming, state, call.signal);
+    /** Walks one route's ranked candidates; resolves with the answer, or undefined when none gave one. */
+    const walk = async (
+      current: Route,
+      plan: PlannedCandidates,
+      /** A fallback route is still to come: a rate-limited target is not waited on. */
+      fallbackAhead: boolean,
+    ): Promise<ChatResult | undefined> => {
       const hedged = new Set<Candidate>();
+      const busy = (candidate: Candidate) =>
+        plan.waiting.has(candidate.target.id) ||
+        (state.pausedUntil.get(candidate.target.id) ?? 0) > Date.now();
       for (const [index, candidate] of plan.candidates.entries()) {
         if (hedged.has(candidate)) continue;
         const window = candidate.target.capabilities.contextWindow;
@@ -67,8 +75,11 @@ export async function executeCall(
           });
           continue;
         }
+        const later = plan.candidates.slice(index + 1).filter(fits);
+        const canFailOver = () => fallbackAhead || later.some((other) => !busy(other));
         const run = (next: Candidate, lane?: HedgeLane) =>
           tryCandidate({
+            canFailOver,
             context,
             state,
             route: current,
@@ -78,8 +89,14 @@ export async function executeCall(
             signal: lane?.signal ?? call.signal,
             ...(lane ? { onFirstPart: lane.onFirstPart } : {}),
           });
-        const later = plan.candidates.slice(index + 1).filter(fits);
-        const hedge = planHedge(current, state, candidate, later, plan.snapshot);
+        // A hedge is for a slow target, not a paused one: it never goes to one that would wait.
+        const hedge = planHedge(
+          current,
+          state,
+          candidate,
+          later.filter((other) => !busy(other)),
+          plan.snapshot,
+        );
         let outcome: CandidateOutcome;
         if (hedge) {
           const raced = await raceWithHedge({
@@ -104,15 +121,47 @@ export async function executeCall(
           smallestFailedWindow = window;
         }
       }
-      const fallback: string | undefined = route.fallback;
-      if (fallback)
+      return undefined;
+    };
+    /** Routes whose every target was paused while a fallback route remained: waited on last. */
+    const postponed: { route: Route; plan: PlannedCandidates; limits: CallLimits }[] = [];
+    while (route && !visited.has(route.name)) {
+      const current: Route = route;
+      if (visited.size > 0) state.limits = effectiveLimits(context, request, current, state.limits);
+      visited.add(current.name);
+      const plan = await planOrSkip(context, request, current, streaming, state, call.signal);
+      const fallback: Route | undefined = current.fallback ? context.routes.get(current.fallback) : undefined;
+      const allPaused =
+        plan.candidates.length > 0 &&
+        plan.candidates.every((candidate) => plan.waiting.has(candidate.target.id));
+      let why: FallbackRecord["reason"] = plan.candidates.length === 0 ? "no-eligible-target" : "exhausted";
+      if (allPaused && fallback && !visited.has(fallback.name)) {
+        postponed.push({ route: current, plan, limits: state.limits });
+        why = "all-paused";
+      } else {
+        const result = await walk(current, plan, fallback !== undefined && !visited.has(fallback.name));
+        if (result) return result;
+      }
+      if (fallback) {
+        state.trace.fallbacks ??= [];
+        state.trace.fallbacks.push({ from: current.name, to: fallback.name, reason: why });
         context.emit({
           type: "fallback",
-          route: route.name,
-          from: route.name,
-          reason: `route exhausted, trying ${fallback}`,
+          route: current.name,
+          from: current.name,
+          reason: `${fallbackReasons[why]}, trying ${fallback.name}`,
         });
-      route = fallback ? context.routes.get(fallback) : undefined;
+      }
+      route = fallback;
+    }
+    for (const waiting of postponed) {
+      state.limits = waiting.limits;
+      for (const paused of waiting.plan.candidates) {
+        const entry = state.trace.paused?.find((known) => known.target === paused.target.id);
+        if (entry) entry.action = "waited";
+      }
+      const result = await walk(waiting.route, { ...waiting.plan, waiting: new Set() }, false);
+      if (result) return result;
     }
     throw chainError(state);
   } catch (error) {
@@ -133,6 +182,12 @@ export async function executeCall(
   }
 }
 
+const fallbackReasons: Record<FallbackRecord["reason"], string> = {
+  "no-eligible-target": "no target of the route is eligible",
+  "all-paused": "every target of the route is paused",
+  exhausted: "route exhausted",
+};
+
 /**
  * The error that ends an exhausted chain: a budget kept an attempt from being sent (or, with no
  * attempt made, rejected a target that would otherwise have served); every target that could serve
@@ -147,6 +202,7 @@ function chainError(state: CallState): SwitchyardError {
     return state.budgetRefusal;
   }
   if (state.trace.attempts.length === 0) {
+    if (state.promptTooLong) return state.promptTooLong;
     const breach = state.trace.rejected.find((rejection) => rejection.budget)?.budget;
     if (breach) return new BudgetExceededError({ ...breach, trace: state.trace });
     const busy = state.errors.findLast((error): error is QueueFullError => QueueFullError.isInstance(error));
@@ -170,12 +226,16 @@ function chainError(state: CallState): SwitchyardError {
 interface PlannedCandidates {
   candidates: Candidate[];
   snapshot: StateSnapshot;
+  /** Targets paused or over their limits when the route was planned. */
+  waiting: ReadonlySet<string>;
 }
 
 /**
- * A fallback route with no eligible target is skipped. The first route's rejection is the
- * caller's error, unless a budget rejected a target there and the route has a fallback route
- * that may still serve the call.
+ * A route with no eligible target hands the call to its fallback route, whatever rejected the
+ * targets (a spent budget, a missing capability, open breakers, pauses, privacy), and a fallback
+ * route with none is skipped; the rejections stay in the trace. Without a fallback route, the first
+ * route's rejection is the caller's error. A prompt too long for every target of a route with a
+ * fallback route is the caller's error only if no later route fits it either.
  */
 async function planOrSkip(
   context: RoutingContext,
@@ -193,12 +253,23 @@ async function planOrSkip(
     });
     state.trace.rejected.push(...plan.rejected);
     state.trace.ranked.push(...plan.ranked.map((candidate) => candidate.target.id));
-    return { candidates: plan.ranked, snapshot: plan.snapshot };
+    for (const [target, until] of plan.snapshot.pausedUntil ?? []) state.pausedUntil.set(target, until);
+    for (const paused of plan.paused) state.notePaused(paused);
+    const waiting = new Set(plan.paused.map((paused) => paused.target));
+    return { candidates: plan.ranked, snapshot: plan.snapshot, waiting };
   } catch (error) {
-    if (!NoEligibleTargetError.isInstance(error)) throw error;
-    state.trace.rejected.push(...error.rejected);
-    const budgetBound = error.rejected.some((rejection) => rejection.budget !== undefined);
-    if (state.trace.route === route.name && !(budgetBound && route.fallback)) throw chainError(state);
+    const tooLong = InvalidRequestError.isInstance(error) && error.field === "messages";
+    if (tooLong && (route.fallback || state.promptTooLong)) {
+      state.promptTooLong ??= error;
+      for (const target of route.targets) {
+        state.trace.rejected.push({ target, policy: "capabilities", reason: error.message });
+      }
+    } else if (NoEligibleTargetError.isInstance(error)) {
+      state.trace.rejected.push(...error.rejected);
+      if (state.trace.route === route.name && !route.fallback) throw chainError(state);
+    } else {
+      throw error;
+    }
     const snapshot: StateSnapshot = {
       now: Date.now(),
       latency: new Map(),
@@ -206,6 +277,6 @@ async function planOrSkip(
       spendUsd: new Map(),
       queueWaitMs: new Map(),
     };
-    return { candidates: [], snapshot };
+    return { candidates: [], snapshot, waiting: new Set() };
   }
 }

@@ -5,6 +5,7 @@ import {
   InvalidRequestError,
   type LoadMetrics,
   NoEligibleTargetError,
+  type PausedTarget,
   type PolicyInput,
   type RejectedCandidate,
   type RequestEstimate,
@@ -13,6 +14,7 @@ import {
   type TargetLoad,
 } from "../core/index.js";
 import { balanceReplicas } from "./balance-replicas.js";
+import { deferPaused } from "./defer-paused.js";
 import { effectiveLimits } from "./effective-limits.js";
 import type { RoutingContext } from "./routing-context.js";
 
@@ -21,6 +23,8 @@ export interface RoutePlan {
   rejected: RejectedCandidate[];
   estimate: RequestEstimate;
   snapshot: StateSnapshot;
+  /** Paused or over-limit targets moved behind those that can answer now (see `deferPaused`). */
+  paused: PausedTarget[];
   /** The limits the filters applied (and the attempts run under). */
   limits: CallLimits;
 }
@@ -68,6 +72,7 @@ export async function planRoute(
     const waits = [
       context.gate(id)?.expectedWaitMs(),
       engineWaitMs(context.load(id), estimate.maxOutputTokens),
+      pauseWaitMs(stored, id),
     ];
     for (const wait of waits) {
       if (wait !== undefined) queueWaitMs.set(id, Math.max(wait, queueWaitMs.get(id) ?? 0));
@@ -94,10 +99,17 @@ export async function planRoute(
     throwWhenPromptFitsNowhere(context, route, estimate);
     throw new NoEligibleTargetError(route.name, rejected);
   }
-  const ranked = balanceReplicas(context.strategy(route.strategy).rank(input()), snapshot);
+  const balanced = balanceReplicas(context.strategy(route.strategy).rank(input()), snapshot);
+  const { ranked, paused } = deferPaused(context, balanced, snapshot);
   const first = ranked[0];
   if (first) options.claim?.(first.target.id);
-  return { ranked, rejected, estimate, snapshot, limits };
+  return { ranked, rejected, estimate, snapshot, paused, limits };
+}
+
+/** A 429 pause in the store is a wait like the limiter's: the rate-limit policy weighs it too. */
+function pauseWaitMs(snapshot: StateSnapshot, target: string): number | undefined {
+  const until = snapshot.pausedUntil?.get(target);
+  return until === undefined ? undefined : Math.max(0, until - snapshot.now);
 }
 
 function targetLoads(context: RoutingContext, route: Route): Map<string, TargetLoad> {

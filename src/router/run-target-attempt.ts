@@ -6,6 +6,7 @@ import type { CallState } from "./call-state.js";
 import { decideAfterFailure } from "./decide-after-failure.js";
 import { PartRedactor } from "./part-redactor.js";
 import { ResponseCollector } from "./response-collector.js";
+import { sleep } from "./sleep.js";
 import type { TargetAttempt } from "./target-attempt.js";
 
 /** @default 30000 */
@@ -29,6 +30,9 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
   let sent = false;
   const vacate = state.occupy(target.id);
   try {
+    // No other target could take the call: it sits out the 429 pause (the deadline bounds it).
+    const pausedMs = (state.pausedUntil.get(target.id) ?? 0) - Date.now();
+    if (pausedMs > 0) await sleep(pausedMs, signal);
     release = gate ? await gate.acquire({ weight: reserved, signal }) : undefined;
     // Queue time is the limiter's to predict; the target's statistics measure the target alone.
     started = performance.now();

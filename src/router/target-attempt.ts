@@ -15,4 +15,6 @@ export interface TargetAttempt {
   attemptNumber: number;
   /** Called at the first part; throws when this attempt lost a hedge race. */
   onFirstPart?: () => void;
+  /** Whether a later candidate can take the call now: a rate-limited target is then not retried. */
+  canFailOver: () => boolean;
 }

@@ -24,6 +24,8 @@ export interface CandidateRun {
   signal: AbortSignal;
   /** Called at each attempt's first part; throws when a hedge already won. */
   onFirstPart?: () => void;
+  /** Whether a later candidate can take the call now: a rate-limited target is then not retried. */
+  canFailOver: () => boolean;
 }
 
 /**

@@ -378,3 +378,20 @@ describe("bad inputs", () => {
     );
   });
 });
+
+describe("429 pauses", () => {
+  it("shows a pause in every snapshot until it ends, and never shortens a longer one", async () => {
+    const { store, advance, now } = setup();
+    const until = now() + 5000;
+    await store.pauseTarget("a", until);
+    await store.pauseTarget("a", until - 3000);
+    expect((await store.snapshot(["a", "b"], [])).pausedUntil).toEqual(new Map([["a", until]]));
+    advance(5000);
+    expect((await store.snapshot(["a", "b"], [])).pausedUntil).toEqual(new Map());
+  });
+
+  it("rejects a pause that never ends, naming the field", async () => {
+    const { store } = setup();
+    await expect(store.pauseTarget("a", Number.POSITIVE_INFINITY)).rejects.toThrow(/untilMs/);
+  });
+});

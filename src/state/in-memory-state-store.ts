@@ -28,6 +28,8 @@ export class InMemoryStateStore implements StateStore {
   readonly #latency = new Map<string, TargetLatency>();
   readonly #health = new Map<string, TargetHealth>();
   readonly #ledger = new SpendLedger();
+  /** 429 pauses by target, until when (ms since epoch); a lapsed one is dropped when read. */
+  readonly #paused = new Map<string, number>();
 
   constructor(options: InMemoryStateStoreOptions = {}) {
     this.#options = resolveStateStoreOptions(options);
@@ -38,7 +40,11 @@ export class InMemoryStateStore implements StateStore {
     const latency = new Map<string, LatencyStats>();
     const health = new Map<string, HealthState>();
     const queueWaitMs = new Map<string, number>();
+    const pausedUntil = new Map<string, number>();
     for (const target of targets) {
+      const until = this.#paused.get(target);
+      if (until !== undefined && until > now) pausedUntil.set(target, until);
+      else this.#paused.delete(target);
       const stats = this.#latency.get(target);
       if (stats) latency.set(target, stats.stats(now, this.#options.latencyPrior));
       const state = this.#health.get(target);
@@ -46,7 +52,14 @@ export class InMemoryStateStore implements StateStore {
       queueWaitMs.set(target, this.#options.queueWaitMs(target));
     }
     const spendUsd = new Map(spendKeys.map((key) => [key, this.#ledger.usedUsd(key, now)] as const));
-    return { now, latency, health, spendUsd, queueWaitMs };
+    return { now, latency, health, spendUsd, queueWaitMs, pausedUntil };
+  }
+
+  async pauseTarget(target: string, untilMs: number): Promise<void> {
+    if (!Number.isFinite(untilMs)) {
+      throw new RangeError(`InMemoryStateStore.pauseTarget: untilMs must be finite, got ${untilMs}`);
+    }
+    this.#paused.set(target, Math.max(untilMs, this.#paused.get(target) ?? 0));
   }
 
   async recordAttempt(observation: AttemptObservation): Promise<void> {

@@ -22,6 +22,13 @@ const hostilePrompt = [
   { role: "user" as const, content: hostileInputs["random CJK without punctuation"]?.(tenMegabytes) ?? "" },
 ];
 
+/**
+ * The event-loop gap is wall time: on a 2-vCPU VM running other test files beside this one, the
+ * scheduler alone sometimes parks this process for half a second. A count that does not yield
+ * holds the loop for its whole duration on every try, so a retry still catches it.
+ */
+const gapTestOptions = { timeout: 30_000, retry: 2 };
+
 /** Watches the event loop with a 1 ms interval until `stop()`; `longestGapMs` is the longest wait for a tick. */
 function watchEventLoop(): { stop(): number } {
   let last = performance.now();
@@ -59,7 +66,7 @@ async function startRouter() {
 }
 
 describe("a 10 MB hostile prompt", () => {
-  it("is counted promptly by explain, which names it too long for every window", async () => {
+  it("is counted promptly by explain, which names it too long for every window", gapTestOptions, async () => {
     const { router } = await startRouter();
     const loop = watchEventLoop();
     const { error } = await elapsedMs(() => router.explain({ route: "big", messages: hostilePrompt }));
@@ -69,7 +76,7 @@ describe("a 10 MB hostile prompt", () => {
     );
     expect(loop.stop()).toBeLessThan(400);
     await router.close();
-  }, 30_000);
+  });
 
   it("fails at its deadline long before its count would have ended, and reaches no provider", async () => {
     const { router, big } = await startRouter();
@@ -95,7 +102,7 @@ describe("a 10 MB hostile prompt", () => {
     await router.close();
   }, 30_000);
 
-  it("leaves 100 calls on another route answered while it is counted", async () => {
+  it("leaves 100 calls on another route answered while it is counted", gapTestOptions, async () => {
     const { router, small } = await startRouter();
     const loop = watchEventLoop();
     const hostile = track(router.chat({ route: "big", messages: hostilePrompt }));
@@ -112,11 +119,11 @@ describe("a 10 MB hostile prompt", () => {
     expect(loop.stop()).toBeLessThan(400);
     expect(small.count).toBe(101);
     await router.close();
-  }, 30_000);
+  });
 });
 
 describe("a 10 MB answer cut off before its usage", () => {
-  it("is counted for the record without holding the event loop", async () => {
+  it("is counted for the record without holding the event loop", gapTestOptions, async () => {
     const text = hostileInputs["random letters without spaces"]?.(tenMegabytes) ?? "";
     const deltas = Array.from({ length: 10 }, (_, index) => text.slice(index << 20, (index + 1) << 20));
     const upstream = new Upstream("chatty", openaiShape).replies(dropAfter((wire) => wire.opening(deltas)));
@@ -135,7 +142,7 @@ describe("a 10 MB answer cut off before its usage", () => {
     expect(usage.outputTokens).toBeLessThanOrEqual(Buffer.byteLength(text));
     expect(gapMs).toBeLessThan(400);
     await router.close();
-  }, 30_000);
+  });
 });
 
 describe("switchyard explain", () => {

@@ -16,10 +16,9 @@ const answerCostUsd = (9 * 1 + 2 * 2) / 1e6;
 describe.each(providerShapes)("scenario 1 ($name): 429 with retry-after: 2", (shape) => {
   const limited = (seconds: string) => fail("rate-limit", { headers: { "retry-after": seconds } });
 
-  it("waits the hinted 2 s, retries once and answers with one cost record per billed attempt", async () => {
+  it("waits the hinted 2 s on the only target, retries once and answers with one cost record per billed attempt", async () => {
     const a = new Upstream("a", shape).replies(limited("2"), answer("Hello"));
-    const b = new Upstream("b", shape).replies(answer("from b"));
-    const { router } = await startHarness({ targets: { a, b } });
+    const { router } = await startHarness({ targets: { a } });
     const call = track(router.chat({ messages }));
     await vi.advanceTimersByTimeAsync(1999);
     expect(a.count).toBe(1);
@@ -28,7 +27,6 @@ describe.each(providerShapes)("scenario 1 ($name): 429 with retry-after: 2", (sh
     const result = await call.promise;
     expect(result.text).toBe("Hello");
     expect(a.count).toBe(2);
-    expect(b.count).toBe(0);
     expect((a.calls[1]?.at ?? 0) - (a.calls[0]?.at ?? 0)).toBe(2000);
     expect(
       result.route.attempts.map((attempt) => [attempt.outcome, attempt.errorKind, attempt.status]),
@@ -60,16 +58,26 @@ describe.each(providerShapes)("scenario 1 ($name): 429 with retry-after: 2", (sh
     await router.close();
   });
 
-  it("makes at most 3 attempts on a target that keeps answering 429, then fails over", async () => {
+  it("makes at most 3 attempts on an only target that keeps answering 429, then fails", async () => {
+    const a = new Upstream("a", shape).replies(limited("2"));
+    const { router } = await startHarness({ targets: { a } });
+    const call = track(router.chat({ messages }));
+    await vi.advanceTimersByTimeAsync(4000);
+    const error = await call.error();
+    expect(a.calls.map((request) => request.at - (a.calls[0]?.at ?? 0))).toEqual([0, 2000, 4000]);
+    expect(AllTargetsFailedError.isInstance(error)).toBe(true);
+    await router.close();
+  });
+
+  it("fails over at once on a 429 while another target is healthy", async () => {
     const a = new Upstream("a", shape).replies(limited("2"));
     const b = new Upstream("b", shape).replies(answer("from b"));
     const { router } = await startHarness({ targets: { a, b } });
-    const call = track(router.chat({ messages }));
-    await vi.advanceTimersByTimeAsync(4000);
-    const result = await call.promise;
-    expect(a.calls.map((request) => request.at - (a.calls[0]?.at ?? 0))).toEqual([0, 2000, 4000]);
-    expect(b.count).toBe(1);
+    const started = Date.now();
+    const result = await router.chat({ messages });
+    expect(Date.now()).toBe(started);
     expect(result.text).toBe("from b");
+    expect(a.count).toBe(1);
     await router.close();
   });
 

@@ -35,6 +35,11 @@ export class RedisKeys {
     return `${this.prefix}:window:${target}`;
   }
 
+  /** String: until when (ms since epoch) a 429 paused a target, for every replica; expires then. */
+  pause(target: string): string {
+    return `${this.prefix}:pause:${target}`;
+  }
+
   /** Sorted set: concurrency leases of a target's calls in flight, scored by expiry. */
   running(target: string): string {
     return `${this.prefix}:running:${target}`;

@@ -17,6 +17,7 @@ import {
 import { recordHealthScript } from "./health-script.js";
 import { recordLatencyScript } from "./latency-script.js";
 import { RedisLimiterRegistry } from "./limits/redis-limiter-registry.js";
+import { pauseTargetScript } from "./pause-script.js";
 import { RedisKeys } from "./redis-keys.js";
 import { RedisLink } from "./redis-link.js";
 import { RedisSpendLedger } from "./redis-spend-ledger.js";
@@ -79,6 +80,7 @@ export class RedisStateStore implements StateStore {
         for (const target of targets) {
           pipeline.get(this.#keys.health(target));
           pipeline.get(this.#keys.latency(target));
+          pipeline.get(this.#keys.pause(target));
         }
         for (const key of this.#ledger.readKeys(day, spendKeys)) pipeline.hmget(key, "total", "held");
         const replies = (await pipeline.exec()) ?? [];
@@ -88,20 +90,23 @@ export class RedisStateStore implements StateStore {
         });
         const health = new Map<string, HealthState>();
         const latency = new Map<string, LatencyStats>();
+        const pausedUntil = new Map<string, number>();
         targets.forEach((target, index) => {
-          const state = sharedHealthState(asText(values[2 * index]), now, this.#options.breaker);
+          const state = sharedHealthState(asText(values[3 * index]), now, this.#options.breaker);
           if (state) health.set(target, state);
+          const until = Number(asText(values[3 * index + 2]) ?? 0);
+          if (until > now) pausedUntil.set(target, until);
           const stats = sharedLatencyStats(
-            asText(values[2 * index + 1]),
+            asText(values[3 * index + 1]),
             now,
             this.#options.latencyPrior,
             this.#options.latencyHalfLifeMs,
           );
           if (stats) latency.set(target, stats);
         });
-        const spent = values.slice(2 * targets.length) as unknown[][];
+        const spent = values.slice(3 * targets.length) as unknown[][];
         const spendUsd = this.#ledger.fromReplies(day, spendKeys, spent);
-        return { now, latency, health, spendUsd, queueWaitMs };
+        return { now, latency, health, spendUsd, queueWaitMs, pausedUntil };
       },
       async () => {
         if (this.#link.mode === "fail-closed") throw this.#link.unavailableError();
@@ -181,6 +186,21 @@ export class RedisStateStore implements StateStore {
       );
     }
     return this.#ledger.hold(limits, usd, Math.max(1, ttlMs));
+  }
+
+  /** Shares a 429 pause with every replica; while Redis is down, this replica keeps it alone. */
+  async pauseTarget(target: string, untilMs: number): Promise<void> {
+    await this.#local.pauseTarget(target, untilMs).catch((error: unknown) => {
+      throw renamed(error);
+    });
+    const ttlMs = Math.ceil(untilMs - this.#options.now());
+    if (ttlMs <= 0) return;
+    await this.#link.run(
+      async (client) => {
+        await pauseTargetScript.run(client, [this.#keys.pause(target)], [Math.ceil(untilMs), ttlMs]);
+      },
+      () => undefined,
+    );
   }
 
   /**
