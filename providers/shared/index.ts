@@ -1,5 +1,13 @@
 export { bodyExcerpt, bodyExcerptLimit } from "./body-excerpt.js";
+export { classifyFailureBody, classifyStatusFailure, type FailureBody } from "./classify-failure-body.js";
 export { classifyStatus, type StatusClassification } from "./classify-status.js";
+export {
+  classifyTransportFailure,
+  describeCause,
+  type TransportClassification,
+  type TransportContext,
+  type TransportHint,
+} from "./classify-transport-failure.js";
 export { createProviderCallError, type ProviderCallFailure } from "./create-provider-call-error.js";
 export type { HeaderReader } from "./header-reader.js";
 export { isAbortError } from "./is-abort-error.js";

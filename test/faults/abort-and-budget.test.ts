@@ -51,6 +51,9 @@ describe.each(providerShapes)("scenario 18 ($name): the caller aborts mid-stream
     const error = await track(stream.result).error();
     expect(AbortedError.isInstance(error)).toBe(true);
     const aborted = error as AbortedError;
+    // Its own name, not the DOM's "AbortError": code that tells a fetch abort apart must not mistake it.
+    expect(aborted.name).toBe("AbortedError");
+    expect(aborted.toJSON()).toMatchObject({ name: "AbortedError" });
     expect(aborted.partialText).toBe("Hello");
     expect(aborted.trace.attempts).toEqual([
       expect.objectContaining({ target: "a", outcome: "aborted", possiblyBilled: true }),
