@@ -1,4 +1,5 @@
 import { expect, it } from "vitest";
+import { collectStream } from "./collect-stream.js";
 import type { ConformanceHarness } from "./conformance-harness.js";
 import type { ExpectedError } from "./conformance-spec.js";
 
@@ -88,6 +89,15 @@ export function registerTransportFailureTests(harness: ConformanceHarness): void
       expect(callError.possiblyBilled).toBe(expected.possiblyBilled);
       expect(callError.status).toBeUndefined();
     });
+    if (spec.features.streaming) {
+      it(`${title}, streamed too`, async () => {
+        const { model } = setup([], fetch);
+        const { parts, error } = await collectStream(() => model.doStream(callOptions()));
+        expect(parts.some((part) => part.type === "finish")).toBe(false);
+        const callError = expectProviderError(error, expected);
+        expect(callError.possiblyBilled).toBe(expected.possiblyBilled);
+      });
+    }
   }
 
   it("classifies an abort while waiting for headers as aborted, not retryable, possibly billed", async () => {
