@@ -500,9 +500,20 @@ describe("anthropic reliability", () => {
     expect(capture.requests).toHaveLength(1);
   });
 
-  it("maps a refused connection to a retryable network error", async () => {
+  it("maps a dropped connection to a retryable network error that may have been billed", async () => {
     server.use(http.post(messagesURL, () => HttpResponse.error()));
     const error = await failure(languageModel().doGenerate(callOptions()));
+    expect(error).toMatchObject({ kind: "network", retryable: true, possiblyBilled: true });
+  });
+
+  it("knows a refused connection was never billed", async () => {
+    const refused = Object.assign(new TypeError("fetch failed"), {
+      cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }),
+    });
+    const refusing = anthropicProvider
+      .create("anthropic", config, createTestProviderContext({ fetch: () => Promise.reject(refused) }))
+      .languageModel(model);
+    const error = await failure(refusing.doGenerate(callOptions()));
     expect(error).toMatchObject({ kind: "network", retryable: true, possiblyBilled: false });
   });
 

@@ -7,11 +7,14 @@ import {
 } from "@anthropic-ai/sdk";
 import { type ErrorKind, ProviderCallError } from "../../src/core/index.js";
 import {
-  classifyStatus,
+  classifyFailureBody,
+  classifyStatusFailure,
+  classifyTransportFailure,
   createProviderCallError,
-  isAbortError,
+  describeCause,
   parseRetryAfter,
   readShouldRetry,
+  type TransportHint,
 } from "../shared/index.js";
 
 export interface AnthropicErrorContext {
@@ -41,9 +44,6 @@ const byErrorType: Record<string, Classification> = {
   overloaded_error: { kind: "overloaded", retryable: true },
 };
 
-const contextLengthPattern = /prompt is too long|context (window|length)|too many (input )?tokens/i;
-const quotaPattern = /credit balance|usage limit|billing/i;
-
 /** Any failure of an Anthropic call → ProviderCallError, redacted (message, body and cause chain). */
 export function mapAnthropicError(error: unknown, context: AnthropicErrorContext): ProviderCallError {
   if (ProviderCallError.isInstance(error)) return error;
@@ -54,27 +54,13 @@ export function mapAnthropicError(error: unknown, context: AnthropicErrorContext
     cause: error,
     possiblyBilled: context.streaming,
   };
-  if (context.signal.aborted || error instanceof APIUserAbortError || isAbortError(error)) {
-    return createProviderCallError({
-      ...failure,
-      kind: "aborted",
-      retryable: false,
-      detail: "the call was aborted",
-    });
-  }
-  if (error instanceof APIConnectionTimeoutError) {
-    // The request was sent: the generation may have run and been billed.
-    return createProviderCallError({
-      ...failure,
-      kind: "timeout",
-      retryable: true,
-      possiblyBilled: true,
-      detail: "the request timed out",
-    });
-  }
-  if (error instanceof APIConnectionError) {
-    return createProviderCallError({ ...failure, kind: "network", retryable: true, detail: describe(error) });
-  }
+  const transport = classifyTransportFailure(
+    error,
+    // The adapter throws before sending when the signal is already aborted: reaching here, it went out.
+    { signal: context.signal, mayHaveBeenSent: true, answerStarted: context.streaming },
+    transportHint(error),
+  );
+  if (transport) return createProviderCallError({ ...failure, ...transport });
   if (error instanceof SyntaxError) {
     return createProviderCallError({
       ...failure,
@@ -93,8 +79,20 @@ export function mapAnthropicError(error: unknown, context: AnthropicErrorContext
       detail: error.message,
     });
   }
-  // Undici reports a connection dropped mid-body as a bare TypeError ("terminated").
-  return createProviderCallError({ ...failure, kind: "network", retryable: true, detail: describe(error) });
+  // Anything else broke while the answer was read: the request was sent and may have run.
+  return createProviderCallError({
+    ...failure,
+    kind: "network",
+    retryable: true,
+    possiblyBilled: true,
+    detail: describeCause(error),
+  });
+}
+
+function transportHint(error: unknown): TransportHint | undefined {
+  if (error instanceof APIUserAbortError) return "abort";
+  if (error instanceof APIConnectionTimeoutError) return "timeout";
+  return error instanceof APIConnectionError ? "connection" : undefined;
 }
 
 function mapApiError(
@@ -104,17 +102,10 @@ function mapApiError(
   const type = error.type ?? undefined;
   const status = error.status;
   const message = error.apiMessage ?? "";
-  const classification: Classification = {
-    ...(type === "overloaded_error" || status === undefined
-      ? ((type && byErrorType[type]) ?? { kind: "server", retryable: true })
-      : classifyStatus(status)),
-  };
-  if (classification.kind === "bad_request" && contextLengthPattern.test(message)) {
-    classification.kind = "context_length";
-  }
-  if ((type === "billing_error" || classification.kind === "bad_request") && quotaPattern.test(message)) {
-    Object.assign(classification, { kind: "quota", retryable: false });
-  }
+  const classification: Classification =
+    type === "overloaded_error" || status === undefined
+      ? refineEvent((type && byErrorType[type]) ?? { kind: "server", retryable: true }, { type, message })
+      : classifyStatusFailure(status, { type, message });
   const headers = status === undefined ? undefined : error.headers;
   const shouldRetry = readShouldRetry(headers);
   const body = error.error as { request_id?: unknown } | undefined;
@@ -131,8 +122,12 @@ function mapApiError(
   });
 }
 
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : "";
-  return `${error.message}${cause}`;
+/** A stream `error` event has no status: its type classifies it, its message may say more. */
+function refineEvent(
+  byType: Classification,
+  body: { type: string | undefined; message: string },
+): Classification {
+  if (byType.kind !== "bad_request" && byType.kind !== "quota") return byType;
+  const kind = classifyFailureBody(body);
+  return kind ? { kind, retryable: false } : byType;
 }

@@ -5,13 +5,16 @@ import {
   APIUserAbortError,
   OpenAIError,
 } from "openai";
-import type { ErrorKind, ProviderCallError } from "../../src/core/index.js";
+import type { ProviderCallError } from "../../src/core/index.js";
 import {
-  classifyStatus,
+  classifyFailureBody,
+  classifyStatusFailure,
+  classifyTransportFailure,
   createProviderCallError,
-  isAbortError,
+  describeCause,
   parseRetryAfter,
   readShouldRetry,
+  type TransportHint,
 } from "../shared/index.js";
 import type { ChatModelSettings } from "./chat-model-settings.js";
 import { parseErrorBody, providerMessage, stringField } from "./read-error-body.js";
@@ -26,9 +29,6 @@ export interface ErrorContext {
   mayHaveBeenSent: boolean;
 }
 
-/** Connection failures that prove the request never reached the provider. */
-const notSentCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
-
 /** Any failure of an OpenAI SDK call → ProviderCallError (status, body, retry hints, billing). */
 export async function mapOpenAIError(error: unknown, context: ErrorContext): Promise<ProviderCallError> {
   const { settings, phase } = context;
@@ -40,39 +40,17 @@ export async function mapOpenAIError(error: unknown, context: ErrorContext): Pro
   };
   const midStream = phase === "stream";
 
-  if (context.signal.aborted || error instanceof APIUserAbortError || isAbortError(error)) {
-    return createProviderCallError({
-      ...base,
-      kind: "aborted",
-      retryable: false,
-      detail: "the call was aborted",
-      // Aborting does not stop a generation the provider already started, nor its bill.
-      possiblyBilled: midStream || context.mayHaveBeenSent,
-    });
-  }
-  if (error instanceof APIConnectionTimeoutError) {
-    return createProviderCallError({
-      ...base,
-      kind: "timeout",
-      retryable: true,
-      detail: error.message,
-      possiblyBilled: true,
-    });
-  }
-  if (error instanceof APIConnectionError) {
-    const sent = !hasCode(error, notSentCodes);
-    return createProviderCallError({
-      ...base,
-      kind: "network",
-      retryable: true,
-      detail: describeCause(error),
-      possiblyBilled: sent,
-    });
-  }
+  const transport = classifyTransportFailure(
+    error,
+    { signal: context.signal, mayHaveBeenSent: context.mayHaveBeenSent, answerStarted: midStream },
+    transportHint(error),
+  );
+  if (transport) return createProviderCallError({ ...base, ...transport });
   if (error instanceof APIError && error.status !== undefined) return mapStatusError(error, context);
   if (error instanceof APIError) {
     // An error event inside a 200 stream: `data: {"error": {...}}`.
-    const kind = kindFromBody(error.code, error.type, error.message) ?? "server";
+    const kind =
+      classifyFailureBody({ code: error.code, type: error.type, message: error.message }) ?? "server";
     return createProviderCallError({
       ...base,
       kind,
@@ -101,14 +79,20 @@ export async function mapOpenAIError(error: unknown, context: ErrorContext): Pro
       possiblyBilled: midStream,
     });
   }
-  // fetch's TypeError ("terminated", "fetch failed"): the connection broke while the body was read.
+  // Anything else broke while the answer was read: the request was sent and may have run.
   return createProviderCallError({
     ...base,
     kind: "network",
     retryable: true,
     detail: describeCause(error),
-    possiblyBilled: true,
+    possiblyBilled: context.mayHaveBeenSent || midStream,
   });
+}
+
+function transportHint(error: unknown): TransportHint | undefined {
+  if (error instanceof APIUserAbortError) return "abort";
+  if (error instanceof APIConnectionTimeoutError) return "timeout";
+  return error instanceof APIConnectionError ? "connection" : undefined;
 }
 
 async function mapStatusError(error: APIError, context: ErrorContext): Promise<ProviderCallError> {
@@ -120,13 +104,7 @@ async function mapStatusError(error: APIError, context: ErrorContext): Promise<P
   const code = error.code ?? stringField(parsed, "code");
   const type = error.type ?? stringField(parsed, "type");
 
-  const classified = classifyStatus(status);
-  // 401, 404 and the like mean what they say whatever the message; 400-family bodies say more.
-  const refined =
-    status === 400 || status === 413 || status === 422 ? kindFromBody(code, type, message) : undefined;
-  const quota = status === 429 && (code === "insufficient_quota" || type === "insufficient_quota");
-  const kind: ErrorKind = quota ? "quota" : (refined ?? classified.kind);
-  const retryable = quota || refined ? false : classified.retryable;
+  const { kind, retryable } = classifyStatusFailure(status, { code, type, message });
 
   return createProviderCallError({
     provider: settings.provider,
@@ -142,40 +120,4 @@ async function mapStatusError(error: APIError, context: ErrorContext): Promise<P
     body: raw ?? error.error,
     possiblyBilled: false,
   });
-}
-
-/** Error codes and messages that say more than the status (all 4xx). */
-function kindFromBody(code: unknown, type: unknown, message: string): ErrorKind | undefined {
-  if (
-    code === "context_length_exceeded" ||
-    /maximum context length|context window|too many tokens/i.test(message)
-  ) {
-    return "context_length";
-  }
-  if (code === "insufficient_quota" || type === "insufficient_quota") return "quota";
-  if (
-    code === "content_filter" ||
-    code === "content_policy_violation" ||
-    type === "content_filter" ||
-    /content (management )?policy/i.test(message)
-  ) {
-    return "content_filter";
-  }
-  return undefined;
-}
-
-function hasCode(error: unknown, codes: ReadonlySet<string>, depth = 0): boolean {
-  if (typeof error !== "object" || error === null || depth > 4) return false;
-  if ("code" in error && typeof error.code === "string" && codes.has(error.code)) return true;
-  return "cause" in error && hasCode(error.cause, codes, depth + 1);
-}
-
-function describeCause(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 4; depth += 1) {
-    parts.push(current.message);
-    current = current.cause;
-  }
-  return parts.join(": ") || String(error);
 }

@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { type ErrorKind, ProviderCallError } from "../../src/core/index.js";
-import { classifyStatus, createProviderCallError, isAbortError, parseRetryAfter } from "../shared/index.js";
+import {
+  classifyFailureBody,
+  classifyStatusFailure,
+  classifyTransportFailure,
+  createProviderCallError,
+  describeCause,
+  parseRetryAfter,
+} from "../shared/index.js";
 import { ReplicateHttpError } from "./single-shot-replicate.js";
 
 export interface ReplicateErrorContext {
@@ -17,9 +24,6 @@ export interface ReplicateFailureState {
   predictionId?: string;
 }
 
-const contextLengthPattern =
-  /prompt length|context (window|length)|maximum input length|prompt is too long|too many tokens/i;
-const quotaPattern = /insufficient credit|spend limit|billing|credit balance/i;
 const safetyPattern = /nsfw|safety|content (policy|filter)|flagged|inappropriate/i;
 
 /** Any failure of a Replicate call → ProviderCallError, redacted (message, body and cause chain). */
@@ -37,18 +41,17 @@ export function mapReplicateError(
     possiblyBilled: state.possiblyBilled,
     ...(state.predictionId ? { requestId: state.predictionId } : {}),
   };
-  if (context.signal.aborted || isAbortError(error)) {
-    return createProviderCallError({
-      ...failure,
-      kind: "aborted",
-      retryable: false,
-      detail: "the call was aborted",
-    });
-  }
+  const transport = classifyTransportFailure(error, {
+    signal: context.signal,
+    // The adapter throws before sending when the signal is already aborted: reaching here, it went out.
+    mayHaveBeenSent: true,
+    answerStarted: state.possiblyBilled,
+  });
+  if (transport) return createProviderCallError({ ...failure, ...transport });
   if (error instanceof ReplicateHttpError) {
     const body = parseProblem(error.body);
     const detail = body ? [body.title, body.detail].filter(Boolean).join(": ") : error.body;
-    const classification = refine(classifyStatus(error.status), detail);
+    const classification = classifyStatusFailure(error.status, { message: detail });
     return createProviderCallError({
       ...failure,
       ...classification,
@@ -66,8 +69,14 @@ export function mapReplicateError(
       detail: "the API answered with an unexpected prediction shape",
     });
   }
-  const detail = error instanceof Error ? `${error.message}${causeText(error)}` : String(error);
-  return createProviderCallError({ ...failure, kind: "network", retryable: true, detail });
+  // Anything else broke while the answer was read: the request was sent and may have run.
+  return createProviderCallError({
+    ...failure,
+    kind: "network",
+    retryable: true,
+    possiblyBilled: true,
+    detail: describeCause(error),
+  });
 }
 
 /**
@@ -107,9 +116,8 @@ export function predictionFailure(
 }
 
 function refine(classification: { kind: ErrorKind; retryable: boolean }, detail: string) {
-  if (quotaPattern.test(detail)) return { kind: "quota" as const, retryable: false };
-  if (contextLengthPattern.test(detail)) return { kind: "context_length" as const, retryable: false };
-  return classification;
+  const kind = classifyFailureBody({ message: detail });
+  return kind === "quota" || kind === "context_length" ? { kind, retryable: false } : classification;
 }
 
 const problemSchema = z.looseObject({ title: z.string().optional(), detail: z.string().optional() });
@@ -122,8 +130,4 @@ function parseProblem(text: string): z.infer<typeof problemSchema> | undefined {
   } catch {
     return undefined;
   }
-}
-
-function causeText(error: Error): string {
-  return error.cause instanceof Error ? ` (${error.cause.message})` : "";
 }

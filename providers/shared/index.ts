@@ -1,7 +1,15 @@
 export { minimumSecretLength, secretForms, secretTailLength } from "../../src/core/secret-forms.js";
 export { type SecretMatcher, StreamRedactor } from "../../src/core/stream-redactor.js";
 export { bodyExcerpt, bodyExcerptLimit } from "./body-excerpt.js";
+export { classifyFailureBody, classifyStatusFailure, type FailureBody } from "./classify-failure-body.js";
 export { classifyStatus, type StatusClassification } from "./classify-status.js";
+export {
+  classifyTransportFailure,
+  describeCause,
+  type TransportClassification,
+  type TransportContext,
+  type TransportHint,
+} from "./classify-transport-failure.js";
 export { createProviderCallError, type ProviderCallFailure } from "./create-provider-call-error.js";
 export type { HeaderReader } from "./header-reader.js";
 export { isAbortError } from "./is-abort-error.js";

@@ -1,20 +1,40 @@
 import type { Message, ResponseFormat, ToolDefinition } from "../core/index.js";
 import { type CountOptions, TokenTally } from "./token-tally.js";
+import type { TokenizerFamily } from "./tokenizer-family.js";
 
-/** OpenAI's chat framing: each message costs 3 tokens around its role and content. */
-const tokensPerMessage = 3;
-/** The assistant reply is primed with 3 more (`<|start|>assistant<|message|>`). */
-const replyPriming = 3;
-/** Framing of the tool list (the namespace header the provider wraps around the definitions). */
-const toolsOverhead = 12;
+/** Tokens a provider adds around the texts of a prompt. */
+interface Framing {
+  /** Around each message's role and content (and each tool call). */
+  perMessage: number;
+  /** Once per prompt: the primed reply, a template's start token and default system text. */
+  priming: number;
+  /** Once when the request has tools: the instructions the provider wraps around them. */
+  tools: number;
+}
 
-async function countMessage(tally: TokenTally, message: Message): Promise<void> {
-  tally.add(tokensPerMessage);
+/**
+ * OpenAI's chat framing: 3 tokens around each message, 3 priming the reply
+ * (`<|start|>assistant<|message|>`), 12 for the namespace header around the tool list.
+ */
+const openaiFraming: Framing = { perMessage: 3, priming: 3, tools: 12 };
+
+/**
+ * Framing where the tokenizer and template are not known, chosen above every template in use:
+ * per message Llama 3's header and end-of-turn (4 special tokens), ChatML's or Gemma's turn
+ * markers (≤ 5) plus a SentencePiece dummy prefix; priming covers a BOS, the assistant header and
+ * the default system text templates insert (Llama 3.1's dates, Qwen's "You are Qwen…": ~25
+ * tokens); tools cover Anthropic's tool-use system prompt (313–530 tokens by model and
+ * `tool_choice`) and the instructions Hermes/Qwen or Llama 3.1 templates wrap around tools.
+ */
+const utf8BoundFraming: Framing = { perMessage: 8, priming: 64, tools: 600 };
+
+async function countMessage(tally: TokenTally, message: Message, framing: Framing): Promise<void> {
+  tally.add(framing.perMessage);
   await tally.text(message.role);
   await tally.text(message.content);
   if (message.role === "assistant") {
     for (const call of message.toolCalls ?? []) {
-      tally.add(tokensPerMessage);
+      tally.add(framing.perMessage);
       await tally.text(call.name);
       await tally.text(call.arguments);
     }
@@ -22,24 +42,32 @@ async function countMessage(tally: TokenTally, message: Message): Promise<void> 
   if (message.role === "tool") await tally.text(message.toolCallId);
 }
 
+export interface PromptCountOptions extends Omit<CountOptions, "encoding"> {
+  /** How the target counts (see `TokenizerFamily`). @default "o200k" */
+  family?: TokenizerFamily;
+}
+
 /**
- * Prompt tokens of a request, counted with the o200k_base encoding (GPT-4o and later). Other
- * providers' tokenizers differ by some percent; the count drives context-window checks and cost
- * estimates, not billing, which uses the provider's reported usage. Linear in the request's size
- * and sliced so the event loop stays free (see `TokenTally`): exact up to `exactTokens`, an upper
- * bound beyond; rejects with the signal's reason when it aborts.
+ * Prompt tokens of a request in a tokenizer family: with the o200k_base encoding (GPT-4o and
+ * later) by default, cl100k_base for older OpenAI models, or bounded by UTF-8 length for a
+ * target whose tokenizer is unknown — an upper bound on what the target bills, so a cost
+ * estimate from it is one too. The o200k count also drives context-window checks. Linear in the
+ * request's size and sliced so the event loop stays free (see `TokenTally`): exact up to
+ * `exactTokens`, an upper bound beyond; rejects with the signal's reason when it aborts.
  */
 export async function countPromptTokens(
   messages: readonly Message[],
   tools?: readonly ToolDefinition[],
   responseFormat?: ResponseFormat,
-  options: CountOptions = {},
+  options: PromptCountOptions = {},
 ): Promise<number> {
-  const tally = await TokenTally.open(options);
-  tally.add(replyPriming);
-  for (const message of messages) await countMessage(tally, message);
+  const { family = "o200k", ...countOptions } = options;
+  const tally = await TokenTally.open({ ...countOptions, encoding: family });
+  const framing = family === "utf8-bound" ? utf8BoundFraming : openaiFraming;
+  tally.add(framing.priming);
+  for (const message of messages) await countMessage(tally, message, framing);
   if (tools && tools.length > 0) {
-    tally.add(toolsOverhead);
+    tally.add(framing.tools);
     await tally.json(tools, "tools");
   }
   if (responseFormat?.type === "json_schema")

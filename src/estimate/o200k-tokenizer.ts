@@ -1,9 +1,12 @@
 import { nextTurn } from "./event-loop-slice.js";
 
-/** Counts the o200k_base tokens of one piece of text, special-token text counted as plain text. */
+/** Counts the tokens of one piece of text, special-token text counted as plain text. */
 export type CountPiece = (text: string) => number;
 
-let loading: Promise<CountPiece> | undefined;
+/** The OpenAI encodings counted exactly: o200k_base (GPT-4o and later), cl100k_base (GPT-4, GPT-3.5). */
+export type BpeEncoding = "o200k" | "cl100k";
+
+const loading = new Map<BpeEncoding, Promise<CountPiece>>();
 
 /**
  * Pre-tokens whose byte-pair merge gpt-tokenizer remembers (its default is 100,000). Its cache is
@@ -30,17 +33,35 @@ const asPlainText = { disallowedSpecial: new Set<string>() };
  * fire before counting starts. A failed import is retried by the next count.
  */
 export function loadO200k(signal?: AbortSignal): Promise<CountPiece> {
-  loading ??= importO200k().catch((error: unknown) => {
-    loading = undefined;
-    throw error;
-  });
-  return signal ? untilAborted(loading, signal) : loading;
+  return loadEncoding("o200k", signal);
+}
+
+/** `loadO200k` for either encoding; cl100k_base is imported only when a target uses it. */
+export function loadEncoding(encoding: BpeEncoding, signal?: AbortSignal): Promise<CountPiece> {
+  let pending = loading.get(encoding);
+  if (!pending) {
+    pending = (encoding === "o200k" ? importO200k() : importCl100k()).catch((error: unknown) => {
+      loading.delete(encoding);
+      throw error;
+    });
+    loading.set(encoding, pending);
+  }
+  return signal ? untilAborted(pending, signal) : pending;
 }
 
 async function importO200k(): Promise<CountPiece> {
   await import("gpt-tokenizer/bpeRanks/o200k_base");
   await nextTurn();
   const { countTokens, setMergeCacheSize } = await import("gpt-tokenizer/encoding/o200k_base");
+  setMergeCacheSize(mergeCacheEntries);
+  await nextTurn();
+  return (text) => countTokens(text, asPlainText);
+}
+
+async function importCl100k(): Promise<CountPiece> {
+  await import("gpt-tokenizer/bpeRanks/cl100k_base");
+  await nextTurn();
+  const { countTokens, setMergeCacheSize } = await import("gpt-tokenizer/encoding/cl100k_base");
   setMergeCacheSize(mergeCacheEntries);
   await nextTurn();
   return (text) => countTokens(text, asPlainText);

@@ -1,7 +1,7 @@
 import { EventLoopSlice } from "./event-loop-slice.js";
 import { jsonFragments } from "./json-fragments.js";
 import { nextPiece, pieceChars, splitsSurrogatePair } from "./next-piece.js";
-import { type CountPiece, loadO200k } from "./o200k-tokenizer.js";
+import { type BpeEncoding, type CountPiece, loadEncoding } from "./o200k-tokenizer.js";
 
 /**
  * Tokens counted exactly before the rest of a prompt is bounded by its UTF-8 length instead. It
@@ -48,12 +48,20 @@ export interface CountOptions {
   exactTokens?: number;
   /** Milliseconds of tokenizer work before the rest is bounded likewise. @default 1000 */
   exactMs?: number;
+  /**
+   * The encoding counted exactly, or "utf8-bound": no tokenizer, every text bounded by its UTF-8
+   * length from the start (a target whose tokenizer is unknown, see `TokenizerFamily`).
+   * @default "o200k"
+   */
+  encoding?: BpeEncoding | "utf8-bound";
 }
 
 interface TallyOptions extends CountOptions {
   /** Longest piece handed to the tokenizer; tests shorten it to force many cuts. @default 512 */
   pieceChars?: number;
 }
+
+const utf8Length: CountPiece = (text) => Buffer.byteLength(text, "utf8");
 
 /**
  * A running token count over several texts (a prompt's messages, tools and schema), linear in
@@ -73,7 +81,7 @@ export class TokenTally {
 
   private constructor(count: CountPiece, options: TallyOptions) {
     this.#count = count;
-    this.#exactLeft = options.exactTokens ?? exactTokenLimit;
+    this.#exactLeft = options.encoding === "utf8-bound" ? 0 : (options.exactTokens ?? exactTokenLimit);
     this.#workLeftMs = options.exactMs ?? exactWorkMs;
     this.#pieceChars = options.pieceChars ?? pieceChars;
     this.#slice = new EventLoopSlice(options.signal);
@@ -81,7 +89,8 @@ export class TokenTally {
 
   /** Waits for the tokenizer (loading it on first use) without blocking; rejects when the signal aborts. */
   static async open(options: TallyOptions = {}): Promise<TokenTally> {
-    const count = await loadO200k(options.signal);
+    const encoding = options.encoding ?? "o200k";
+    const count = encoding === "utf8-bound" ? utf8Length : await loadEncoding(encoding, options.signal);
     options.signal?.throwIfAborted();
     return new TokenTally(count, options);
   }

@@ -1,4 +1,5 @@
 import { BudgetExceededError, type Candidate, type Route } from "../core/index.js";
+import { tokenizerFamily } from "../estimate/index.js";
 import type { CallState } from "./call-state.js";
 import type { RoutingContext } from "./routing-context.js";
 
@@ -9,6 +10,12 @@ const longestHoldMs = 86_400_000;
 
 /** What an assistant message adds to a prompt around its text: 3 framing tokens and its role. */
 const assistantMessageTokens = 4;
+/** The same where the tokenizer is unknown: the per-message allowance and the role's bytes. */
+const boundedAssistantMessageTokens = 8 + "assistant".length;
+
+function assistantMessageFraming(target: Candidate["target"]): number {
+  return tokenizerFamily(target) === "utf8-bound" ? boundedAssistantMessageTokens : assistantMessageTokens;
+}
 
 /**
  * An upper bound on what one attempt on `candidate` can cost: the prompt as counted plus
@@ -21,11 +28,13 @@ export async function attemptEstimateUsd(
   candidate: Candidate,
 ): Promise<number> {
   if (!state.continuation) return candidate.estimatedCostUsd;
-  const estimate = context.estimate(state.request);
-  const continuedTokens = assistantMessageTokens + (await context.countTokens(state.continuation));
+  const { target } = candidate;
+  const estimate = context.estimate(state.request, target);
+  const continuedTokens =
+    assistantMessageFraming(target) + (await context.countBillableTokens(state.continuation, target));
   return context.estimateCostUsd(
-    candidate.target.price,
-    estimate.promptTokens + continuedTokens,
+    target.price,
+    context.billablePromptTokens(state.request, target) + continuedTokens,
     estimate.maxOutputTokens,
   );
 }

@@ -41,11 +41,10 @@ export async function decideAfterFailure(
   const possiblyBilled =
     failed.sent && (callAborted || (providerError?.possiblyBilled ?? false) || collector.deliveredParts > 0);
   const outputTokens = await context.countTokens(collector.text);
-  const estimate = context.estimate(state.request, target);
-  const costUsd = possiblyBilled
-    ? context.estimateCostUsd(target.price, estimate.promptTokens, outputTokens)
-    : 0;
-  const usage: Usage = { inputTokens: possiblyBilled ? estimate.promptTokens : 0, outputTokens };
+  // What the target may have billed for the prompt, at most: the budgets must not undercount it.
+  const promptTokens = context.billablePromptTokens(state.request, target);
+  const costUsd = possiblyBilled ? context.estimateCostUsd(target.price, promptTokens, outputTokens) : 0;
+  const usage: Usage = { inputTokens: possiblyBilled ? promptTokens : 0, outputTokens };
   const abortMessage = lostHedge ? (signal.reason as HedgeCancelled).message : undefined;
   await state.record(
     route,

@@ -50,20 +50,22 @@ export async function planRoute(
   options: PlanOptions = {},
 ): Promise<RoutePlan> {
   const limits = options.limits ?? effectiveLimits(context, request, route);
-  await context.countPrompt(request, options.signal);
-  const estimate = context.estimate(request);
-  let candidates: Candidate[] = route.targets.map((id) => {
+  const targets = route.targets.map((id) => {
     const target = context.targets.get(id);
     if (!target) throw new InvalidRequestError("route", `route "${route.name}" names unknown target "${id}"`);
-    return {
-      target,
-      estimatedCostUsd: context.estimateCostUsd(
-        target.price,
-        estimate.promptTokens,
-        estimate.maxOutputTokens,
-      ),
-    };
+    return target;
   });
+  await context.countPrompt(request, options.signal, targets);
+  const estimate = context.estimate(request);
+  // Each target's cost bound counts the prompt as that target bills it (see TokenizerFamily).
+  let candidates: Candidate[] = targets.map((target) => ({
+    target,
+    estimatedCostUsd: context.estimateCostUsd(
+      target.price,
+      context.billablePromptTokens(request, target),
+      estimate.maxOutputTokens,
+    ),
+  }));
   const budgeted = new Set<string>();
   for (const budgets of limits.dailyBudgets.values()) for (const { key } of budgets) budgeted.add(key);
   const stored = await context.store.snapshot(route.targets, [...budgeted]);

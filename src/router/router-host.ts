@@ -26,6 +26,7 @@ import {
   estimateCostUsd,
   loadTokenizer,
   PromptTokenCache,
+  tokenizerFamily,
 } from "../estimate/index.js";
 import { RetryBudget } from "../state/index.js";
 import { openRoutingState, type RoutingState } from "../state/redis/index.js";
@@ -442,7 +443,13 @@ export class RouterHost implements RouterBackend {
       store,
       gate: (target) => limiters.get(target),
       retryBudget,
-      countPrompt: (request, signal) => promptTokens.count(request, signal),
+      countPrompt: (request, signal, routeTargets = []) =>
+        promptTokens.count(request, signal, routeTargets.map(tokenizerFamily)),
+      billablePromptTokens: (request, target) => promptTokens.get(request, tokenizerFamily(target)),
+      countBillableTokens: (text, target) => {
+        const family = tokenizerFamily(target);
+        return countTextTokens(text, { encoding: family });
+      },
       estimate: (request, target) => {
         const ceiling = target?.capabilities.maxOutputTokens ?? defaultMaxTokens;
         return {

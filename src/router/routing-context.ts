@@ -76,9 +76,17 @@ export interface RoutingContext {
    * Counts the request's prompt tokens once, in slices that leave the event loop free, and keeps
    * the count for `estimate`; rejects with the signal's reason (the call's deadline or abort).
    */
-  countPrompt(request: ChatRequest, signal?: AbortSignal): Promise<number>;
+  countPrompt(request: ChatRequest, signal?: AbortSignal, targets?: readonly Target[]): Promise<number>;
   /** The request's estimate; its prompt count must have been awaited with `countPrompt` first. */
   estimate(request: ChatRequest, target?: Target): RequestEstimate;
+  /**
+   * Prompt tokens `target` can bill at most for the request: its own tokenizer's count where it
+   * is known, else a bound no tokenizer exceeds (see `TokenizerFamily`). Cost estimates use it;
+   * `countPrompt` must have been awaited with the target among `targets`.
+   */
+  billablePromptTokens(request: ChatRequest, target: Target): number;
+  /** `countTokens` as `target` bills it at most (continued text sent as part of a prompt). */
+  countBillableTokens(text: string, target: Target): Promise<number>;
   estimateCostUsd(price: Price, inputTokens: number, outputTokens: number): number;
   actualCostUsd(price: Price, usage: Usage): number;
   /** Tokens of an answer's text when the provider reported none; bounded however long the text. */

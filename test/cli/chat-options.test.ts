@@ -180,7 +180,7 @@ describe("switchyard chat options", () => {
       expect(run.code).toBe(130);
       expect(run.stdout).toBe("Paris.\n");
       expect(linesOf(run.stderr)).toEqual([
-        'error: AbortError: Call on route "default" was aborted by the caller',
+        'error: AbortedError: Call on route "default" was aborted by the caller',
       ]);
       await expect(upstreamClosed).resolves.toBeUndefined();
       expect(slow.requests).toHaveLength(1);

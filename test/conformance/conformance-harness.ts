@@ -15,8 +15,14 @@ export interface ConformanceHarness {
   spec: ConformanceSpec;
   providerId: string;
   server: typeof mswServer;
-  /** Installs the handlers and builds a fresh provider and model with a fresh context. */
-  setup(handlers: ReturnType<Arrange>): { model: LanguageModel; context: TestProviderContext };
+  /**
+   * Installs the handlers and builds a fresh provider and model with a fresh context; `fetch`
+   * replaces the network for scenarios msw cannot produce (a reset socket, a body cut mid-read).
+   */
+  setup(
+    handlers: ReturnType<Arrange>,
+    fetch?: typeof globalThis.fetch,
+  ): { model: LanguageModel; context: TestProviderContext };
   /** The fixture conversation, with a fresh signal. */
   callOptions(overrides?: Partial<CallOptions>): CallOptions;
   /** A scenario a feature flag requires, or a clear error naming the missing one. */
@@ -33,9 +39,9 @@ export function createConformanceHarness(
 ): ConformanceHarness {
   const providerId = spec.providerId ?? spec.name;
 
-  const setup: ConformanceHarness["setup"] = (handlers) => {
+  const setup: ConformanceHarness["setup"] = (handlers, fetch) => {
     server.use(...handlers);
-    const context = createTestProviderContext();
+    const context = createTestProviderContext(fetch ? { fetch } : {});
     const provider = spec.factory.create(providerId, spec.config, context);
     return { model: provider.languageModel(spec.model), context };
   };

@@ -1,3 +1,4 @@
+import { HttpResponse } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AllTargetsFailedError,
@@ -8,8 +9,8 @@ import {
 } from "../../index.js";
 import { useMswServer } from "../support/msw-server.js";
 import { startHarness, track } from "./support/fault-harness.js";
-import { openaiShape, providerShapes } from "./support/provider-shapes.js";
-import { answer, fail, refusal } from "./support/replies.js";
+import { openaiShape, type ProviderShape, providerShapes } from "./support/provider-shapes.js";
+import { answer, fail, type Reply, refusal } from "./support/replies.js";
 import { Upstream } from "./support/upstream.js";
 
 useMswServer();
@@ -403,6 +404,51 @@ describe.each(providerShapes)("scenario 14 ($name): 400 context length exceeded"
     expect((error as AllTargetsFailedError).errors.map((entry) => (entry as ProviderCallError).kind)).toEqual(
       ["context_length", "auth"],
     );
+    await router.close();
+  });
+});
+
+/** A llama.cpp `llama-server` behind the openai-compatible adapter: the OpenAI wire, its own errors. */
+const llamaServerShape: ProviderShape = {
+  ...openaiShape,
+  model: "qwen2.5-0.5b-instruct",
+  baseURL: (id) => `http://${id}.llama.test:8080/v1`,
+  providerConfig: (baseURL, apiKey) => ({ type: "openai-compatible", host: "llamacpp", baseURL, apiKey }),
+};
+
+/** llama-server's answer to a prompt over its `--ctx-size` (test/fixtures/context-length). */
+const llamaContextOverflow: Reply = () =>
+  HttpResponse.json(
+    {
+      error: {
+        code: 400,
+        message: "request (826 tokens) exceeds the available context size (512 tokens), try increasing it",
+        type: "exceed_context_size_error",
+        n_prompt_tokens: 826,
+        n_ctx: 512,
+      },
+    },
+    { status: 400 },
+  );
+
+describe("scenario 14 (llama.cpp server): its own context-overflow 400", () => {
+  it("falls over to the larger-context target when llama-server says the request exceeds its context size", async () => {
+    const small = {
+      upstream: new Upstream("small", llamaServerShape).replies(llamaContextOverflow),
+      contextWindow: 8192,
+    };
+    const large = {
+      upstream: new Upstream("large", llamaServerShape).replies(answer("fits")),
+      contextWindow: 128_000,
+    };
+    const { router } = await startHarness({ targets: { small, large } });
+    const result = await router.chat({ messages });
+    expect(result.text).toBe("fits");
+    expect(result.route.attempts.map((attempt) => [attempt.target, attempt.errorKind])).toEqual([
+      ["small", "context_length"],
+      ["large", undefined],
+    ]);
+    expect(small.upstream.count).toBe(1);
     await router.close();
   });
 });

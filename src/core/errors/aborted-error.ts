@@ -13,7 +13,7 @@ export class AbortedError extends SwitchyardError {
 
   constructor(options: { reason: unknown; partialText: string; usage: Usage; trace: RouteTrace }) {
     super(`Call on route "${options.trace.route}" was aborted by the caller`, { cause: options.reason });
-    this.name = "AbortError";
+    this.name = "AbortedError";
     this.partialText = options.partialText;
     this.usage = options.usage;
     this.trace = options.trace;
