@@ -510,7 +510,7 @@ describe("anthropic reliability", () => {
     const refused = Object.assign(new TypeError("fetch failed"), {
       cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }),
     });
-    const refusing = anthropicProvider
+    const refusing = anthropicAdapter
       .create("anthropic", config, createTestProviderContext({ fetch: () => Promise.reject(refused) }))
       .languageModel(model);
     const error = await failure(refusing.doGenerate(callOptions()));

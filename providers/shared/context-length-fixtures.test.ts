@@ -2,12 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
-import {
-  type CallOptions,
-  ProviderCallError,
-  type ProviderConfig,
-  type ProviderFactory,
-} from "../../src/core/index.js";
+import { type CallOptions, type Provider, ProviderCallError } from "../../src/core/index.js";
 import { useMswServer } from "../../test/support/msw-server.js";
 import { createTestProviderContext } from "../../test/support/test-provider-context.js";
 import { anthropicProvider } from "../anthropic/index.js";
@@ -33,45 +28,68 @@ const options = (): CallOptions => ({
   signal: new AbortController().signal,
 });
 
-/** [server, fixture, adapter, config, model, the URL the adapter posts to]. */
-const servers: Array<[string, string, ProviderFactory, ProviderConfig, string, string]> = [
+type Create = () => Provider | Promise<Provider>;
+const context = () => createTestProviderContext();
+
+/** [server, fixture, the provider as the registry creates it, model, the URL the adapter posts to]. */
+const servers: Array<[string, string, Create, string, string]> = [
   [
     "OpenAI",
     "openai",
-    openaiProvider,
-    { type: "openai", apiKey: "sk-test-key-0123456789", baseURL: "https://api.openai.test/v1" },
+    () =>
+      openaiProvider.create(
+        "upstream",
+        { type: "openai", apiKey: "sk-test-key-0123456789", baseURL: "https://api.openai.test/v1" },
+        context(),
+      ),
     "gpt-4o-mini",
     "https://api.openai.test/v1/chat/completions",
   ],
   [
     "Anthropic",
     "anthropic",
-    anthropicProvider,
-    { type: "anthropic", apiKey: "sk-ant-test-0123456789", baseURL: "https://api.anthropic.test" },
+    () =>
+      anthropicProvider.create(
+        "upstream",
+        { type: "anthropic", apiKey: "sk-ant-test-0123456789", baseURL: "https://api.anthropic.test" },
+        context(),
+      ),
     "claude-sonnet-4-5",
     "https://api.anthropic.test/v1/messages",
   ],
   [
     "llama.cpp server",
     "llama-cpp-server",
-    openaiCompatibleProvider,
-    { type: "openai-compatible", host: "llamacpp", baseURL: "http://llama.test:8080/v1" },
+    () =>
+      openaiCompatibleProvider.create(
+        "upstream",
+        { type: "openai-compatible", host: "llamacpp", baseURL: "http://llama.test:8080/v1" },
+        context(),
+      ),
     "qwen2.5-0.5b-instruct",
     "http://llama.test:8080/v1/chat/completions",
   ],
   [
     "vLLM",
     "vllm",
-    openaiCompatibleProvider,
-    { type: "openai-compatible", host: "vllm", baseURL: "http://vllm.test:8000/v1" },
+    () =>
+      openaiCompatibleProvider.create(
+        "upstream",
+        { type: "openai-compatible", host: "vllm", baseURL: "http://vllm.test:8000/v1" },
+        context(),
+      ),
     "meta-llama/Llama-3.1-8B-Instruct",
     "http://vllm.test:8000/v1/chat/completions",
   ],
   [
     "Ollama",
     "ollama",
-    openaiCompatibleProvider,
-    { type: "openai-compatible", host: "ollama", baseURL: "http://ollama.test:11434/v1" },
+    () =>
+      openaiCompatibleProvider.create(
+        "upstream",
+        { type: "openai-compatible", host: "ollama", baseURL: "http://ollama.test:11434/v1" },
+        context(),
+      ),
     "llama3.2",
     "http://ollama.test:11434/v1/chat/completions",
   ],
@@ -80,10 +98,10 @@ const servers: Array<[string, string, ProviderFactory, ProviderConfig, string, s
 describe("context-length errors in every server's wording", () => {
   it.each(servers)(
     "classifies %s's prompt-too-long answer as context_length, not retryable",
-    async (_name, file, factory, config, model, url) => {
+    async (_name, file, create, model, url) => {
       const { status, body } = fixture(file);
       server.use(http.post(url, () => HttpResponse.json(body, { status })));
-      const provider = factory.create("upstream", config, createTestProviderContext());
+      const provider = await create();
       const error = await provider
         .languageModel(model)
         .doGenerate(options())
