@@ -54,6 +54,7 @@ export type {
   LatencySlo,
   PrivacyClass,
   ResponseFormat,
+  TargetOverrides,
   ToolChoice,
   ToolDefinition,
 } from "./request.js";

@@ -12,6 +12,7 @@ import {
   type Route,
   type StateSnapshot,
   type SwitchyardError,
+  type TargetOverrides,
 } from "../core/index.js";
 import { CallState } from "./call-state.js";
 import { effectiveLimits } from "./effective-limits.js";
@@ -39,6 +40,8 @@ export async function executeCall(
   const { timeoutMs } = state.limits;
   // One controller for the caller's signal and the deadline: one fewer AbortSignal per call.
   const call = linkSignals([request.signal]);
+  // `allowFallbacks: false`: the first-ranked target (and its retries) is the whole chain.
+  const allowFallbacks = request.targets?.allowFallbacks !== false;
   let deadlinePassed = false;
   const deadlineTimer = setTimeout(() => {
     deadlinePassed = true;
@@ -54,7 +57,12 @@ export async function executeCall(
       const current = route;
       if (visited.size > 0) state.limits = effectiveLimits(context, request, current, state.limits);
       visited.add(current.name);
-      const plan = await planOrSkip(context, request, current, streaming, state, call.signal);
+      // On a fallback route only `ignore` still binds: its other targets were never the caller's to narrow.
+      const overrides = visited.size === 1 ? request.targets : { ignore: request.targets?.ignore ?? [] };
+      const plan = await planOrSkip(context, request, current, streaming, state, call.signal, {
+        overrides,
+        allowFallbacks,
+      });
       const hedged = new Set<Candidate>();
       for (const [index, candidate] of plan.candidates.entries()) {
         if (hedged.has(candidate)) continue;
@@ -79,7 +87,7 @@ export async function executeCall(
             ...(lane ? { onFirstPart: lane.onFirstPart } : {}),
           });
         const later = plan.candidates.slice(index + 1).filter(fits);
-        const hedge = planHedge(current, state, candidate, later, plan.snapshot);
+        const hedge = allowFallbacks ? planHedge(current, state, candidate, later, plan.snapshot) : undefined;
         let outcome: CandidateOutcome;
         if (hedge) {
           const raced = await raceWithHedge({
@@ -98,13 +106,14 @@ export async function executeCall(
           outcome = await run(candidate);
         }
         if (outcome.type === "success") return outcome.result;
+        if (!allowFallbacks) throw chainError(state);
         if (outcome.contextLength) {
           // A larger window gets one chance; a second overflow means the prompt is the problem.
           if (smallestFailedWindow !== undefined) throw chainError(state);
           smallestFailedWindow = window;
         }
       }
-      const fallback: string | undefined = route.fallback;
+      const fallback: string | undefined = allowFallbacks ? route.fallback : undefined;
       if (fallback)
         context.emit({
           type: "fallback",
@@ -184,12 +193,14 @@ async function planOrSkip(
   streaming: boolean,
   state: CallState,
   signal: AbortSignal,
+  chain: { overrides: TargetOverrides | undefined; allowFallbacks: boolean },
 ): Promise<PlannedCandidates> {
   try {
     const plan = await planRoute(context, request, route, streaming, {
       claim: (target) => state.hold(target),
       limits: state.limits,
       signal,
+      ...(chain.overrides ? { overrides: chain.overrides } : {}),
     });
     state.trace.rejected.push(...plan.rejected);
     state.trace.ranked.push(...plan.ranked.map((candidate) => candidate.target.id));
@@ -198,7 +209,8 @@ async function planOrSkip(
     if (!NoEligibleTargetError.isInstance(error)) throw error;
     state.trace.rejected.push(...error.rejected);
     const budgetBound = error.rejected.some((rejection) => rejection.budget !== undefined);
-    if (state.trace.route === route.name && !(budgetBound && route.fallback)) throw chainError(state);
+    if (state.trace.route === route.name && !(budgetBound && route.fallback && chain.allowFallbacks))
+      throw chainError(state);
     const snapshot: StateSnapshot = {
       now: Date.now(),
       latency: new Map(),

@@ -1,5 +1,6 @@
 import { suggestion } from "../config/did-you-mean.js";
 import type { ChatRequest, ResponseFormat, Route, ToolChoice, ToolDefinition } from "../core/index.js";
+import { checkTargetOverrides } from "./check-target-overrides.js";
 import type { FieldPath } from "./field-path.js";
 import { JsonWalker } from "./json-walker.js";
 import {
@@ -52,6 +53,7 @@ const requestKeys = [
   "slo",
   "budget",
   "privacy",
+  "targets",
   "tags",
   "metadata",
   "signal",
@@ -123,7 +125,7 @@ function* checkRequest(
   const valid: ChatRequest = { messages: [] };
   if (fields.route !== undefined)
     valid.route = expectString(fields.route, [], "route", meter, { minLength: 1 });
-  resolveRoute(context, valid.route);
+  const route = resolveRoute(context, valid.route);
   valid.messages = yield* checkMessages(fields.messages, meter);
   if (fields.maxTokens !== undefined) {
     valid.maxTokens = expectNumber(fields.maxTokens, ["maxTokens"], {
@@ -178,6 +180,7 @@ function* checkRequest(
   if (fields.privacy !== undefined) {
     valid.privacy = expectOneOf(fields.privacy, [], "privacy", ["local-only", "no-training"]);
   }
+  if (fields.targets !== undefined) valid.targets = checkTargetOverrides(fields.targets, route, meter);
   if (fields.tags !== undefined) valid.tags = checkTags(fields.tags, meter);
   if (fields.metadata !== undefined) valid.metadata = checkMetadata(fields.metadata, meter);
   if (fields.signal !== undefined) {
