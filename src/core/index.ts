@@ -60,6 +60,7 @@ export type {
 } from "./request.js";
 export type { ChatResult } from "./result.js";
 export type { BuiltinStrategyName, HedgeConfig, Route, RouteBudget, StrategyName } from "./route.js";
+export type { MetadataMatcher, RouteRule, RouteRuleWhen, RouteSelection } from "./route-selection.js";
 export type { AttemptOutcome, AttemptRecord, RejectedCandidate, RouteTrace } from "./route-trace.js";
 export type {
   AttemptObservation,

@@ -10,6 +10,7 @@ import {
   ProviderCallError,
   QueueFullError,
   type Route,
+  type RouteSelection,
   type StateSnapshot,
   type SwitchyardError,
   type TargetOverrides,
@@ -34,9 +35,11 @@ export async function executeCall(
   request: ChatRequest,
   streaming: boolean,
   sink: PartSink,
+  selection?: RouteSelection,
 ): Promise<ChatResult> {
   let route: Route | undefined = resolveRoute(context, request.route);
   const state = new CallState(context, request, route, effectiveLimits(context, request, route));
+  if (selection) state.trace.selection = selection;
   const { timeoutMs } = state.limits;
   // One controller for the caller's signal and the deadline: one fewer AbortSignal per call.
   const call = linkSignals([request.signal]);
