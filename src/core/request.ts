@@ -45,8 +45,9 @@ export interface TargetOverrides {
 /** What a caller sends to `router.chat()` / `router.stream()`. */
 export interface ChatRequest {
   /**
-   * A route of the policy.
-   * @default the policy's `defaultRoute`, else the route named "default"
+   * A route of the policy; when given, the policy's `select` rules are not consulted.
+   * @default the route of the first `select` rule the request's tags and metadata match, else
+   * the policy's `defaultRoute`, else the route named "default"
    */
   route?: string;
   messages: Message[];
@@ -68,7 +69,9 @@ export interface ChatRequest {
   privacy?: PrivacyClass;
   /** Narrows, reorders or excludes the route's targets, or turns fallback off. @default none */
   targets?: TargetOverrides;
+  /** Spend keys for `budgets.tags`, and matched by the policy's `select` rules. */
   tags?: string[];
+  /** Matched by the policy's `select` rules to choose the route. */
   metadata?: Record<string, string>;
   /** Cancels the call, its upstream request and every pending retry or fallback. */
   signal?: AbortSignal;
