@@ -6,12 +6,16 @@ import { completion, wireUsage } from "../../providers/openai/fixtures/openai-wi
 import { useMswServer } from "../support/msw-server.js";
 
 const server = useMswServer();
-const ids = ["a", "b", "c", "d"] as const;
+const ids = ["a", "b", "c", "d", "x"] as const;
 type Id = (typeof ids)[number];
 const baseURL = (id: Id) => `https://${id}.example.test/v1`;
-/** Route `main` lists a, b, c; its fallback route `backup` lists d. Only a and c do not train on requests. */
-const noTraining: Record<Id, boolean> = { a: true, b: false, c: true, d: false };
-const price = { input: 0.15, output: 0.6 };
+/**
+ * Route `default` lists a, b, c and x; its fallback route `backup` lists d. Only a, c and x do not
+ * train on requests; x is priced so that one attempt could exceed the route's per-call cap.
+ */
+const noTraining: Record<Id, boolean> = { a: true, b: false, c: true, d: false, x: true };
+const cap = 0.005;
+const priceOf = (id: Id) => (id === "x" ? { input: 2.5, output: 10 } : { input: 0.15, output: 0.6 });
 
 const policy = {
   providers: Object.fromEntries(
@@ -20,11 +24,17 @@ const policy = {
   targets: Object.fromEntries(
     ids.map((id) => [
       id,
-      { provider: id, model: "gpt-4o-mini", price, maxAttempts: 1, noTraining: noTraining[id] },
+      {
+        provider: id,
+        model: "gpt-4o-mini",
+        price: priceOf(id),
+        maxAttempts: 1,
+        noTraining: noTraining[id],
+      },
     ]),
   ),
   routes: {
-    default: { targets: ["a", "b", "c"], fallback: "backup", budget: { maxCostUsd: 0.01 } },
+    default: { targets: ["a", "b", "c", "x"], fallback: "backup", budget: { maxCostUsd: cap } },
     backup: { targets: ["d"] },
   },
 };
@@ -131,13 +141,29 @@ describe("per-request target overrides", () => {
     });
   });
 
+  it("cannot raise the cap: a target whose attempt could exceed it is never tried, even when asked for first", async () => {
+    const called = upstreams(new Set());
+    await withRouter(async (router) => {
+      const result = await router.chat({ messages, budget: { maxCostUsd: 1 }, targets: { order: ["x"] } });
+      expect(result.route.target).toBe("a");
+      expect(result.route.rejected.map((rejection) => [rejection.target, rejection.policy])).toEqual([
+        ["x", "cost"],
+      ]);
+      const error = await router
+        .chat({ messages, targets: { only: ["x"], allowFallbacks: false } })
+        .catch((e) => e);
+      expect((error as Error).name).toBe("BudgetExceededError");
+      expect(called).toEqual(["a"]);
+    });
+  });
+
   it.each([
     [{ only: ["d"] }, "targets.only[0]", /"d" is not a target of route "default"/],
     [{ order: ["a", "zz"] }, "targets.order[1]", /"zz" is not a target of route "default"/],
     [{ ignore: ["a", "a"] }, "targets.ignore[1]", /repeats the target "a"/],
     [{ only: ["a"], ignore: ["a"] }, "targets.ignore[0]", /also in targets.only/],
     [{ only: ["a"], order: ["b"] }, "targets.order[0]", /excluded by targets.only or targets.ignore/],
-    [{ ignore: ["a", "b", "c"] }, "targets", /leaves no target of route "default"/],
+    [{ ignore: ["a", "b", "c", "x"] }, "targets", /leaves no target of route "default"/],
     [{ allowFallbacks: "no" }, "targets.allowFallbacks", /true or false/],
     [{ first: ["a"] }, "targets.first", /is not a field of target overrides/],
     ["a", "targets", /must be an object/],
@@ -157,7 +183,7 @@ describe("per-request target overrides", () => {
   });
 });
 
-const routeTargets: Id[] = ["a", "b", "c"];
+const routeTargets: Id[] = ["a", "b", "c", "x"];
 const subset = fc.subarray(routeTargets);
 const overridesArbitrary: fc.Arbitrary<TargetOverrides> = fc.record(
   {
@@ -176,11 +202,18 @@ describe("per-request overrides stay inside the operator's bounds (property)", (
         overridesArbitrary,
         fc.subarray([...ids]),
         fc.boolean(),
-        async (targets, failing, private_) => {
+        fc.constantFrom(undefined, 0.001, 1),
+        async (targets, failing, private_, maxCostUsd) => {
           const called = upstreams(new Set(failing));
           const outcome = await withRouter((router) =>
             router
-              .chat({ messages, targets, ...(private_ ? { privacy: "no-training" as const } : {}) })
+              .chat({
+                messages,
+                targets,
+                ...(private_ ? { privacy: "no-training" as const } : {}),
+                // A request may lower the route's cap, never raise it: 1 must change nothing.
+                ...(maxCostUsd !== undefined ? { budget: { maxCostUsd } } : {}),
+              })
               .catch((error: unknown) => error),
           );
           if (InvalidRequestError.isInstance(outcome) && outcome.field.startsWith("targets")) {
@@ -194,13 +227,15 @@ describe("per-request overrides stay inside the operator's bounds (property)", (
           for (const id of called) expect(allowed.has(id)).toBe(true);
           if (targets.allowFallbacks === false) expect(new Set(called).size).toBeLessThanOrEqual(1);
           if (private_) for (const id of called) expect(noTraining[id]).toBe(true);
+          // One attempt on x could cost more than the route's cap, whatever the override or the request's budget.
+          expect(called).not.toContain("x");
           const first = (targets.order as Id[] | undefined)?.find(
-            (id) => kept(id) && (!private_ || noTraining[id]),
+            (id) => kept(id) && id !== "x" && (!private_ || noTraining[id]),
           );
           if (first) expect(called[0]).toBe(first);
           if (!SwitchyardError.isInstance(outcome)) {
             const result = outcome as { costUsd: number; route: { target?: string } };
-            expect(result.costUsd).toBeLessThanOrEqual(0.01);
+            expect(result.costUsd).toBeLessThanOrEqual(Math.min(cap, maxCostUsd ?? cap));
             expect(allowed.has(result.route.target as Id)).toBe(true);
           }
         },
