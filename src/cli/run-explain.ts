@@ -5,6 +5,7 @@ import {
   InvalidRequestError,
   NoEligibleTargetError,
   type RejectedCandidate,
+  type RouteSelection,
 } from "../core/index.js";
 import type { Router } from "../router/router.js";
 import { ensureBundledModel } from "./bundled-model.js";
@@ -27,6 +28,8 @@ const explainOptions = {
 /** What `explain --json` prints. */
 export interface ExplainReport {
   route: string;
+  /** How the route was chosen, when the policy has `select` rules. */
+  selection?: RouteSelection;
   /** Absent when no target qualified (the plan stopped before ranking). */
   estimate?: { promptTokens: number; maxOutputTokens: number };
   rejected: RejectedCandidate[];
@@ -87,6 +90,7 @@ async function plan(router: Router, request: ChatRequest, streaming: boolean): P
     const chosen = ranked[0];
     return {
       route: plan.route,
+      ...(plan.selection ? { selection: plan.selection } : {}),
       estimate: plan.estimate,
       rejected: plan.rejected,
       ranked,
@@ -99,13 +103,21 @@ async function plan(router: Router, request: ChatRequest, streaming: boolean): P
   }
 }
 
+/** Why this route: the rule that chose it, or the default when no rule matched. */
+function selectedBy(selection: RouteSelection | undefined): string {
+  if (!selection || selection.by === "request") return "";
+  return selection.by === "rule"
+    ? ` (chosen by select[${selection.rule}])`
+    : " (no select rule matched: the default route)";
+}
+
 function formatReport(report: ExplainReport, streaming: boolean): string {
   const candidates = report.rejected.length + report.ranked.length;
   const estimate = report.estimate
     ? `prompt ${report.estimate.promptTokens} tokens, up to ${report.estimate.maxOutputTokens} output tokens`
     : "no target qualifies";
   const lines = [
-    `route ${report.route}${streaming ? " (streaming)" : ""}: ${estimate}`,
+    `route ${report.route}${selectedBy(report.selection)}${streaming ? " (streaming)" : ""}: ${estimate}`,
     `candidates: ${candidates} (${report.ranked.length} eligible, ${report.rejected.length} rejected)`,
     ...report.rejected.map((entry) => `  ✗ ${entry.target} — rejected by ${entry.policy}: ${entry.reason}`),
     ...report.ranked.map(

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { PolicyRegistry } from "./policy-registry.js";
 import { providerSchemaFor, strategySchemaFor } from "./provider-schema.js";
 import { createRouteSchema } from "./route-schema.js";
+import { routeSelectorSchema } from "./route-selector-schema.js";
 import { nameSchema, usdSchema } from "./schema-primitives.js";
 import { stateSchema } from "./state-schema.js";
 import { targetSchema } from "./target-schema.js";
@@ -49,6 +50,7 @@ export function createPolicySchema(registry: PolicyRegistry) {
       defaultRoute: nameSchema
         .optional()
         .describe('Route used when a call names none. Default: the route "default".'),
+      select: routeSelectorSchema.optional(),
       providers: z
         .record(nameSchema, providerSchemaFor(registry.providers.values()))
         // biome-ignore lint/suspicious/noTemplateCurlyInString: the text shows the literal ${ENV_NAME} syntax

@@ -3,6 +3,7 @@ import type { ProviderFactory } from "../core/index.js";
 import { checkPlainData } from "./check-plain-data.js";
 import { checkPolicyRules } from "./check-policy-rules.js";
 import { checkReferences } from "./check-references.js";
+import { checkRouteSelection } from "./check-route-selection.js";
 import { describeZodIssues } from "./format-issues.js";
 import { type Environment, interpolateEnv } from "./interpolate-env.js";
 import { parseYaml } from "./parse-yaml.js";
@@ -75,7 +76,11 @@ export function preparePolicy(source: PolicySource, options: LoadPolicyOptions =
   if (issues.length > 0 || !validation.success) throw policyError(issues, file, locate);
 
   const parsed = validation.data;
-  const ruleIssues = [...checkReferences(parsed), ...checkPolicyRules(parsed, registry)];
+  const ruleIssues = [
+    ...checkReferences(parsed),
+    ...checkPolicyRules(parsed, registry),
+    ...checkRouteSelection(parsed),
+  ];
   if (ruleIssues.length > 0) throw policyError(ruleIssues, file, locate);
 
   const baseDir = options.baseDir ?? (file !== undefined ? dirname(resolve(file)) : process.cwd());

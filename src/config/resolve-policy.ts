@@ -84,6 +84,7 @@ export function resolvePolicy(
     ),
     routes,
     defaultRoute,
+    select: policy.select?.map((rule) => ({ route: rule.route, when: structuredClone(rule.when) })),
     budgets: {
       tags: nullPrototype(Object.entries(policy.budgets?.tags ?? {})),
       targets: nullPrototype(Object.entries(policy.budgets?.targets ?? {})),

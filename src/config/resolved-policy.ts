@@ -1,4 +1,4 @@
-import type { Capabilities, Route, Target } from "../core/index.js";
+import type { Capabilities, Route, RouteRule, Target } from "../core/index.js";
 import type { ProviderEntry } from "./provider-schema.js";
 
 /**
@@ -63,6 +63,8 @@ export interface ResolvedPolicy {
   routes: Record<string, Route>;
   /** The policy's `defaultRoute`, else "default" when such a route exists. */
   defaultRoute?: string;
+  /** Rules choosing the route of a request that names none, first match wins. @default none */
+  select?: RouteRule[];
   budgets: DailyBudgets;
   retryBudget: RetryBudgetSettings;
   /** Reload the policy when its file changes. @default false */

@@ -54,11 +54,13 @@ export type {
   LatencySlo,
   PrivacyClass,
   ResponseFormat,
+  TargetOverrides,
   ToolChoice,
   ToolDefinition,
 } from "./request.js";
 export type { ChatResult } from "./result.js";
 export type { BuiltinStrategyName, HedgeConfig, Route, RouteBudget, StrategyName } from "./route.js";
+export type { MetadataMatcher, RouteRule, RouteRuleWhen, RouteSelection } from "./route-selection.js";
 export type {
   AttemptOutcome,
   AttemptRecord,

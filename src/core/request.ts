@@ -24,11 +24,30 @@ export interface LatencySlo {
   totalMs?: number;
 }
 
+/**
+ * A caller's narrowing of its route's targets, never a widening: every id must be a target of the
+ * request's route, and the policy's filters (privacy, budgets, capabilities) still apply.
+ */
+export interface TargetOverrides {
+  /** Only these of the route's targets may serve the call. @default every target of the route */
+  only?: string[];
+  /** These targets first, in this order; the others after them, as the route's strategy ranks them. */
+  order?: string[];
+  /** These targets never serve the call, on the route or on its fallback routes. @default none */
+  ignore?: string[];
+  /**
+   * `false`: only the first-ranked target is tried (with its own retries); no other target, no
+   * hedge, no larger-context retry and no fallback route. @default true
+   */
+  allowFallbacks?: boolean;
+}
+
 /** What a caller sends to `router.chat()` / `router.stream()`. */
 export interface ChatRequest {
   /**
-   * A route of the policy.
-   * @default the policy's `defaultRoute`, else the route named "default"
+   * A route of the policy; when given, the policy's `select` rules are not consulted.
+   * @default the route of the first `select` rule the request's tags and metadata match, else
+   * the policy's `defaultRoute`, else the route named "default"
    */
   route?: string;
   messages: Message[];
@@ -48,7 +67,11 @@ export interface ChatRequest {
   /** Tightens the route's per-call cap: the stricter of the two applies. */
   budget?: { maxCostUsd?: number };
   privacy?: PrivacyClass;
+  /** Narrows, reorders or excludes the route's targets, or turns fallback off. @default none */
+  targets?: TargetOverrides;
+  /** Spend keys for `budgets.tags`, and matched by the policy's `select` rules. */
   tags?: string[];
+  /** Matched by the policy's `select` rules to choose the route. */
   metadata?: Record<string, string>;
   /** Cancels the call, its upstream request and every pending retry or fallback. */
   signal?: AbortSignal;

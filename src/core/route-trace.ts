@@ -1,5 +1,6 @@
 import type { ErrorKind } from "./errors/error-kind.js";
 import type { BudgetBreach } from "./policy.js";
+import type { RouteSelection } from "./route-selection.js";
 
 export type AttemptOutcome = "success" | "error" | "aborted" | "interrupted";
 
@@ -54,6 +55,8 @@ export interface FallbackRecord {
 /** Every result explains its choice. */
 export interface RouteTrace {
   route: string;
+  /** How the route was chosen; present when the policy has `select` rules. */
+  selection?: RouteSelection;
   /** The target that produced the answer, when one did. */
   target?: string;
   provider?: string;

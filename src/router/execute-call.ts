@@ -13,8 +13,10 @@ import {
   ProviderCallError,
   QueueFullError,
   type Route,
+  type RouteSelection,
   type StateSnapshot,
   type SwitchyardError,
+  type TargetOverrides,
 } from "../core/index.js";
 import { CallState } from "./call-state.js";
 import { effectiveLimits } from "./effective-limits.js";
@@ -36,12 +38,16 @@ export async function executeCall(
   request: ChatRequest,
   streaming: boolean,
   sink: PartSink,
+  selection?: RouteSelection,
 ): Promise<ChatResult> {
   let route: Route | undefined = resolveRoute(context, request.route);
   const state = new CallState(context, request, route, effectiveLimits(context, request, route));
+  if (selection) state.trace.selection = selection;
   const { timeoutMs } = state.limits;
   // One controller for the caller's signal and the deadline: one fewer AbortSignal per call.
   const call = linkSignals([request.signal]);
+  // `allowFallbacks: false`: the first-ranked target (and its retries) is the whole chain.
+  const allowFallbacks = request.targets?.allowFallbacks !== false;
   let deadlinePassed = false;
   const deadlineTimer = setTimeout(() => {
     deadlinePassed = true;
@@ -90,13 +96,15 @@ export async function executeCall(
             ...(lane ? { onFirstPart: lane.onFirstPart } : {}),
           });
         // A hedge is for a slow target, not a paused one: it never goes to one that would wait.
-        const hedge = planHedge(
-          current,
-          state,
-          candidate,
-          later.filter((other) => !busy(other)),
-          plan.snapshot,
-        );
+        const hedge = allowFallbacks
+          ? planHedge(
+              current,
+              state,
+              candidate,
+              later.filter((other) => !busy(other)),
+              plan.snapshot,
+            )
+          : undefined;
         let outcome: CandidateOutcome;
         if (hedge) {
           const raced = await raceWithHedge({
@@ -115,6 +123,7 @@ export async function executeCall(
           outcome = await run(candidate);
         }
         if (outcome.type === "success") return outcome.result;
+        if (!allowFallbacks) throw chainError(state);
         if (outcome.contextLength) {
           // A larger window gets one chance; a second overflow means the prompt is the problem.
           if (smallestFailedWindow !== undefined) throw chainError(state);
@@ -129,8 +138,14 @@ export async function executeCall(
       const current: Route = route;
       if (visited.size > 0) state.limits = effectiveLimits(context, request, current, state.limits);
       visited.add(current.name);
-      const plan = await planOrSkip(context, request, current, streaming, state, call.signal);
-      const fallback: Route | undefined = current.fallback ? context.routes.get(current.fallback) : undefined;
+      // On a fallback route only `ignore` still binds: its other targets were never the caller's to narrow.
+      const overrides = visited.size === 1 ? request.targets : { ignore: request.targets?.ignore ?? [] };
+      const plan = await planOrSkip(context, request, current, streaming, state, call.signal, {
+        overrides,
+        allowFallbacks,
+      });
+      const fallback: Route | undefined =
+        allowFallbacks && current.fallback ? context.routes.get(current.fallback) : undefined;
       const allPaused =
         plan.candidates.length > 0 &&
         plan.candidates.every((candidate) => plan.waiting.has(candidate.target.id));
@@ -244,12 +259,15 @@ async function planOrSkip(
   streaming: boolean,
   state: CallState,
   signal: AbortSignal,
+  chain: { overrides: TargetOverrides | undefined; allowFallbacks: boolean },
 ): Promise<PlannedCandidates> {
+  const fallback = chain.allowFallbacks ? route.fallback : undefined;
   try {
     const plan = await planRoute(context, request, route, streaming, {
       claim: (target) => state.hold(target),
       limits: state.limits,
       signal,
+      ...(chain.overrides ? { overrides: chain.overrides } : {}),
     });
     state.trace.rejected.push(...plan.rejected);
     state.trace.ranked.push(...plan.ranked.map((candidate) => candidate.target.id));
@@ -259,14 +277,14 @@ async function planOrSkip(
     return { candidates: plan.ranked, snapshot: plan.snapshot, waiting };
   } catch (error) {
     const tooLong = InvalidRequestError.isInstance(error) && error.field === "messages";
-    if (tooLong && (route.fallback || state.promptTooLong)) {
+    if (tooLong && (fallback || state.promptTooLong)) {
       state.promptTooLong ??= error;
       for (const target of route.targets) {
         state.trace.rejected.push({ target, policy: "capabilities", reason: error.message });
       }
     } else if (NoEligibleTargetError.isInstance(error)) {
       state.trace.rejected.push(...error.rejected);
-      if (state.trace.route === route.name && !route.fallback) throw chainError(state);
+      if (state.trace.route === route.name && !fallback) throw chainError(state);
     } else {
       throw error;
     }

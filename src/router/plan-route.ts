@@ -12,8 +12,10 @@ import {
   type Route,
   type StateSnapshot,
   type TargetLoad,
+  type TargetOverrides,
 } from "../core/index.js";
 import { balanceReplicas } from "./balance-replicas.js";
+import { keptByOverrides } from "./check-target-overrides.js";
 import { deferPaused } from "./defer-paused.js";
 import { effectiveLimits } from "./effective-limits.js";
 import type { RoutingContext } from "./routing-context.js";
@@ -36,6 +38,8 @@ export interface PlanOptions {
   limits?: CallLimits;
   /** The call's signal (deadline and caller's abort): counting a huge prompt stops with it. */
   signal?: AbortSignal;
+  /** The caller's narrowing of this route's targets. @default request.targets */
+  overrides?: TargetOverrides;
 }
 
 /**
@@ -89,6 +93,18 @@ export async function planRoute(
       : {}),
   };
   const rejected: RejectedCandidate[] = [];
+  const overrides = options.overrides ?? request.targets;
+  candidates = candidates.filter((candidate) => {
+    const id = candidate.target.id;
+    if (keptByOverrides(overrides, id)) return true;
+    const key = overrides?.ignore?.includes(id) ? "ignore" : "only";
+    rejected.push({
+      target: id,
+      policy: "request-targets",
+      reason: `excluded by the request's targets.${key}`,
+    });
+    return false;
+  });
   const input = (): PolicyInput => ({ request, route, estimate, candidates, snapshot, streaming, limits });
   for (const policy of context.filters) {
     const rejections = policy.filter(input());
@@ -101,7 +117,10 @@ export async function planRoute(
     throwWhenPromptFitsNowhere(context, route, estimate);
     throw new NoEligibleTargetError(route.name, rejected);
   }
-  const balanced = balanceReplicas(context.strategy(route.strategy).rank(input()), snapshot);
+  const balanced = inRequestedOrder(
+    balanceReplicas(context.strategy(route.strategy).rank(input()), snapshot),
+    overrides?.order,
+  );
   const { ranked, paused } = deferPaused(context, balanced, snapshot);
   const first = ranked[0];
   if (first) options.claim?.(first.target.id);
@@ -112,6 +131,17 @@ export async function planRoute(
 function pauseWaitMs(snapshot: StateSnapshot, target: string): number | undefined {
   const until = snapshot.pausedUntil?.get(target);
   return until === undefined ? undefined : Math.max(0, until - snapshot.now);
+}
+
+/** The caller's `order` first (those still eligible), then the rest as the strategy ranked them. */
+function inRequestedOrder(ranked: Candidate[], order: readonly string[] | undefined): Candidate[] {
+  if (!order || order.length === 0) return ranked;
+  const first: Candidate[] = [];
+  for (const id of order) {
+    const candidate = ranked.find((entry) => entry.target.id === id);
+    if (candidate) first.push(candidate);
+  }
+  return [...first, ...ranked.filter((candidate) => !first.includes(candidate))];
 }
 
 function targetLoads(context: RoutingContext, route: Route): Map<string, TargetLoad> {

@@ -425,6 +425,7 @@ export class RouterHost implements RouterBackend {
       targets,
       models,
       defaultRoute: policy.defaultRoute ?? "default",
+      ...(policy.select ? { select: policy.select } : {}),
       filters,
       strategy: (name) => {
         let strategy = strategies.get(name);

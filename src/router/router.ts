@@ -5,6 +5,7 @@ import {
   InvalidOptionsError,
   type Provider,
   RouterClosedError,
+  type RouteSelection,
 } from "../core/index.js";
 import { type ChatStream, PartChannel } from "./chat-stream.js";
 import { executeCall } from "./execute-call.js";
@@ -95,12 +96,12 @@ export class Router {
   async explain(
     request: ChatRequest,
     options: { streaming?: boolean } = {},
-  ): Promise<RoutePlan & { route: string }> {
+  ): Promise<RoutePlan & { route: string; selection?: RouteSelection }> {
     this.#assertOpen();
     const context = this.#host.context();
-    const { request: valid, route } = await validateCall(context, request);
+    const { request: valid, route, selection } = await validateCall(context, request);
     const plan = await planRoute(context, valid, route, options.streaming ?? false, { signal: valid.signal });
-    return { ...plan, route: route.name };
+    return { ...plan, route: route.name, ...(selection ? { selection } : {}) };
   }
 
   /**
@@ -167,11 +168,10 @@ export class Router {
     const context = this.#host.context();
     const link = linkSignals(signals);
     const result = untilClosed(validateCall(context, request), link.signal, this.#closedReason)
-      .then(({ request: valid }) => {
+      .then(({ request: valid, route, selection }) => {
         const call = linkSignals([valid.signal, link.signal]);
-        return executeCall(context, { ...valid, signal: call.signal }, streaming, sink).finally(() =>
-          call.dispose(),
-        );
+        const routed = { ...valid, route: route.name, signal: call.signal };
+        return executeCall(context, routed, streaming, sink, selection).finally(() => call.dispose());
       })
       // The boundary: whatever an adapter or a server put in them, no secret leaves in a result
       // (text, tool calls, trace) or an error (message, fields, cause chain, attempts).

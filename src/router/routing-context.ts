@@ -7,6 +7,7 @@ import type {
   Price,
   RequestEstimate,
   Route,
+  RouteRule,
   StateStore,
   Strategy,
   StrategyName,
@@ -61,6 +62,8 @@ export interface RoutingContext {
   targets: ReadonlyMap<string, Target>;
   models: ReadonlyMap<string, LanguageModel>;
   defaultRoute: string;
+  /** The policy's `select` rules, in order. @default none */
+  select?: readonly RouteRule[];
   filters: readonly Filter[];
   strategy(name: StrategyName): Strategy;
   store: StateStore;

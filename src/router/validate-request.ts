@@ -1,5 +1,13 @@
 import { suggestion } from "../config/did-you-mean.js";
-import type { ChatRequest, ResponseFormat, Route, ToolChoice, ToolDefinition } from "../core/index.js";
+import type {
+  ChatRequest,
+  ResponseFormat,
+  Route,
+  RouteSelection,
+  ToolChoice,
+  ToolDefinition,
+} from "../core/index.js";
+import { checkTargetOverrides } from "./check-target-overrides.js";
 import type { FieldPath } from "./field-path.js";
 import { JsonWalker } from "./json-walker.js";
 import {
@@ -13,6 +21,7 @@ import {
   isRecord,
 } from "./request-fields.js";
 import type { RoutingContext } from "./routing-context.js";
+import { selectRoute } from "./select-route.js";
 import { JsonSchemaCheck } from "./validate-json-schema.js";
 import { checkMessages, toolNamePattern } from "./validate-messages.js";
 import { type Checks, runInSlices, WorkMeter } from "./work-meter.js";
@@ -52,6 +61,7 @@ const requestKeys = [
   "slo",
   "budget",
   "privacy",
+  "targets",
   "tags",
   "metadata",
   "signal",
@@ -59,10 +69,12 @@ const requestKeys = [
   "providerOptions",
 ] as const;
 
-/** A request that passed validation, and the route it names. */
+/** A request that passed validation, the route it names or its tags and metadata select, and how. */
 export interface ValidatedCall {
   request: ChatRequest;
   route: Route;
+  /** Present when the policy has `select` rules. */
+  selection?: RouteSelection;
 }
 
 /**
@@ -82,7 +94,12 @@ export async function validateCall(context: RoutingContext, request: unknown): P
     const path = schemas[index]?.path ?? [];
     if (problem) throw invalid([...path, ...problem.path], problem.message);
   }
-  return { request: valid, route: resolveRoute(context, valid.route) };
+  const selection = selectRoute(valid, context.select ?? [], context.defaultRoute);
+  return {
+    request: valid,
+    route: resolveRoute(context, selection.route),
+    ...(context.select?.length ? { selection } : {}),
+  };
 }
 
 /** The route a request names, else the policy's default; the one place an unknown route is refused. */
@@ -123,7 +140,7 @@ function* checkRequest(
   const valid: ChatRequest = { messages: [] };
   if (fields.route !== undefined)
     valid.route = expectString(fields.route, [], "route", meter, { minLength: 1 });
-  resolveRoute(context, valid.route);
+  if (valid.route !== undefined) resolveRoute(context, valid.route);
   valid.messages = yield* checkMessages(fields.messages, meter);
   if (fields.maxTokens !== undefined) {
     valid.maxTokens = expectNumber(fields.maxTokens, ["maxTokens"], {
@@ -180,6 +197,11 @@ function* checkRequest(
   }
   if (fields.tags !== undefined) valid.tags = checkTags(fields.tags, meter);
   if (fields.metadata !== undefined) valid.metadata = checkMetadata(fields.metadata, meter);
+  if (fields.targets !== undefined) {
+    // Overrides narrow the route the call will take: the one it names, else the one its tags and metadata select.
+    const route = resolveRoute(context, selectRoute(valid, context.select ?? [], context.defaultRoute).route);
+    valid.targets = checkTargetOverrides(fields.targets, route, meter);
+  }
   if (fields.signal !== undefined) {
     if (!(fields.signal instanceof AbortSignal)) throw invalid(["signal"], "must be an AbortSignal");
     valid.signal = fields.signal;
