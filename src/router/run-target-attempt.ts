@@ -4,6 +4,7 @@ import { attemptStream } from "./attempt-stream.js";
 import { buildCallOptions } from "./call-options.js";
 import type { CallState } from "./call-state.js";
 import { decideAfterFailure } from "./decide-after-failure.js";
+import { fallsBackOn } from "./failure-conditions.js";
 import { PartRedactor } from "./part-redactor.js";
 import { ResponseCollector } from "./response-collector.js";
 import type { TargetAttempt } from "./target-attempt.js";
@@ -91,7 +92,7 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
     { ...(ttftMs !== undefined ? { ttftMs } : {}), outputTokens: usage.outputTokens },
   );
   context.retryBudget.onSuccess();
-  if (refused && route.fallbackOnContentFilter && collector.deliveredParts === 0) {
+  if (refused && collector.deliveredParts === 0 && fallsBackOn(route, { kind: "content_filter" })) {
     throw new AttemptFailure({ type: "next" });
   }
   return buildResult(state, target.id, target.provider, target.model, collector, usage);
