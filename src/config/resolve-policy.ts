@@ -50,6 +50,8 @@ function resolveTarget(
     weight: target.weight,
     tier: target.tier,
     maxAttempts: target.maxAttempts,
+    firstTokenTimeoutMs: target.firstTokenTimeoutMs,
+    idleTimeoutMs: target.idleTimeoutMs,
     declared,
   });
 }

@@ -40,8 +40,10 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
       options: buildCallOptions(state.request, target, state.continuation),
       callSignal: signal,
       streaming,
-      firstTokenTimeoutMs: route.firstTokenTimeoutMs ?? defaultFirstTokenTimeoutMs,
-      idleTimeoutMs: route.idleTimeoutMs ?? defaultIdleTimeoutMs,
+      // A target's own timeouts win over the route's; the call's signal still ends it at the deadline.
+      firstTokenTimeoutMs:
+        target.firstTokenTimeoutMs ?? route.firstTokenTimeoutMs ?? defaultFirstTokenTimeoutMs,
+      idleTimeoutMs: target.idleTimeoutMs ?? route.idleTimeoutMs ?? defaultIdleTimeoutMs,
       redact: context.redact,
       onWarnings: (warnings) => state.warnings.push(...warnings),
     });
