@@ -136,6 +136,7 @@ export type {
   DailyBudget,
   DailyBudgets,
   Environment,
+  HealthSettings,
   LoadedPolicy,
   LoadPolicyOptions,
   PolicyCheckReport,

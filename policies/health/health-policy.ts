@@ -10,12 +10,14 @@ function ejectedAt(health: HealthState | undefined, now: number): boolean {
  *
  * Never ejects the last healthy target (Envoy's max_ejection_percent): when every target the
  * breakers allow is ejected, the one whose ejection ends first stays, because ejection is a guess
- * from a few failures while an open breaker is a measured failure rate.
+ * from a few failures while an open breaker is a measured failure rate. When every breaker is
+ * open, none is eligible unless the policy's `health.whenAllOpen` is `probe`: then the target whose
+ * breaker opened first is tried anyway.
  */
 export const healthPolicy: Filter = {
   kind: "filter",
   name: "health",
-  filter({ candidates, snapshot }) {
+  filter({ candidates, snapshot, route }) {
     const { now } = snapshot;
     const healthOf = (candidate: Candidate) => snapshot.health.get(candidate.target.id);
     const allowed = candidates.filter((candidate) => healthOf(candidate)?.breaker !== "open");
@@ -25,7 +27,12 @@ export const healthPolicy: Filter = {
         ? ejected.reduce((best, candidate) =>
             (healthOf(candidate)?.ejectedUntil ?? 0) < (healthOf(best)?.ejectedUntil ?? 0) ? candidate : best,
           )
-        : undefined;
+        : allowed.length === 0 && candidates.length > 0 && route.whenAllOpen === "probe"
+          ? // `health.whenAllOpen: probe`: the breaker that opened first is the likeliest to have healed.
+            candidates.reduce((best, candidate) =>
+              (healthOf(candidate)?.openedAt ?? 0) < (healthOf(best)?.openedAt ?? 0) ? candidate : best,
+            )
+          : undefined;
     return candidates.flatMap((candidate) => {
       const health = healthOf(candidate);
       if (!health || candidate === spared) return [];

@@ -124,6 +124,7 @@ describe("loadPolicy", () => {
         hedge: { enabled: true, delayMs: 1000, maxExtraCostUsd: 0.01 },
         continueOnInterrupt: true,
         fallbackOnContentFilter: true,
+        whenAllOpen: "fail",
         fallback: "spread",
       });
       expect(policy.routes.private).toEqual({
@@ -137,6 +138,7 @@ describe("loadPolicy", () => {
         hedge: { enabled: false, delayMs: 250, maxExtraCostUsd: 0.002 },
         continueOnInterrupt: false,
         fallbackOnContentFilter: false,
+        whenAllOpen: "fail",
         qualityThreshold: 0.5,
       });
     });

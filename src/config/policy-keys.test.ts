@@ -76,3 +76,50 @@ describe("retryOn and fallbackOn in the policy file", () => {
     ]);
   });
 });
+
+describe("the health section of the policy file", () => {
+  it("resolves to whenAllOpen fail and no thresholds when left out, so the store's defaults apply", () => {
+    const loaded = loadPolicyText(policyWith([]));
+    expect(loaded.policy.health).toEqual({ whenAllOpen: "fail" });
+    expect(loaded.policy.routes.default?.whenAllOpen).toBe("fail");
+  });
+
+  it("keeps the thresholds written and copies whenAllOpen onto every route", () => {
+    const loaded = loadPolicyText(
+      policyWith(
+        [],
+        [
+          "health:",
+          "  breaker: { failureRatio: 0.25, minCalls: 4, windowMs: 10000, openMs: 5000 }",
+          "  ejection: { consecutiveFailures: 3, baseMs: 1000, maxMs: 60000 }",
+          "  whenAllOpen: probe",
+        ],
+      ),
+    );
+    expect(loaded.policy.health).toEqual({
+      breaker: { failureRatio: 0.25, minCalls: 4, windowMs: 10_000, openMs: 5000 },
+      ejection: { consecutiveFailures: 3, baseMs: 1000, maxMs: 60_000 },
+      whenAllOpen: "probe",
+    });
+    expect(loaded.policy.routes.default?.whenAllOpen).toBe("probe");
+  });
+
+  it("names a misspelled health key and a ratio above 1 where they are written", () => {
+    const text = policyWith([], ["health:", "  breaker: { failureRatio: 1.5, minCals: 4 }"]);
+    const error = captureError(() => loadPolicyText(text, { file: "health.yaml" }));
+    expect(error.issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          path: "health.breaker.minCals",
+          line: 9,
+          message: "unknown key `minCals` (did you mean `minCalls`?)",
+        }),
+        expect.objectContaining({
+          path: "health.breaker.failureRatio",
+          line: 9,
+          message: "expected a number ≤ 1 (got 1.5)",
+        }),
+      ]),
+    );
+  });
+});

@@ -56,8 +56,12 @@ function resolveTarget(
   });
 }
 
-function resolveRoute(name: string, route: ParsedPolicy["routes"][string]): Route {
-  return compact({ name, ...route, targets: [...route.targets] });
+function resolveRoute(
+  name: string,
+  route: ParsedPolicy["routes"][string],
+  whenAllOpen: ParsedPolicy["health"]["whenAllOpen"],
+): Route {
+  return compact({ name, ...route, targets: [...route.targets], whenAllOpen });
 }
 
 /**
@@ -71,7 +75,10 @@ export function resolvePolicy(
   registry: PolicyRegistry,
 ): ResolvedPolicy {
   const routes = nullPrototype(
-    Object.entries(policy.routes).map(([name, route]) => [name, resolveRoute(name, route)]),
+    Object.entries(policy.routes).map(([name, route]) => [
+      name,
+      resolveRoute(name, route, policy.health.whenAllOpen),
+    ]),
   );
   const defaultRoute = policy.defaultRoute ?? (Object.hasOwn(routes, "default") ? "default" : undefined);
   return compact({
@@ -95,5 +102,10 @@ export function resolvePolicy(
     watch: policy.watch,
     security: { ...policy.security },
     state: policy.state ? { ...policy.state } : { store: "memory" },
+    health: compact({
+      breaker: policy.health.breaker ? compact({ ...policy.health.breaker }) : undefined,
+      ejection: policy.health.ejection ? compact({ ...policy.health.ejection }) : undefined,
+      whenAllOpen: policy.health.whenAllOpen,
+    }),
   });
 }

@@ -1,4 +1,5 @@
 import type { Capabilities, Route, Target } from "../core/index.js";
+import type { BreakerOptions, EjectionOptions } from "../state/health-options.js";
 import type { ProviderEntry } from "./provider-schema.js";
 
 /**
@@ -52,6 +53,14 @@ export type StateSettings =
       onUnavailable: "fail-open" | "fail-closed";
     };
 
+/** The policy's `health` section: thresholds left out take the store's defaults. */
+export interface HealthSettings {
+  breaker?: Partial<BreakerOptions>;
+  ejection?: Partial<EjectionOptions>;
+  /** When every target of a route has an open breaker. @default "fail" */
+  whenAllOpen: "fail" | "probe";
+}
+
 /**
  * A validated policy with every default applied and every reference checked. Its records have
  * no prototype, so looking up an untrusted name (`routes["constructor"]`) finds nothing.
@@ -70,6 +79,8 @@ export interface ResolvedPolicy {
   security: SecuritySettings;
   /** @default { store: "memory" } */
   state: StateSettings;
+  /** @default { whenAllOpen: "fail" } */
+  health: HealthSettings;
 }
 
 export interface LoadedPolicy {

@@ -62,6 +62,11 @@ export interface Route {
    * `fallbackOnContentFilter`).
    */
   fallbackOn?: FailureCondition[];
+  /**
+   * From the policy's `health.whenAllOpen`: when every target's breaker is open, `fail` leaves
+   * none eligible, `probe` tries the one whose breaker opened first. @default "fail"
+   */
+  whenAllOpen?: "fail" | "probe";
   /** For the quality-threshold strategy: difficulty at or above which the strong tier serves. @default 0.5 */
   qualityThreshold?: number;
 }
