@@ -12,7 +12,8 @@ function ejectedAt(health: HealthState | undefined, now: number): boolean {
  * breakers allow is ejected, the one whose ejection ends first stays, because ejection is a guess
  * from a few failures while an open breaker is a measured failure rate. When every breaker is
  * open, none is eligible unless the policy's `health.whenAllOpen` is `probe`: then the target whose
- * breaker opened first is tried anyway.
+ * breaker opened first is tried anyway. `health.halfOpenProbes` caps the calls this process has in
+ * flight to a half-open target; the others skip it until a probe's result moves the breaker.
  */
 export const healthPolicy: Filter = {
   kind: "filter",
@@ -39,6 +40,16 @@ export const healthPolicy: Filter = {
       if (health.breaker === "open") {
         const openFor = Math.max(0, Math.round((now - (health.openedAt ?? now)) / 1000));
         return [{ target: candidate.target.id, reason: `circuit breaker is open (opened ${openFor} s ago)` }];
+      }
+      const probes = route.halfOpenProbes;
+      const inFlight = snapshot.load?.get(candidate.target.id)?.inFlight ?? 0;
+      if (health.breaker === "half-open" && probes !== undefined && inFlight >= probes) {
+        return [
+          {
+            target: candidate.target.id,
+            reason: `circuit breaker is half-open and its ${probes} probe${probes === 1 ? " is" : "s are"} in flight`,
+          },
+        ];
       }
       if (ejectedAt(health, now)) {
         const left = Math.ceil(((health.ejectedUntil ?? now) - now) / 1000);

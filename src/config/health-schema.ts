@@ -54,6 +54,14 @@ export const healthSchema = z
   .object({
     breaker: breakerSchema.optional(),
     ejection: ejectionSchema.optional(),
+    halfOpenProbes: z
+      .int()
+      .min(1)
+      .max(10_000)
+      .optional()
+      .describe(
+        "Calls this process sends at once to a target whose breaker is half-open; the others skip it until a probe's result closes or reopens the breaker. Default: no limit.",
+      ),
     whenAllOpen: z
       .enum(["fail", "probe"])
       .default("fail")

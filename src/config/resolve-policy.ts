@@ -59,9 +59,10 @@ function resolveTarget(
 function resolveRoute(
   name: string,
   route: ParsedPolicy["routes"][string],
-  whenAllOpen: ParsedPolicy["health"]["whenAllOpen"],
+  health: ParsedPolicy["health"],
 ): Route {
-  return compact({ name, ...route, targets: [...route.targets], whenAllOpen });
+  const { whenAllOpen, halfOpenProbes } = health;
+  return compact({ name, ...route, targets: [...route.targets], whenAllOpen, halfOpenProbes });
 }
 
 /**
@@ -75,10 +76,7 @@ export function resolvePolicy(
   registry: PolicyRegistry,
 ): ResolvedPolicy {
   const routes = nullPrototype(
-    Object.entries(policy.routes).map(([name, route]) => [
-      name,
-      resolveRoute(name, route, policy.health.whenAllOpen),
-    ]),
+    Object.entries(policy.routes).map(([name, route]) => [name, resolveRoute(name, route, policy.health)]),
   );
   const defaultRoute = policy.defaultRoute ?? (Object.hasOwn(routes, "default") ? "default" : undefined);
   return compact({
@@ -105,6 +103,7 @@ export function resolvePolicy(
     health: compact({
       breaker: policy.health.breaker ? compact({ ...policy.health.breaker }) : undefined,
       ejection: policy.health.ejection ? compact({ ...policy.health.ejection }) : undefined,
+      halfOpenProbes: policy.health.halfOpenProbes,
       whenAllOpen: policy.health.whenAllOpen,
     }),
   });

@@ -67,6 +67,11 @@ export interface Route {
    * none eligible, `probe` tries the one whose breaker opened first. @default "fail"
    */
   whenAllOpen?: "fail" | "probe";
+  /**
+   * From the policy's `health.halfOpenProbes`: calls this process sends at once to a half-open
+   * target; unset, no limit.
+   */
+  halfOpenProbes?: number;
   /** For the quality-threshold strategy: difficulty at or above which the strong tier serves. @default 0.5 */
   qualityThreshold?: number;
 }

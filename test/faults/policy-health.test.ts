@@ -1,10 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createRouter, InMemoryStateStore, NoEligibleTargetError, type Router } from "../../index.js";
 import type { PolicyFile } from "../../src/config/index.js";
 import { mswServer, useMswServer } from "../support/msw-server.js";
 import { testPrice, track, useFakeClock } from "./support/fault-harness.js";
 import { openaiShape } from "./support/provider-shapes.js";
-import { answer, fail } from "./support/replies.js";
+import { answer, fail, hang } from "./support/replies.js";
 import { Upstream } from "./support/upstream.js";
 
 useMswServer();
@@ -109,5 +109,26 @@ describe("the policy's health section", () => {
     for (let call = 0; call < 3; call++) await track(router.chat({ messages })).promise;
     expect(a.count).toBe(3);
     await router.close();
+  });
+
+  it("sends no more than halfOpenProbes calls at once to a half-open target", async () => {
+    const a = new Upstream("a", openaiShape).replies(fail("server"), fail("server"), hang());
+    const b = new Upstream("b", openaiShape).replies(answer("from b"));
+    const router = await routerWith([a, b], { breaker: { minCalls: 2, openMs: 1000 }, halfOpenProbes: 1 });
+    for (let call = 0; call < 2; call++) await track(router.chat({ messages })).promise;
+    await vi.advanceTimersByTimeAsync(1000);
+    const probe = track(router.chat({ messages }));
+    await vi.waitFor(() => expect(a.count).toBe(3));
+    const meanwhile = await track(router.chat({ messages })).promise;
+    expect(meanwhile.text).toBe("from b");
+    expect(a.count).toBe(3);
+    expect(meanwhile.route.rejected).toEqual([
+      expect.objectContaining({
+        target: "a",
+        reason: "circuit breaker is half-open and its 1 probe is in flight",
+      }),
+    ]);
+    await router.close();
+    await probe.error();
   });
 });
