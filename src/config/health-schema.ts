@@ -1,11 +1,6 @@
 import { z } from "zod";
 import { millisecondsSchema } from "./schema-primitives.js";
 
-const longMillisecondsSchema = z
-  .int()
-  .min(1)
-  .max(24 * 3_600_000);
-
 export const breakerSchema = z
   .object({
     failureRatio: z
@@ -41,9 +36,11 @@ export const ejectionSchema = z
     baseMs: millisecondsSchema
       .optional()
       .describe("Ejection length; the n-th ejection in a row lasts n times this, ms. Default 30000."),
-    maxMs: longMillisecondsSchema
+    maxMs: millisecondsSchema
       .optional()
-      .describe("Longest ejection, whatever the streak, ms. Default 300000."),
+      .describe(
+        "Longest ejection, whatever the streak, ms (at most an hour: Redis keeps health that long). Default 300000.",
+      ),
   })
   .strict()
   .describe(
