@@ -47,6 +47,13 @@ export const ejectionSchema = z
     "Outlier ejection per target (Envoy's consecutive-failure detector); never the last healthy target.",
   );
 
+export const targetHealthSchema = z
+  .object({ breaker: breakerSchema.optional(), ejection: ejectionSchema.optional() })
+  .strict()
+  .describe(
+    "This target's breaker and ejection thresholds, over the top-level `health` section's (replicas of a local target share them).",
+  );
+
 export const healthSchema = z
   .object({
     breaker: breakerSchema.optional(),

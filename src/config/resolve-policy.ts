@@ -3,7 +3,7 @@ import { isLocalProvider } from "./check-policy-rules.js";
 import { factoryOf, type PolicyRegistry } from "./policy-registry.js";
 import type { ParsedPolicy } from "./policy-schema.js";
 import type { ProviderEntry } from "./provider-schema.js";
-import type { ResolvedPolicy, ResolvedTarget } from "./resolved-policy.js";
+import type { HealthSettings, ResolvedPolicy, ResolvedTarget } from "./resolved-policy.js";
 
 /** A record without a prototype: lookups by untrusted names never reach Object.prototype. */
 function nullPrototype<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
@@ -65,6 +65,14 @@ function resolveRoute(
   return compact({ name, ...route, targets: [...route.targets], whenAllOpen, halfOpenProbes });
 }
 
+/** The targets that set their own breaker or ejection thresholds; undefined when none does. */
+function targetThresholds(policy: ParsedPolicy): HealthSettings["targets"] {
+  const entries = Object.entries(policy.targets).flatMap(([id, target]) =>
+    target.health ? [[id, compact({ ...target.health })] as const] : [],
+  );
+  return entries.length > 0 ? nullPrototype(entries) : undefined;
+}
+
 /**
  * Turns a validated, cross-checked policy into the objects the router works with. Defaults are
  * already applied by the schema; this only reshapes, lets each provider's factory resolve its entry
@@ -103,6 +111,7 @@ export function resolvePolicy(
     health: compact({
       breaker: policy.health.breaker ? compact({ ...policy.health.breaker }) : undefined,
       ejection: policy.health.ejection ? compact({ ...policy.health.ejection }) : undefined,
+      targets: targetThresholds(policy),
       halfOpenProbes: policy.health.halfOpenProbes,
       whenAllOpen: policy.health.whenAllOpen,
     }),

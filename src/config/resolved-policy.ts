@@ -57,6 +57,8 @@ export type StateSettings =
 export interface HealthSettings {
   breaker?: Partial<BreakerOptions>;
   ejection?: Partial<EjectionOptions>;
+  /** Thresholds of single targets (their `health`), over `breaker` and `ejection`. */
+  targets?: Record<string, { breaker?: Partial<BreakerOptions>; ejection?: Partial<EjectionOptions> }>;
   /** Calls at once (per process) to a half-open target. @default no limit */
   halfOpenProbes?: number;
   /** When every target of a route has an open breaker. @default "fail" */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { targetHealthSchema } from "./health-schema.js";
 import { millisecondsSchema, nameSchema, tokenCountSchema } from "./schema-primitives.js";
 
 /** $/1M tokens; the most expensive models cost well under $1,000, so 10,000 catches unit mix-ups. */
@@ -75,6 +76,7 @@ export const targetSchema = z
       .describe(
         "Longest gap between tokens on this target; overrides the route's. The call's deadline still applies. Default: the route's.",
       ),
+    health: targetHealthSchema.optional(),
   })
   .strict()
   .describe(

@@ -17,6 +17,7 @@ async function routerWith(
   upstreams: Upstream[],
   health: PolicyFile["health"],
   state?: InMemoryStateStore,
+  targetHealth: Record<string, PolicyFile["targets"][string]["health"]> = {},
 ): Promise<Router> {
   const policy: PolicyFile = {
     providers: Object.fromEntries(
@@ -33,6 +34,7 @@ async function routerWith(
           model: upstream.shape.model,
           price: testPrice,
           maxAttempts: 1,
+          ...(targetHealth[upstream.id] ? { health: targetHealth[upstream.id] } : {}),
         },
       ]),
     ),
@@ -130,5 +132,18 @@ describe("the policy's health section", () => {
     ]);
     await router.close();
     await probe.error();
+  });
+
+  it("opens the breaker of a target with its own lower threshold while the others keep the default", async () => {
+    const a = new Upstream("a", openaiShape).replies(fail("server"));
+    const b = new Upstream("b", openaiShape).replies(fail("server"));
+    const c = new Upstream("c", openaiShape).replies(answer("from c"));
+    const router = await routerWith([a, b, c], undefined, undefined, { a: { breaker: { minCalls: 2 } } });
+    for (let call = 0; call < 2; call++) await track(router.chat({ messages })).promise;
+    const third = await track(router.chat({ messages })).promise;
+    expect(third.text).toBe("from c");
+    expect([a.count, b.count]).toEqual([2, 3]);
+    expect(third.route.rejected.map((rejection) => rejection.target)).toEqual(["a"]);
+    await router.close();
   });
 });

@@ -43,6 +43,7 @@ export async function openRoutingState(
   const thresholds = {
     ...(options.health?.breaker ? { breaker: options.health.breaker } : {}),
     ...(options.health?.ejection ? { ejection: options.health.ejection } : {}),
+    ...(options.health?.targets ? { targets: options.health.targets } : {}),
   };
   if (store)
     return { store, limiters: sharesLimiters(store) ? store.createLimiters() : new LimiterRegistry() };
