@@ -136,6 +136,7 @@ export type {
   DailyBudget,
   DailyBudgets,
   Environment,
+  HealthSettings,
   LoadedPolicy,
   LoadPolicyOptions,
   PolicyCheckReport,
@@ -167,6 +168,7 @@ export type {
   EjectionOptions,
   InMemoryStateStoreOptions,
   LatencyPrior,
+  TargetThresholds,
 } from "./src/state/index.js";
 export type { RedisStateStoreOptions, StateEvent } from "./src/state/redis/index.js";
 export type { RedisLimiterOptions } from "./src/state/redis/limits/redis-limiter-options.js";

@@ -38,6 +38,13 @@ export function checkPolicyRules(policy: ParsedPolicy, registry: PolicyRegistry)
       });
       issues.push(...checkLocalOnlyFallbacks(policy, name, isLocalTarget));
     }
+    if (route.fallbackOnContentFilter && route.fallbackOn && !route.fallbackOn.includes("content_filter")) {
+      issues.push({
+        path: ["routes", name, "fallbackOn"],
+        message:
+          "leaves out `content_filter` while `fallbackOnContentFilter` is true; add `content_filter` to `fallbackOn` and drop the flag",
+      });
+    }
     if (route.strategy === "quality-threshold") {
       const tiers = route.targets.map((targetId) => policy.targets[targetId]?.tier);
       if (!tiers.includes("strong") || !tiers.includes("weak")) {

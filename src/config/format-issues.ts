@@ -63,6 +63,20 @@ function sizeMessage(
 
 const quoteAll = (values: readonly unknown[]) => values.map((value) => `\`${String(value)}\``).join(", ");
 
+/**
+ * A union of an enum and other types (`retryOn: [rate_limit, 503]`): its names, and the other
+ * types as " or an integer", so a misspelled name gets its suggestion.
+ */
+function unionOfNames(issue: Extract<ZodIssue, { code: "invalid_union" }>) {
+  const branches = (issue.errors ?? []).flat().filter((branch) => branch.path.length === 0);
+  const values = branches.flatMap((branch) => (branch.code === "invalid_value" ? branch.values : []));
+  if (values.length === 0) return undefined;
+  const others = branches.flatMap((branch) =>
+    branch.code === "invalid_type" ? [TYPE_NAMES[branch.expected] ?? branch.expected] : [],
+  );
+  return { values, others: others.length > 0 ? ` or ${others.join(" or ")}` : "" };
+}
+
 /** Turns zod's issues into messages that say what was expected, what was found and where. */
 export function describeZodIssues(
   issues: readonly ZodIssue[],
@@ -113,6 +127,11 @@ export function describeZodIssues(
           const expected = `expected one of ${quoteAll(options)}`;
           const message =
             value === undefined ? `is required (${expected})` : `${expected} (got ${got})${typo(options)}`;
+          return [{ path, message }];
+        }
+        const named = unionOfNames(issue);
+        if (named !== undefined && typeof value === "string") {
+          const message = `expected one of ${quoteAll(named.values)}${named.others} (got ${got})${typo(named.values)}`;
           return [{ path, message }];
         }
         return [{ path, message: `does not match any allowed form (got ${got})` }];

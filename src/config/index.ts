@@ -21,6 +21,7 @@ export { configSchemaProblem, type ProviderEntry } from "./provider-schema.js";
 export type {
   DailyBudget,
   DailyBudgets,
+  HealthSettings,
   LoadedPolicy,
   ResolvedPolicy,
   ResolvedTarget,

@@ -110,6 +110,23 @@ describe("loadPolicy", () => {
       expect(policy.targets.tiny?.price).toEqual({ input: 0, output: 0 });
     });
 
+    it("resolves retryOn, fallbackOn, per-target timeouts and the health section", () => {
+      expect(policy.routes.spread).toMatchObject({
+        retryOn: ["rate_limit", "server", 408],
+        fallbackOn: ["rate_limit", "server", "network", "timeout", "context_length", 404],
+        whenAllOpen: "probe",
+        halfOpenProbes: 2,
+      });
+      expect(policy.targets.weak).toMatchObject({ firstTokenTimeoutMs: 5000, idleTimeoutMs: 10000 });
+      expect(policy.targets.strong).not.toHaveProperty("firstTokenTimeoutMs");
+      expect(policy.health).toEqual({
+        breaker: { failureRatio: 0.4, minCalls: 10, windowMs: 30000, openMs: 15000 },
+        ejection: { consecutiveFailures: 3, baseMs: 10000, maxMs: 120000 },
+        halfOpenProbes: 2,
+        whenAllOpen: "probe",
+      });
+    });
+
     it("builds core Route objects with defaults applied", () => {
       expect(policy.routes.chat).toEqual({
         name: "chat",
@@ -124,6 +141,8 @@ describe("loadPolicy", () => {
         hedge: { enabled: true, delayMs: 1000, maxExtraCostUsd: 0.01 },
         continueOnInterrupt: true,
         fallbackOnContentFilter: true,
+        whenAllOpen: "probe",
+        halfOpenProbes: 2,
         fallback: "spread",
       });
       expect(policy.routes.private).toEqual({
@@ -137,6 +156,8 @@ describe("loadPolicy", () => {
         hedge: { enabled: false, delayMs: 250, maxExtraCostUsd: 0.002 },
         continueOnInterrupt: false,
         fallbackOnContentFilter: false,
+        whenAllOpen: "probe",
+        halfOpenProbes: 2,
         qualityThreshold: 0.5,
       });
     });

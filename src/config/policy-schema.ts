@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { healthSchema } from "./health-schema.js";
 import type { PolicyRegistry } from "./policy-registry.js";
 import { providerSchemaFor, strategySchemaFor } from "./provider-schema.js";
 import { createRouteSchema } from "./route-schema.js";
@@ -90,6 +91,7 @@ export function createPolicySchema(registry: PolicyRegistry) {
         .describe("Reload the policy when the file changes; a bad edit keeps the last good one."),
       security: securitySchema.prefault({}).describe("Limits on what the policy may point at."),
       state: stateSchema.optional(),
+      health: healthSchema.prefault({}),
     })
     .strict()
     .meta({

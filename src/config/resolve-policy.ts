@@ -3,7 +3,7 @@ import { isLocalProvider } from "./check-policy-rules.js";
 import { factoryOf, type PolicyRegistry } from "./policy-registry.js";
 import type { ParsedPolicy } from "./policy-schema.js";
 import type { ProviderEntry } from "./provider-schema.js";
-import type { ResolvedPolicy, ResolvedTarget } from "./resolved-policy.js";
+import type { HealthSettings, ResolvedPolicy, ResolvedTarget } from "./resolved-policy.js";
 
 /** A record without a prototype: lookups by untrusted names never reach Object.prototype. */
 function nullPrototype<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
@@ -50,12 +50,27 @@ function resolveTarget(
     weight: target.weight,
     tier: target.tier,
     maxAttempts: target.maxAttempts,
+    firstTokenTimeoutMs: target.firstTokenTimeoutMs,
+    idleTimeoutMs: target.idleTimeoutMs,
     declared,
   });
 }
 
-function resolveRoute(name: string, route: ParsedPolicy["routes"][string]): Route {
-  return compact({ name, ...route, targets: [...route.targets] });
+function resolveRoute(
+  name: string,
+  route: ParsedPolicy["routes"][string],
+  health: ParsedPolicy["health"],
+): Route {
+  const { whenAllOpen, halfOpenProbes } = health;
+  return compact({ name, ...route, targets: [...route.targets], whenAllOpen, halfOpenProbes });
+}
+
+/** The targets that set their own breaker or ejection thresholds; undefined when none does. */
+function targetThresholds(policy: ParsedPolicy): HealthSettings["targets"] {
+  const entries = Object.entries(policy.targets).flatMap(([id, target]) =>
+    target.health ? [[id, compact({ ...target.health })] as const] : [],
+  );
+  return entries.length > 0 ? nullPrototype(entries) : undefined;
 }
 
 /**
@@ -69,7 +84,7 @@ export function resolvePolicy(
   registry: PolicyRegistry,
 ): ResolvedPolicy {
   const routes = nullPrototype(
-    Object.entries(policy.routes).map(([name, route]) => [name, resolveRoute(name, route)]),
+    Object.entries(policy.routes).map(([name, route]) => [name, resolveRoute(name, route, policy.health)]),
   );
   const defaultRoute = policy.defaultRoute ?? (Object.hasOwn(routes, "default") ? "default" : undefined);
   return compact({
@@ -94,5 +109,12 @@ export function resolvePolicy(
     watch: policy.watch,
     security: { ...policy.security },
     state: policy.state ? { ...policy.state } : { store: "memory" },
+    health: compact({
+      breaker: policy.health.breaker ? compact({ ...policy.health.breaker }) : undefined,
+      ejection: policy.health.ejection ? compact({ ...policy.health.ejection }) : undefined,
+      targets: targetThresholds(policy),
+      halfOpenProbes: policy.health.halfOpenProbes,
+      whenAllOpen: policy.health.whenAllOpen,
+    }),
   });
 }

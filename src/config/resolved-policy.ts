@@ -1,4 +1,5 @@
 import type { Capabilities, Route, RouteRule, Target } from "../core/index.js";
+import type { BreakerOptions, EjectionOptions } from "../state/health-options.js";
 import type { ProviderEntry } from "./provider-schema.js";
 
 /**
@@ -52,6 +53,18 @@ export type StateSettings =
       onUnavailable: "fail-open" | "fail-closed";
     };
 
+/** The policy's `health` section: thresholds left out take the store's defaults. */
+export interface HealthSettings {
+  breaker?: Partial<BreakerOptions>;
+  ejection?: Partial<EjectionOptions>;
+  /** Thresholds of single targets (their `health`), over `breaker` and `ejection`. */
+  targets?: Record<string, { breaker?: Partial<BreakerOptions>; ejection?: Partial<EjectionOptions> }>;
+  /** Calls at once (per process) to a half-open target. @default no limit */
+  halfOpenProbes?: number;
+  /** When every target of a route has an open breaker. @default "fail" */
+  whenAllOpen: "fail" | "probe";
+}
+
 /**
  * A validated policy with every default applied and every reference checked. Its records have
  * no prototype, so looking up an untrusted name (`routes["constructor"]`) finds nothing.
@@ -72,6 +85,8 @@ export interface ResolvedPolicy {
   security: SecuritySettings;
   /** @default { store: "memory" } */
   state: StateSettings;
+  /** @default { whenAllOpen: "fail" } */
+  health: HealthSettings;
 }
 
 export interface LoadedPolicy {

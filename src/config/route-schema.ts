@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fallbackOnSchema, retryOnSchema } from "./retry-conditions-schema.js";
 import { millisecondsSchema, nameSchema, ONE_HOUR_MS, usdSchema } from "./schema-primitives.js";
 
 export const latencySloSchema = z
@@ -77,6 +78,8 @@ export function createRouteSchema(strategySchema: z.ZodType<string, string>) {
         .boolean()
         .default(false)
         .describe("Fall back to the next target when one refuses on content policy."),
+      retryOn: retryOnSchema.optional(),
+      fallbackOn: fallbackOnSchema.optional(),
       qualityThreshold: z
         .number()
         .min(0)

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { nameSchema, tokenCountSchema } from "./schema-primitives.js";
+import { targetHealthSchema } from "./health-schema.js";
+import { millisecondsSchema, nameSchema, tokenCountSchema } from "./schema-primitives.js";
 
 /** $/1M tokens; the most expensive models cost well under $1,000, so 10,000 catches unit mix-ups. */
 const pricePerMillion = z.number().min(0).lt(10_000);
@@ -65,6 +66,17 @@ export const targetSchema = z
       .max(10)
       .default(3)
       .describe("Attempts on this target per call (first + retries)."),
+    firstTokenTimeoutMs: millisecondsSchema
+      .optional()
+      .describe(
+        "Per-try limit until the first token on this target; overrides the route's. The call's deadline still applies. Default: the route's.",
+      ),
+    idleTimeoutMs: millisecondsSchema
+      .optional()
+      .describe(
+        "Longest gap between tokens on this target; overrides the route's. The call's deadline still applies. Default: the route's.",
+      ),
+    health: targetHealthSchema.optional(),
   })
   .strict()
   .describe(

@@ -15,6 +15,7 @@ export { QueueFullError } from "./errors/queue-full-error.js";
 export { RouterClosedError } from "./errors/router-closed-error.js";
 export { StreamInterruptedError } from "./errors/stream-interrupted-error.js";
 export { SwitchyardError } from "./errors/switchyard-error.js";
+export type { FailureCondition } from "./failure-condition.js";
 export type { FinishReason } from "./finish-reason.js";
 export type { JsonSchema, JsonValue } from "./json-schema.js";
 export type {

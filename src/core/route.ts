@@ -1,3 +1,4 @@
+import type { FailureCondition } from "./failure-condition.js";
 import type { LatencySlo, PrivacyClass } from "./request.js";
 
 /** The strategies every router has; a router's options may register more by name. */
@@ -50,6 +51,27 @@ export interface Route {
   continueOnInterrupt: boolean;
   /** Fall back when a target refuses on content policy. @default false */
   fallbackOnContentFilter: boolean;
+  /**
+   * Failures retried on the same target. Unset: whatever the provider marks retryable (408, 409,
+   * 429, 5xx, resets, timeouts).
+   */
+  retryOn?: FailureCondition[];
+  /**
+   * Failures that move on to the next target once retries are spent; any other ends the call with
+   * its own error. Unset: every failure but a content-filter refusal (that one per
+   * `fallbackOnContentFilter`).
+   */
+  fallbackOn?: FailureCondition[];
+  /**
+   * From the policy's `health.whenAllOpen`: when every target's breaker is open, `fail` leaves
+   * none eligible, `probe` tries the one whose breaker opened first. @default "fail"
+   */
+  whenAllOpen?: "fail" | "probe";
+  /**
+   * From the policy's `health.halfOpenProbes`: calls this process sends at once to a half-open
+   * target; unset, no limit.
+   */
+  halfOpenProbes?: number;
   /** For the quality-threshold strategy: difficulty at or above which the strong tier serves. @default 0.5 */
   qualityThreshold?: number;
 }

@@ -32,6 +32,10 @@ export interface Target {
   tier?: "strong" | "weak";
   /** Attempts on this target per call (first + retries). @default 3 */
   maxAttempts: number;
+  /** Per-try limit until the first token here; overrides the route's, never the call's deadline. */
+  firstTokenTimeoutMs?: number;
+  /** Longest gap between tokens here; overrides the route's, never the call's deadline. */
+  idleTimeoutMs?: number;
   /**
    * The policy's target this one is a replica of (`small` for `small@gpu1`): replicas serve the same
    * model, so the router spreads calls over them by load and prompt-prefix affinity.

@@ -2,6 +2,7 @@ import { ProviderCallError, QueueFullError, StreamInterruptedError, type Usage }
 import type { AttemptDecision } from "./attempt-failure.js";
 import { backoffMs } from "./backoff.js";
 import type { CallState } from "./call-state.js";
+import { fallsBackOn, retriesOn } from "./failure-conditions.js";
 import { HedgeCancelled } from "./hedge-cancelled.js";
 import type { ResponseCollector } from "./response-collector.js";
 import type { TargetAttempt } from "./target-attempt.js";
@@ -91,14 +92,9 @@ export async function decideAfterFailure(
       }),
     };
   }
-  if (providerError.kind === "context_length") return { type: "next", contextLength: true };
-  if (providerError.kind === "content_filter") {
-    if (route.fallbackOnContentFilter) return { type: "next" };
-    providerError.trace = state.trace;
-    return { type: "stop", error: providerError };
-  }
+  const fallsBack = fallsBackOn(route, providerError);
   // Another target can answer now: the paused one is skipped at once, not slept on.
-  if (rateLimited && attempt.canFailOver()) {
+  if (rateLimited && fallsBack && attempt.canFailOver()) {
     state.notePaused({
       target: target.id,
       until: state.pausedUntil.get(target.id) ?? Date.now(),
@@ -107,7 +103,13 @@ export async function decideAfterFailure(
     });
     return { type: "next" };
   }
-  return retryOrNext(attempt, providerError);
+  const retry = retryDecision(attempt, providerError);
+  if (retry !== undefined) return retry;
+  if (!fallsBack) {
+    providerError.trace = state.trace;
+    return { type: "stop", error: providerError };
+  }
+  return providerError.kind === "context_length" ? { type: "next", contextLength: true } : { type: "next" };
 }
 
 /**
@@ -128,17 +130,21 @@ async function pauseTarget(attempt: TargetAttempt, providerError: ProviderCallEr
 }
 
 /**
- * A retryable failure is retried on the same target while attempts, the server's hint (≤ 60 s),
- * the deadline and the process-wide retry budget allow; the budget's token is taken here, at
- * the decision, so concurrent failures cannot all pass the check before any of them pays.
+ * A failure the route retries (`retryOn`, else the provider's `retryable`) is retried on the same
+ * target while attempts, the server's hint (≤ 60 s), the deadline and the process-wide retry
+ * budget allow; the budget's token is taken here, at the decision, so concurrent failures cannot
+ * all pass the check before any of them pays. Undefined: not retried, `fallbackOn` decides.
  */
-function retryOrNext(attempt: TargetAttempt, providerError: ProviderCallError): AttemptDecision {
-  const { context, state } = attempt;
+function retryDecision(
+  attempt: TargetAttempt,
+  providerError: ProviderCallError,
+): AttemptDecision | undefined {
+  const { context, state, route } = attempt;
   const retryAfter = providerError.retryAfterMs;
-  if (!providerError.retryable || (retryAfter !== undefined && retryAfter > maximumRetryAfterMs)) {
-    return { type: "next" };
+  if (!retriesOn(route, providerError) || (retryAfter !== undefined && retryAfter > maximumRetryAfterMs)) {
+    return undefined;
   }
-  if (attempt.attemptNumber >= attempt.candidate.target.maxAttempts) return { type: "next" };
+  if (attempt.attemptNumber >= attempt.candidate.target.maxAttempts) return undefined;
   // A 429 without a hint sleeps out the pause it set; anything else backs off.
   const pausedMs = (state.pausedUntil.get(attempt.candidate.target.id) ?? 0) - Date.now();
   const delayMs =
@@ -146,8 +152,8 @@ function retryOrNext(attempt: TargetAttempt, providerError: ProviderCallError): 
     (providerError.kind === "rate_limit"
       ? Math.max(0, pausedMs)
       : backoffMs(attempt.attemptNumber, context.random));
-  if (delayMs >= state.remainingMs) return { type: "next" };
-  if (!context.retryBudget.canRetry()) return { type: "next" };
+  if (delayMs >= state.remainingMs) return undefined;
+  if (!context.retryBudget.canRetry()) return undefined;
   context.retryBudget.onRetry();
   return { type: "retry", delayMs };
 }

@@ -97,6 +97,7 @@ export class RouterHost implements RouterBackend {
     const [loaded] = await Promise.all([host.#load(), loadTokenizer()]);
     host.#state = await openRoutingState(loaded.policy.state, {
       store: setup.options.state,
+      health: loaded.policy.health,
       onEvent: host.#emit,
     });
     try {

@@ -12,6 +12,7 @@ import {
   type InMemoryStateStoreOptions,
   type ResolvedStateStoreOptions,
   resolveStateStoreOptions,
+  thresholdsOf,
 } from "./in-memory-state-store-options.js";
 import { SpendLedger } from "./spend-ledger.js";
 import { TargetHealth } from "./target-health.js";
@@ -97,7 +98,8 @@ export class InMemoryStateStore implements StateStore {
   #healthOf(target: string): TargetHealth {
     let health = this.#health.get(target);
     if (!health) {
-      health = new TargetHealth(this.#options.breaker, this.#options.ejection);
+      const { breaker, ejection } = thresholdsOf(this.#options, target);
+      health = new TargetHealth(breaker, ejection);
       this.#health.set(target, health);
     }
     return health;

@@ -1,4 +1,4 @@
-import type { StateSettings } from "../../config/index.js";
+import type { HealthSettings, StateSettings } from "../../config/index.js";
 import type { StateStore } from "../../core/index.js";
 import type { LimiterPool } from "../../limits/limiter-pool.js";
 import { LimiterRegistry } from "../../limits/limiter-registry.js";
@@ -25,6 +25,8 @@ export interface OpenRoutingStateOptions {
   store?: StateStore | undefined;
   /** Warnings when Redis goes away and comes back. */
   onEvent?: (event: StateEvent) => void;
+  /** The policy's breaker and ejection thresholds, for the store opened here (not `store`'s). */
+  health?: HealthSettings | undefined;
 }
 
 /**
@@ -37,16 +39,23 @@ export async function openRoutingState(
   options: OpenRoutingStateOptions = {},
 ): Promise<RoutingState> {
   const { store } = options;
+  // A store built in code was given its thresholds there: the policy's apply to the one opened here.
+  const thresholds = {
+    ...(options.health?.breaker ? { breaker: options.health.breaker } : {}),
+    ...(options.health?.ejection ? { ejection: options.health.ejection } : {}),
+    ...(options.health?.targets ? { targets: options.health.targets } : {}),
+  };
   if (store)
     return { store, limiters: sharesLimiters(store) ? store.createLimiters() : new LimiterRegistry() };
   if (settings === undefined || settings.store === "memory") {
-    return { store: new InMemoryStateStore(), limiters: new LimiterRegistry() };
+    return { store: new InMemoryStateStore(thresholds), limiters: new LimiterRegistry() };
   }
   const { RedisStateStore } = await import("./redis-state-store.js");
   const redis = await RedisStateStore.connect({
     url: settings.url,
     keyPrefix: settings.keyPrefix,
     onUnavailable: settings.onUnavailable,
+    ...thresholds,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   return { store: redis, limiters: redis.createLimiters() };

@@ -13,6 +13,7 @@ import { InMemoryStateStore } from "../in-memory-state-store.js";
 import {
   type ResolvedStateStoreOptions,
   resolveStateStoreOptions,
+  thresholdsOf,
 } from "../in-memory-state-store-options.js";
 import { recordHealthScript } from "./health-script.js";
 import { recordLatencyScript } from "./latency-script.js";
@@ -92,7 +93,8 @@ export class RedisStateStore implements StateStore {
         const latency = new Map<string, LatencyStats>();
         const pausedUntil = new Map<string, number>();
         targets.forEach((target, index) => {
-          const state = sharedHealthState(asText(values[3 * index]), now, this.#options.breaker);
+          const { breaker } = thresholdsOf(this.#options, target);
+          const state = sharedHealthState(asText(values[3 * index]), now, breaker);
           if (state) health.set(target, state);
           const until = Number(asText(values[3 * index + 2]) ?? 0);
           if (until > now) pausedUntil.set(target, until);
@@ -123,7 +125,8 @@ export class RedisStateStore implements StateStore {
     });
     const effect = attemptEffect(observation);
     if (effect === "ignored") return;
-    const { breaker, ejection, latencyHalfLifeMs } = this.#options;
+    const { latencyHalfLifeMs } = this.#options;
+    const { breaker, ejection } = thresholdsOf(this.#options, observation.target);
     await this.#link.run(
       async (client) => {
         const writes: Promise<unknown>[] = [
@@ -234,7 +237,12 @@ function resolveOptions(options: RedisStateStoreOptions): ResolvedStateStoreOpti
     throw renamed(error);
   }
   const ttl = options.stateTtlMs ?? 3_600_000;
-  const longest = Math.max(resolved.breaker.windowMs, resolved.breaker.openMs, resolved.ejection.maxMs);
+  const longest = Math.max(
+    ...[undefined, ...Object.keys(resolved.targets)].map((target) => {
+      const { breaker, ejection } = target === undefined ? resolved : thresholdsOf(resolved, target);
+      return Math.max(breaker.windowMs, breaker.openMs, ejection.maxMs);
+    }),
+  );
   if (!(Number.isFinite(ttl) && ttl >= longest)) {
     throw new RangeError(
       `RedisStateStore: stateTtlMs must be at least the breaker window, open time and longest ejection (${longest} ms), got ${ttl}`,
