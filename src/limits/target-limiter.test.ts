@@ -1,6 +1,7 @@
 import { getEventListeners } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { QueueFullError, RouterClosedError } from "../core/index.js";
+import { LimiterWaitError } from "./limiter-wait-error.js";
 import { TargetLimiter } from "./target-limiter.js";
 
 /** Lets Bottleneck's zero-delay timers and the promise chains behind them run. */
@@ -58,6 +59,19 @@ describe("TargetLimiter", () => {
     expect(calls[2]?.release).toBeUndefined();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(calls[2]?.release).toBeTypeOf("function");
+  });
+
+  it("refuses a noWait call at once with LimiterWaitError when the window is full, queueing nothing", async () => {
+    limiter = new TargetLimiter("t", { rpm: 2 });
+    const admitted = [1, 2].map(() => track(limiter!.acquire({ noWait: true })));
+    await settle();
+    expect(admitted.every((call) => call.release)).toBe(true);
+    const refused = track(limiter.acquire({ noWait: true }));
+    await settle();
+    expect(refused.error).toBeInstanceOf(LimiterWaitError);
+    expect(refused.error).toMatchObject({ target: "t" });
+    expect((refused.error as LimiterWaitError).waitMs).toBeGreaterThan(0);
+    expect(limiter.waiting).toBe(0);
   });
 
   it("holds calls beyond maxConcurrent until a running call releases its slot", async () => {

@@ -1,6 +1,7 @@
 import Bottleneck from "bottleneck";
 import { QueueFullError, type RateLimits, RouterClosedError } from "../core/index.js";
 import { estimateWaitMs } from "./estimate-wait-ms.js";
+import { LimiterWaitError } from "./limiter-wait-error.js";
 import { rateWindowMs } from "./rate-window.js";
 import { validateRateLimits } from "./validate-rate-limits.js";
 import { waitFor } from "./wait-for.js";
@@ -13,6 +14,11 @@ export interface AcquireOptions {
   weight?: number;
   /** Abandons the wait; once admitted, cancelling the call is the caller's business. */
   signal?: AbortSignal;
+  /**
+   * Rejects with `LimiterWaitError` instead of queueing when admission would wait (another
+   * target can take the call now). @default false
+   */
+  noWait?: boolean;
 }
 
 /** One caller waiting for admission. */
@@ -109,6 +115,11 @@ export class TargetLimiter {
     }
     if (this.waiting >= this.#maxQueue) {
       return Promise.reject(new QueueFullError(this.target, this.#maxQueue));
+    }
+    if (options.noWait) {
+      // Counts the callers already queued (admission is asynchronous even when there is room).
+      const waitMs = this.expectedWaitMs(weight);
+      if (waitMs > 0) return Promise.reject(new LimiterWaitError(this.target, waitMs));
     }
     return new Promise((resolve, reject) => {
       const onAbort = () => {

@@ -1,9 +1,11 @@
 import type { ChatResult, Usage } from "../core/index.js";
+import { LimiterWaitError } from "../limits/index.js";
 import { AttemptFailure } from "./attempt-failure.js";
 import { attemptStream } from "./attempt-stream.js";
 import { buildCallOptions } from "./call-options.js";
 import type { CallState } from "./call-state.js";
 import { decideAfterFailure } from "./decide-after-failure.js";
+import { fallsBackOn } from "./failure-conditions.js";
 import { PartRedactor } from "./part-redactor.js";
 import { ResponseCollector } from "./response-collector.js";
 import { sleep } from "./sleep.js";
@@ -33,7 +35,10 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
     // No other target could take the call: it sits out the 429 pause (the deadline bounds it).
     const pausedMs = (state.pausedUntil.get(target.id) ?? 0) - Date.now();
     if (pausedMs > 0) await sleep(pausedMs, signal);
-    release = gate ? await gate.acquire({ weight: reserved, signal }) : undefined;
+    // While another target can take the call now, a full limiter is skipped rather than waited on.
+    release = gate
+      ? await gate.acquire({ weight: reserved, signal, ...(attempt.canFailOver() ? { noWait: true } : {}) })
+      : undefined;
     // Queue time is the limiter's to predict; the target's statistics measure the target alone.
     started = performance.now();
     sent = true;
@@ -43,8 +48,10 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
       options: buildCallOptions(state.request, target, state.continuation),
       callSignal: signal,
       streaming,
-      firstTokenTimeoutMs: route.firstTokenTimeoutMs ?? defaultFirstTokenTimeoutMs,
-      idleTimeoutMs: route.idleTimeoutMs ?? defaultIdleTimeoutMs,
+      // A target's own timeouts win over the route's; the call's signal still ends it at the deadline.
+      firstTokenTimeoutMs:
+        target.firstTokenTimeoutMs ?? route.firstTokenTimeoutMs ?? defaultFirstTokenTimeoutMs,
+      idleTimeoutMs: target.idleTimeoutMs ?? route.idleTimeoutMs ?? defaultIdleTimeoutMs,
       redact: context.redact,
       onWarnings: (warnings) => state.warnings.push(...warnings),
     });
@@ -64,6 +71,15 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
       }
     }
   } catch (error) {
+    if (error instanceof LimiterWaitError) {
+      state.notePaused({
+        target: target.id,
+        until: Date.now() + error.waitMs,
+        reason: "rate-limit",
+        action: "skipped",
+      });
+      throw new AttemptFailure({ type: "next" });
+    }
     const elapsedMs = performance.now() - started;
     throw new AttemptFailure(
       await decideAfterFailure(attempt, error, { collector, elapsedMs, ttftMs, sent }),
@@ -95,7 +111,7 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
     { ...(ttftMs !== undefined ? { ttftMs } : {}), outputTokens: usage.outputTokens },
   );
   context.retryBudget.onSuccess();
-  if (refused && route.fallbackOnContentFilter && collector.deliveredParts === 0) {
+  if (refused && collector.deliveredParts === 0 && fallsBackOn(route, { kind: "content_filter" })) {
     throw new AttemptFailure({ type: "next" });
   }
   return buildResult(state, target.id, target.provider, target.model, collector, usage);

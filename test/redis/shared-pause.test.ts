@@ -68,4 +68,25 @@ describe.skipIf(!hasRedisServer)("a 429 pause shared through Redis", { timeout: 
     ]);
     await Promise.all([first.router.close(), second.close()]);
   });
+
+  it("sends a replica's calls past a target whose shared rpm window other replicas filled, at once", async () => {
+    const a = new Upstream("a", openaiShape).replies(answer("from a"));
+    const b = new Upstream("b", openaiShape).replies(answer("from b"));
+    const [storeOne, storeTwo] = await Promise.all([replicaStore(), replicaStore()]);
+    const first = await startHarness({
+      targets: { a: { upstream: a, limits: { rpm: 5 } }, b },
+      store: storeOne,
+    });
+    const filled = await Promise.all(Array.from({ length: 5 }, () => first.router.chat({ messages })));
+    expect(filled.every((result) => result.text === "from a")).toBe(true);
+    // This replica never sent to `a`: only Redis knows its window is full.
+    const second = await createRouter({ policy: first.policy, state: storeTwo, random: () => 0 });
+    const results = await Promise.all(Array.from({ length: 10 }, () => second.chat({ messages })));
+    expect(results.every((result) => result.text === "from b")).toBe(true);
+    expect(a.count).toBe(5);
+    expect(results[0]?.route.paused).toEqual([
+      expect.objectContaining({ target: "a", reason: "rate-limit", action: "skipped" }),
+    ]);
+    await Promise.all([first.router.close(), second.close()]);
+  });
 });

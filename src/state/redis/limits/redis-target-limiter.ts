@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { QueueFullError, type RateLimits, RouterClosedError } from "../../../core/index.js";
 import { estimateWaitMs } from "../../../limits/estimate-wait-ms.js";
 import type { TargetGate } from "../../../limits/limiter-pool.js";
+import { LimiterWaitError } from "../../../limits/limiter-wait-error.js";
 import { rateWindowMs } from "../../../limits/rate-window.js";
 import { type AcquireOptions, TargetLimiter } from "../../../limits/target-limiter.js";
 import { validateRateLimits } from "../../../limits/validate-rate-limits.js";
@@ -34,6 +35,8 @@ export interface RedisLimiterShared {
 interface Waiter {
   readonly weight: number;
   readonly signal: AbortSignal | undefined;
+  /** Refused rather than queued when Redis says the window is full (see AcquireOptions.noWait). */
+  readonly noWait: boolean;
   cancelled: boolean;
   admit(release: () => void): void;
   fail(reason: unknown): void;
@@ -124,6 +127,13 @@ export class RedisTargetLimiter implements TargetGate {
     if (this.waiting >= this.#maxQueue) {
       return Promise.reject(new QueueFullError(this.target, this.#maxQueue));
     }
+    const noWait = options.noWait ?? false;
+    if (noWait) {
+      // The last word from Redis says admission would wait. (Callers queued here are not a sign:
+      // this replica asks Redis for one at a time, whether or not the window has room.)
+      const waitMs = this.expectedWaitMs(weight);
+      if (waitMs > 0) return Promise.reject(new LimiterWaitError(this.target, waitMs));
+    }
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         waiter.fail(signal?.reason);
@@ -134,6 +144,7 @@ export class RedisTargetLimiter implements TargetGate {
         // A reservation above tpm could never be admitted; it waits for an empty window instead.
         weight: Math.ceil(this.#limits.tpm === undefined ? weight : Math.min(weight, this.#limits.tpm)),
         signal,
+        noWait,
         cancelled: false,
         admit: (release) => {
           signal?.removeEventListener("abort", onAbort);
@@ -276,6 +287,10 @@ export class RedisTargetLimiter implements TargetGate {
       } else if (attempt.type === "unavailable") {
         this.#queue.delete(waiter);
         this.#admitLocally(waiter);
+      } else if (waiter.noWait) {
+        // Redis says the shared window is full (other replicas filled it): not worth a wait here.
+        this.#queue.delete(waiter);
+        if (!waiter.cancelled) waiter.fail(new LimiterWaitError(this.target, attempt.ms));
       } else if (!waiter.cancelled) {
         await this.#sleep(Math.min(attempt.ms, this.#shared.options.pollMs));
       }
