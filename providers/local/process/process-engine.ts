@@ -444,10 +444,12 @@ export function listGpuDevicesInChild(options: {
       );
       return;
     }
+    // The answer is kept until the process is gone, so no caller sees the listing child still alive.
+    let answer: (() => void) | undefined;
     child.on("message", (batch: ChildBatch) => {
       for (const message of batch) {
-        if (message.type === "devices") settle(() => resolve(message.devices));
-        if (message.type === "listFailed") settle(() => reject(fromWireError(message.error)));
+        if (message.type === "devices") answer ??= () => resolve(message.devices);
+        if (message.type === "listFailed") answer ??= () => reject(fromWireError(message.error));
       }
     });
     child.on("error", (error) =>
@@ -456,13 +458,15 @@ export function listGpuDevicesInChild(options: {
       ),
     );
     child.on("close", (code, signal) =>
-      settle(() =>
-        reject(
-          new EngineError(
-            "ENGINE_EXITED",
-            `the process listing the GPUs exited (${signal ? `signal ${signal}` : `code ${code}`}) without an answer`,
-          ),
-        ),
+      settle(
+        answer ??
+          (() =>
+            reject(
+              new EngineError(
+                "ENGINE_EXITED",
+                `the process listing the GPUs exited (${signal ? `signal ${signal}` : `code ${code}`}) without an answer`,
+              ),
+            )),
       ),
     );
     child.send({ type: "list-devices", options } satisfies ParentMessage, ignoreSendError);
