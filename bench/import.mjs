@@ -16,8 +16,8 @@ const report =
   "console.log(JSON.stringify({ ms: performance.now() - start, rssMb: process.memoryUsage().rss / 2 ** 20 }));";
 const scenarios = {
   "openai SDK": `const start = performance.now(); await import("openai"); ${report}`,
-  switchyard: `const start = performance.now(); await import(${JSON.stringify(entry)}); ${report}`,
-  "switchyard + router": `const start = performance.now();
+  "switchyard-ai": `const start = performance.now(); await import(${JSON.stringify(entry)}); ${report}`,
+  "switchyard-ai + router": `const start = performance.now();
 const { createRouter } = await import(${JSON.stringify(entry)});
 const router = await createRouter({
   policy: {
@@ -50,12 +50,12 @@ const base = samples["openai SDK"];
 const baseMs = median(base.map((sample) => sample.ms));
 const baseRss = median(base.map((sample) => sample.rssMb));
 console.log(`node ${process.version}, ${runs} interleaved runs each, medians`);
-console.log("scenario              import ms   × SDK    RSS MB   × SDK");
+console.log("scenario                import ms   × SDK    RSS MB   × SDK");
 for (const [name, list] of Object.entries(samples)) {
   const ms = median(list.map((sample) => sample.ms));
   const rss = median(list.map((sample) => sample.rssMb));
   console.log(
-    `${name.padEnd(20)} ${ms.toFixed(0).padStart(10)} ${(ms / baseMs).toFixed(2).padStart(7)}× ${rss.toFixed(1).padStart(8)} ${(rss / baseRss).toFixed(2).padStart(6)}×`,
+    `${name.padEnd(22)} ${ms.toFixed(0).padStart(10)} ${(ms / baseMs).toFixed(2).padStart(7)}× ${rss.toFixed(1).padStart(8)} ${(rss / baseRss).toFixed(2).padStart(6)}×`,
   );
 }
-console.log("targets: switchyard ≤ 2.00× the SDK's import time and ≤ 1.30× its RSS");
+console.log("targets: switchyard-ai ≤ 2.00× the SDK's import time and ≤ 1.30× its RSS");
