@@ -1,4 +1,5 @@
 import { PolicyFileError } from "../core/index.js";
+import { isCatchAll } from "./check-route-selection.js";
 import { valueAt } from "./format-issues.js";
 import { toPolicySource } from "./load-policy.js";
 import { placeIssues } from "./place-issues.js";
@@ -68,12 +69,22 @@ function findWarnings({ parsed, written, loaded, registry }: PreparedPolicy): Ra
       });
     }
   }
-  if (loaded.policy.defaultRoute === undefined) {
-    warnings.push({
-      path: ["routes"],
-      at: "key",
-      message: "no `defaultRoute` and no route named `default`: every call must name its route",
-    });
+  const rules = loaded.policy.select ?? [];
+  if (loaded.policy.defaultRoute === undefined && !rules.some((rule) => isCatchAll(rule.when))) {
+    warnings.push(
+      rules.length === 0
+        ? {
+            path: ["routes"],
+            at: "key",
+            message: "no `defaultRoute` and no route named `default`: every call must name its route",
+          }
+        : {
+            path: ["select"],
+            at: "key",
+            message:
+              "no `defaultRoute`, no route named `default` and no rule without conditions: a call that names no route and matches no rule is refused",
+          },
+    );
   }
   return warnings;
 }

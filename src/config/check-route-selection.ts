@@ -16,7 +16,8 @@ function canonical(when: Rule["when"]): string {
   return JSON.stringify({ includes: sorted(when.tags?.includes), any: sorted(when.tags?.any), metadata });
 }
 
-function isCatchAll(when: Rule["when"]): boolean {
+/** A rule without conditions: it matches every request. */
+export function isCatchAll(when: Rule["when"]): boolean {
   return (
     when.tags?.includes === undefined &&
     when.tags?.any === undefined &&

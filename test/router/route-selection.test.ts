@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HttpResponse, http } from "msw";
 import { afterAll, describe, expect, it } from "vitest";
-import { createRouter, InvalidRequestError, PolicyFileError } from "../../index.js";
+import { checkPolicy, createRouter, InvalidRequestError, PolicyFileError } from "../../index.js";
 import { completion, wireUsage } from "../../providers/openai/fixtures/openai-wire.js";
 import { runExplain } from "../../src/cli/run-explain.js";
 import { useMswServer } from "../support/msw-server.js";
@@ -201,5 +201,31 @@ describe("select rules are validated at load, with file:line:col", () => {
     expect(issue?.line).toBeGreaterThan(12);
     if (position) expect(issue).toMatchObject(position);
     expect(error.message).toContain(`bad.yaml:${issue?.line}:${issue?.column} ${path}: `);
+  });
+});
+
+describe("switchyard check with select rules and no default route", () => {
+  const withoutDefault = (select: string) => {
+    const file = join(dir, `no-default-${select.length}.yaml`);
+    writeFileSync(file, `${head.replace("  default: { targets: [cheap] }\n", "")}select:\n${select}`);
+    return file;
+  };
+
+  it("warns that a call matching no rule is refused", async () => {
+    const report = await checkPolicy(
+      withoutDefault("  - when: { tags: { any: [vip] } }\n    route: premium\n"),
+    );
+    expect(report.ok).toBe(true);
+    expect(report.warnings.map((warning) => `${warning.path}: ${warning.message}`)).toContain(
+      "select: no `defaultRoute`, no route named `default` and no rule without conditions: a call that names no route and matches no rule is refused",
+    );
+  });
+
+  it("says nothing when a rule without conditions catches every call", async () => {
+    const report = await checkPolicy(
+      withoutDefault("  - when: { tags: { any: [vip] } }\n    route: premium\n  - route: europe\n"),
+    );
+    expect(report.ok).toBe(true);
+    expect(report.warnings.filter((warning) => /defaultRoute/.test(warning.message))).toEqual([]);
   });
 });
