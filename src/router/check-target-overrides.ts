@@ -9,9 +9,15 @@ const listKeys = ["only", "order", "ignore"] as const;
 /**
  * `request.targets`, checked against the request's route: an override may only narrow what the
  * operator allowed, so naming a target the route does not list is the caller's mistake (as is a
- * repeat, an id both kept and ignored, or an override that leaves no target at all).
+ * repeat, an id both kept and ignored, or an override that leaves no target at all). `ignore`
+ * binds on the fallback routes too, so it may also name their targets (`chainTargets`).
  */
-export function checkTargetOverrides(value: unknown, route: Route, meter: WorkMeter): TargetOverrides {
+export function checkTargetOverrides(
+  value: unknown,
+  route: Route,
+  meter: WorkMeter,
+  chainTargets: readonly string[] = route.targets,
+): TargetOverrides {
   const fields = expectObject(
     value,
     ["targets"],
@@ -22,14 +28,16 @@ export function checkTargetOverrides(value: unknown, route: Route, meter: WorkMe
   for (const key of listKeys) {
     if (fields[key] === undefined) continue;
     const path = ["targets", key];
-    const list = expectList(fields[key], path, route.targets.length);
+    const allowed = key === "ignore" ? chainTargets : route.targets;
+    const list = expectList(fields[key], path, allowed.length);
     const ids: string[] = [];
     for (let index = 0; index < list.length; index++) {
       const id = expectString(list[index], path, index, meter, { minLength: 1, maxLength: 256 });
-      if (!route.targets.includes(id)) {
+      if (!allowed.includes(id)) {
+        const where = key === "ignore" && allowed !== route.targets ? " or of its fallback routes" : "";
         throw invalid(
           [...path, index],
-          `"${id}" is not a target of route "${route.name}"${suggestion(id, route.targets)} (its targets: ${route.targets.join(", ")}); an override can narrow a route, not add to it`,
+          `"${id}" is not a target of route "${route.name}"${where}${suggestion(id, allowed)} (its targets: ${allowed.join(", ")}); an override can narrow a route, not add to it`,
         );
       }
       if (ids.includes(id)) throw invalid([...path, index], `repeats the target "${id}"`);

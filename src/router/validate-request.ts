@@ -200,7 +200,7 @@ function* checkRequest(
   if (fields.targets !== undefined) {
     // Overrides narrow the route the call will take: the one it names, else the one its tags and metadata select.
     const route = resolveRoute(context, selectRoute(valid, context.select ?? [], context.defaultRoute).route);
-    valid.targets = checkTargetOverrides(fields.targets, route, meter);
+    valid.targets = checkTargetOverrides(fields.targets, route, meter, chainTargets(context, route));
   }
   if (fields.signal !== undefined) {
     if (!(fields.signal instanceof AbortSignal)) throw invalid(["signal"], "must be an AbortSignal");
@@ -366,4 +366,16 @@ function* checkProviderOptions(
     options[key] = entry;
   }
   return options;
+}
+
+/** The targets of `route` and of every route its fallback chain reaches, each once. */
+function chainTargets(context: RoutingContext, route: Route): string[] {
+  const targets = new Set<string>();
+  const visited = new Set<string>();
+  for (let current: Route | undefined = route; current && !visited.has(current.name); ) {
+    visited.add(current.name);
+    for (const target of current.targets) targets.add(target);
+    current = current.fallback ? context.routes.get(current.fallback) : undefined;
+  }
+  return [...targets];
 }

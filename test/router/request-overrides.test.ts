@@ -110,6 +110,15 @@ describe("per-request target overrides", () => {
     });
   });
 
+  it("may ignore a target that only the fallback route lists", async () => {
+    const called = upstreams(new Set(["a", "b", "c"]));
+    await withRouter(async (router) => {
+      const error = await router.chat({ messages, targets: { ignore: ["d"] } }).catch((e: unknown) => e);
+      expect(SwitchyardError.isInstance(error)).toBe(true);
+      expect(called).toEqual(["a", "b", "c"]);
+    });
+  });
+
   it("with allowFallbacks false, fails after the first choice instead of trying another target or the fallback route", async () => {
     const called = upstreams(new Set(["a"]));
     await withRouter(async (router) => {
@@ -161,6 +170,11 @@ describe("per-request target overrides", () => {
     [{ only: ["d"] }, "targets.only[0]", /"d" is not a target of route "default"/],
     [{ order: ["a", "zz"] }, "targets.order[1]", /"zz" is not a target of route "default"/],
     [{ ignore: ["a", "a"] }, "targets.ignore[1]", /repeats the target "a"/],
+    [
+      { ignore: ["zz"] },
+      "targets.ignore[0]",
+      /"zz" is not a target of route "default" or of its fallback routes/,
+    ],
     [{ only: ["a"], ignore: ["a"] }, "targets.ignore[0]", /also in targets.only/],
     [{ only: ["a"], order: ["b"] }, "targets.order[0]", /excluded by targets.only or targets.ignore/],
     [{ ignore: ["a", "b", "c", "x"] }, "targets", /leaves no target of route "default"/],
