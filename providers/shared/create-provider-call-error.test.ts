@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { bodyExcerpt } from "./body-excerpt.js";
 import { createProviderCallError } from "./create-provider-call-error.js";
 
-const secret = "sk-live-abcdefghijklmnopqrstuvwxyz";
+const secret = "canary-live-abcdefghijklmnopqrstuvwxyz";
 const redact = (text: string) => text.split(secret).join("[REDACTED]");
 
 describe("bodyExcerpt", () => {

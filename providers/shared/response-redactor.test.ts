@@ -3,7 +3,7 @@ import type { ProviderStreamPart } from "../../src/core/index.js";
 import { createTestProviderContext } from "../../test/support/test-provider-context.js";
 import { ResponseRedactor } from "./response-redactor.js";
 
-const key = "sk-canary-5f0c2a7e9b8d4c61a3e2f1d0c9b8a7e6";
+const key = "canary-5f0c2a7e9b8d4c61a3e2f1d0c9b8a7e6-not-a-key";
 
 function redactor(): ResponseRedactor {
   const redactor = new ResponseRedactor(createTestProviderContext());
@@ -63,7 +63,7 @@ describe("ResponseRedactor", () => {
           },
           { type: "tool-call-delta", index: 0, argumentsDelta: key.slice(3) },
           { type: "tool-call", index: 0, id: `call_${key}`, name: "f", arguments: key },
-          { type: "text-delta", text: " s" },
+          { type: "text-delta", text: " c" },
           {
             type: "finish",
             finishReason: "stop",
@@ -75,10 +75,10 @@ describe("ResponseRedactor", () => {
     );
     expect(JSON.stringify(parts)).not.toContain(key.slice(0, 9));
     const text = parts.map((part) => (part.type === "text-delta" ? part.text : "")).join("");
-    expect(text).toBe("Here: [REDACTED] done s");
+    expect(text).toBe("Here: [REDACTED] done c");
     const deltas = parts.flatMap((part) => (part.type === "tool-call-delta" ? [part.argumentsDelta] : []));
     expect(deltas.join("")).toBe("[REDACTED]");
-    expect(parts.at(-2)).toEqual({ type: "text-delta", text: "s" });
+    expect(parts.at(-2)).toEqual({ type: "text-delta", text: "c" });
     expect(parts.at(-1)).toMatchObject({ type: "finish", requestId: "[REDACTED]" });
   });
 

@@ -3,7 +3,8 @@ import type { ProviderStreamPart } from "../core/index.js";
 import { PartRedactor } from "./part-redactor.js";
 import { SecretRedactor } from "./secret-redactor.js";
 
-const key = "sk-proj-0123456789abcdefghij";
+/** A canary, not a key: the redactor matches whatever secrets are registered, whatever their shape. */
+const key = "test-canary-not-a-real-key-0123456789";
 const usage = { inputTokens: 1, outputTokens: 1 };
 
 function run(parts: readonly ProviderStreamPart[], secrets = [key]): ProviderStreamPart[] {
@@ -18,13 +19,13 @@ describe("PartRedactor", () => {
     const out = run([
       { type: "text-delta", text: `key ${key.slice(0, 5)}` },
       { type: "text-delta", text: "" },
-      { type: "text-delta", text: `${key.slice(5)} and s` },
+      { type: "text-delta", text: `${key.slice(5)} and t` },
       { type: "finish", finishReason: "stop", usage, requestId: `req-${key}` },
     ]);
     expect(out).toEqual([
       { type: "text-delta", text: "key " },
       { type: "text-delta", text: "[REDACTED] and " },
-      { type: "text-delta", text: "s" },
+      { type: "text-delta", text: "t" },
       { type: "finish", finishReason: "stop", usage, requestId: "req-[REDACTED]" },
     ]);
   });

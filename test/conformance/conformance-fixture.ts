@@ -75,7 +75,7 @@ export const conformanceFixture = {
   /** `retry-after` seconds in the rate-limit scenario. */
   retryAfterSeconds: 2,
   /** The API key configured for every test; it must never come back out in an error. */
-  canaryKey: "sk-canary-5f0c2a7e9b8d4c61a3e2f1d0c9b8a7e6",
+  canaryKey: "canary-5f0c2a7e9b8d4c61a3e2f1d0c9b8a7e6-not-a-key",
 } as const;
 
 export type ConformanceFixture = typeof conformanceFixture;
