@@ -3,8 +3,10 @@
 // the end) plus 16 chats whose deadline passes while they wait, through the router on one local
 // target. Prints each round's time and outcomes; exits non-zero when a call settles later than its
 // deadline plus --margin, ends in an untyped error, or finds the target's breaker open.
+// `--threads 1,2` runs one router per thread count, round for round in turn (A, B, A, B) so the
+// machine's drift cancels, and prints each one's median round time as a ratio to the first.
 // Usage: npm run build && node bench/local-engine-load.mjs [--rounds 20] [--max-tokens 1024]
-//          [--threads N] [--first-token-ms 30000] [--chat-ms 300] [--margin 5000] [--model PATH]
+//          [--threads N[,M…]] [--first-token-ms 30000] [--chat-ms 300] [--margin 5000] [--model PATH]
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createRouter, InMemoryStateStore, QueueFullError, SwitchyardError } from "../dist/index.js";
@@ -24,21 +26,25 @@ const maxTokens = Number(values["max-tokens"]);
 const chatMs = Number(values["chat-ms"]);
 const margin = Number(values.margin);
 const streamMs = 120_000;
-const store = new InMemoryStateStore();
-const router = await createRouter({
-  policy: {
-    providers: {
-      local: {
-        type: "local",
-        model: resolve(values.model),
-        ...(values.threads ? { threads: Number(values.threads) } : {}),
+/** One router (and its own engine and state) per `--threads` value; the default threads when none. */
+async function startConfig(threads) {
+  const store = new InMemoryStateStore();
+  const router = await createRouter({
+    policy: {
+      providers: {
+        local: { type: "local", model: resolve(values.model), ...(threads ? { threads } : {}) },
       },
+      targets: { tiny: { provider: "local", model: "tiny-llama" } },
+      routes: { default: { targets: ["tiny"], firstTokenTimeoutMs: Number(values["first-token-ms"]) } },
     },
-    targets: { tiny: { provider: "local", model: "tiny-llama" } },
-    routes: { default: { targets: ["tiny"], firstTokenTimeoutMs: Number(values["first-token-ms"]) } },
-  },
-  state: store,
-});
+    state: store,
+  });
+  return { label: threads ? `${threads} threads` : "default threads", router, store, roundsMs: [] };
+}
+const configs = [];
+for (const threads of values.threads ? values.threads.split(",").map(Number) : [undefined]) {
+  configs.push(await startConfig(threads));
+}
 
 let failures = 0;
 const messages = (i) => [{ role: "user", content: `Tell story number ${i}` }];
@@ -67,7 +73,7 @@ async function settle(kind, boundMs, call) {
   return `${kind} ${name}`;
 }
 
-for (let round = 0; round < Number(values.rounds); round++) {
+async function runRound(round, { label, router, store, roundsMs }) {
   const started = performance.now();
   const calls = [];
   for (let i = 0; i < 64; i++) {
@@ -98,15 +104,29 @@ for (let round = 0; round < Number(values.rounds); round++) {
   }
   const counts = {};
   for (const outcome of await Promise.all(calls)) counts[outcome] = (counts[outcome] ?? 0) + 1;
+  const ms = performance.now() - started;
+  roundsMs.push(ms);
   const { busySlots, queueDepth } = router.metrics().local ?? {};
   const breaker = (await store.snapshot(["tiny"], [])).health.get("tiny")?.breaker ?? "closed";
   if (breaker === "open") failures++;
   console.log(
-    `round ${round}: ${Math.round(performance.now() - started)} ms, breaker ${breaker}, busy ${busySlots}, queued ${queueDepth}`,
+    `round ${round} (${label}): ${Math.round(ms)} ms, breaker ${breaker}, busy ${busySlots}, queued ${queueDepth}`,
     JSON.stringify(counts),
   );
 }
-await router.close();
+
+for (let round = 0; round < Number(values.rounds); round++) {
+  for (const config of configs) await runRound(round, config);
+}
+const median = (list) => [...list].sort((x, y) => x - y)[Math.floor(list.length / 2)];
+const baseMs = median(configs[0].roundsMs);
+for (const { label, roundsMs } of configs) {
+  const ms = median(roundsMs);
+  console.log(
+    `${label}: median round ${Math.round(ms)} ms, ${(ms / baseMs).toFixed(2)}× ${configs[0].label}`,
+  );
+}
+for (const { router } of configs) await router.close();
 if (failures > 0) {
   console.error(`${failures} calls broke the contract`);
   process.exit(1);

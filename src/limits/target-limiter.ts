@@ -1,7 +1,7 @@
 import Bottleneck from "bottleneck";
-import { QueueFullError, type RateLimits, RouterClosedError } from "../core/index.js";
+import { type RateLimits, RouterClosedError } from "../core/index.js";
+import { admissionRefusal } from "./admission-refusal.js";
 import { estimateWaitMs } from "./estimate-wait-ms.js";
-import { LimiterWaitError } from "./limiter-wait-error.js";
 import { rateWindowMs } from "./rate-window.js";
 import { validateRateLimits } from "./validate-rate-limits.js";
 import { waitFor } from "./wait-for.js";
@@ -106,21 +106,18 @@ export class TargetLimiter {
   acquire(options: AcquireOptions = {}): Promise<() => void> {
     const { signal } = options;
     const weight = options.weight ?? 0;
-    if (this.#closed) return Promise.reject(this.#closedBy);
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (!(Number.isFinite(weight) && weight >= 0)) {
-      return Promise.reject(
-        new RangeError(`${this.target}: weight must be a finite number ≥ 0, got ${weight}`),
-      );
-    }
-    if (this.waiting >= this.#maxQueue) {
-      return Promise.reject(new QueueFullError(this.target, this.#maxQueue));
-    }
-    if (options.noWait) {
-      // Counts the callers already queued (admission is asynchronous even when there is room).
-      const waitMs = this.expectedWaitMs(weight);
-      if (waitMs > 0) return Promise.reject(new LimiterWaitError(this.target, waitMs));
-    }
+    const refusal = admissionRefusal(
+      {
+        target: this.target,
+        waiting: this.waiting,
+        maxQueue: this.#maxQueue,
+        closed: this.#closed,
+        closedBy: this.#closedBy,
+        expectedWaitMs: (tokens) => this.expectedWaitMs(tokens),
+      },
+      options,
+    );
+    if (refusal !== undefined) return Promise.reject(refusal);
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         waiter.fail(signal?.reason);

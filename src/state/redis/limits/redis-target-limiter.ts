@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { QueueFullError, type RateLimits, RouterClosedError } from "../../../core/index.js";
+import { type RateLimits, RouterClosedError } from "../../../core/index.js";
+import { admissionRefusal } from "../../../limits/admission-refusal.js";
 import { estimateWaitMs } from "../../../limits/estimate-wait-ms.js";
 import type { TargetGate } from "../../../limits/limiter-pool.js";
 import { LimiterWaitError } from "../../../limits/limiter-wait-error.js";
@@ -117,23 +118,21 @@ export class RedisTargetLimiter implements TargetGate {
   acquire(options: AcquireOptions = {}): Promise<() => void> {
     const { signal } = options;
     const weight = options.weight ?? 0;
-    if (this.#closed) return Promise.reject(this.#closedBy);
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (!(Number.isFinite(weight) && weight >= 0)) {
-      return Promise.reject(
-        new RangeError(`${this.target}: weight must be a finite number ≥ 0, got ${weight}`),
-      );
-    }
-    if (this.waiting >= this.#maxQueue) {
-      return Promise.reject(new QueueFullError(this.target, this.#maxQueue));
-    }
+    // With noWait, the last word from Redis decides (see expectedWaitMs): callers queued here are
+    // no sign, since this replica asks Redis for one at a time whether or not the window has room.
+    const refusal = admissionRefusal(
+      {
+        target: this.target,
+        waiting: this.waiting,
+        maxQueue: this.#maxQueue,
+        closed: this.#closed,
+        closedBy: this.#closedBy,
+        expectedWaitMs: (tokens) => this.expectedWaitMs(tokens),
+      },
+      options,
+    );
+    if (refusal !== undefined) return Promise.reject(refusal);
     const noWait = options.noWait ?? false;
-    if (noWait) {
-      // The last word from Redis says admission would wait. (Callers queued here are not a sign:
-      // this replica asks Redis for one at a time, whether or not the window has room.)
-      const waitMs = this.expectedWaitMs(weight);
-      if (waitMs > 0) return Promise.reject(new LimiterWaitError(this.target, waitMs));
-    }
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         waiter.fail(signal?.reason);
