@@ -161,7 +161,7 @@ export type {
   PolicyKit,
   StrategyBuildOptions,
 } from "./src/router/router-options.js";
-export type { AdmissionGate, RouterEvent } from "./src/router/routing-context.js";
+export type { AdmissionGate, CallOutcome, RouterEvent } from "./src/router/routing-context.js";
 export { InMemoryStateStore } from "./src/state/in-memory-state-store.js";
 export type {
   BreakerOptions,

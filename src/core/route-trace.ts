@@ -54,6 +54,8 @@ export interface FallbackRecord {
 
 /** Every result explains its choice. */
 export interface RouteTrace {
+  /** The call's id: on every event, span, log line and error of the call. */
+  callId: string;
   route: string;
   /** How the route was chosen; present when the policy has `select` rules. */
   selection?: RouteSelection;

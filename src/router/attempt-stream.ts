@@ -22,6 +22,8 @@ export interface AttemptSettings {
   redact: (text: string) => string;
   /** Receives the adapter's warnings once the call is accepted. */
   onWarnings: (warnings: string[]) => void;
+  /** Runs the adapter's call inside the attempt's telemetry context. */
+  within: <T>(work: () => T) => T;
 }
 
 /**
@@ -59,14 +61,18 @@ export async function* attemptStream(settings: AttemptSettings): AsyncGenerator<
       },
     };
     const started = settings.streaming
-      ? model.doStream(options).then((result) => {
-          settings.onWarnings(result.warnings);
-          return result.stream;
-        })
-      : model.doGenerate(options).then((result) => {
-          settings.onWarnings(result.warnings);
-          return partsOf(result);
-        });
+      ? settings
+          .within(() => model.doStream(options))
+          .then((result) => {
+            settings.onWarnings(result.warnings);
+            return result.stream;
+          })
+      : settings
+          .within(() => model.doGenerate(options))
+          .then((result) => {
+            settings.onWarnings(result.warnings);
+            return partsOf(result);
+          });
     started.catch(() => {});
     const source = await Promise.race([started, aborted]);
     iterator = source[Symbol.asyncIterator]();

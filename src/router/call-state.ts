@@ -3,6 +3,7 @@ import type {
   BudgetExceededError,
   CallLimits,
   ChatRequest,
+  FinishReason,
   InvalidRequestError,
   PausedTarget,
   Route,
@@ -11,6 +12,7 @@ import type {
   Target,
   Usage,
 } from "../core/index.js";
+import type { AttemptObserver, CallObserver } from "./call-observer.js";
 import type { RoutingContext } from "./routing-context.js";
 
 /** What one call has done so far: its trace, spend and errors, shared by every attempt. */
@@ -42,8 +44,11 @@ export class CallState {
     route: Route,
     /** The limits of the route the call is on now (`effectiveLimits`); the deadline never changes. */
     public limits: CallLimits,
+    /** What watches this call (events, spans, logs); `trace.callId` is its id. */
+    readonly observer: CallObserver,
+    callId: string,
   ) {
-    this.trace = { route: route.name, ranked: [], attempts: [], rejected: [] };
+    this.trace = { callId, route: route.name, ranked: [], attempts: [], rejected: [] };
   }
 
   /** Counts this call on `target` (ranked first) at once, so calls planned together spread out. */
@@ -70,6 +75,7 @@ export class CallState {
     );
     if (known) known.until = Math.max(known.until, paused.until);
     else this.trace.paused.push(paused);
+    this.observer.event({ type: "paused", route: this.trace.route, ...paused });
   }
 
   releaseHold(): void {
@@ -86,7 +92,17 @@ export class CallState {
     route: Route,
     target: Target,
     entry: Omit<AttemptRecord, "target" | "provider" | "model">,
-    observed: { ttftMs?: number; outputTokens: number },
+    observed: {
+      ttftMs?: number;
+      outputTokens: number;
+      attemptNumber: number;
+      /** The attempt's observer, when it was sent; else one is made for the record. */
+      watch?: AttemptObserver;
+      usage?: Usage;
+      finishReason?: FinishReason;
+      text?: string;
+      hedge?: boolean;
+    },
   ): Promise<void> {
     const record: AttemptRecord = {
       target: target.id,
@@ -99,15 +115,20 @@ export class CallState {
     if (record.requestId) record.requestId = this.context.redact(record.requestId);
     this.trace.attempts.push(record);
     this.spentUsd += record.costUsd;
-    this.context.emit({
-      type: "attempt",
-      route: route.name,
-      target: target.id,
-      outcome: record.outcome,
-      ...(record.errorKind ? { errorKind: record.errorKind } : {}),
-      ms: record.ms,
-      costUsd: record.costUsd,
-      possiblyBilled: record.possiblyBilled,
+    const watch =
+      observed.watch ??
+      this.observer.attempt({
+        route,
+        target,
+        attemptNumber: observed.attemptNumber,
+        hedge: observed.hedge ?? false,
+        request: this.request,
+      });
+    watch.ended({
+      record,
+      ...(observed.usage ? { usage: observed.usage } : {}),
+      ...(observed.finishReason ? { finishReason: observed.finishReason } : {}),
+      ...(observed.text !== undefined ? { text: observed.text } : {}),
     });
     const counts = record.outcome !== "aborted" && record.errorKind !== "aborted";
     await Promise.all([

@@ -1,6 +1,7 @@
 import { ProviderCallError, QueueFullError, StreamInterruptedError, type Usage } from "../core/index.js";
 import type { AttemptDecision } from "./attempt-failure.js";
 import { backoffMs } from "./backoff.js";
+import type { AttemptObserver } from "./call-observer.js";
 import type { CallState } from "./call-state.js";
 import { fallsBackOn, retriesOn } from "./failure-conditions.js";
 import { HedgeCancelled } from "./hedge-cancelled.js";
@@ -16,6 +17,8 @@ export interface FailedAttempt {
   ttftMs: number | undefined;
   /** The request left the admission gate: it may have reached the provider. */
   sent: boolean;
+  /** The attempt's observer, once it was sent. */
+  watch: AttemptObserver | undefined;
 }
 
 /** Records the failed attempt and decides: retry the same target, move on, or end the call. */
@@ -61,7 +64,14 @@ export async function decideAfterFailure(
       costUsd,
       possiblyBilled,
     },
-    { ...(failed.ttftMs !== undefined ? { ttftMs: failed.ttftMs } : {}), outputTokens },
+    {
+      ...(failed.ttftMs !== undefined ? { ttftMs: failed.ttftMs } : {}),
+      outputTokens,
+      attemptNumber: attempt.attemptNumber,
+      ...(failed.watch ? { watch: failed.watch } : {}),
+      ...(attempt.hedge ? { hedge: true } : {}),
+      ...(possiblyBilled ? { usage } : {}),
+    },
   );
   // A hedge lane that lost delivered nothing: its text is not part of the answer.
   if (lostHedge) return { type: "stop", error: signal.reason };

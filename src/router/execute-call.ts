@@ -18,6 +18,7 @@ import {
   type SwitchyardError,
   type TargetOverrides,
 } from "../core/index.js";
+import type { CallObserver } from "./call-observer.js";
 import { CallState } from "./call-state.js";
 import { effectiveLimits } from "./effective-limits.js";
 import { type HedgeLane, planHedge, raceWithHedge } from "./hedge-race.js";
@@ -38,20 +39,27 @@ export async function executeCall(
   request: ChatRequest,
   streaming: boolean,
   sink: PartSink,
-  selection?: RouteSelection,
+  call: { callId: string; observer: CallObserver; selection?: RouteSelection },
 ): Promise<ChatResult> {
   let route: Route | undefined = resolveRoute(context, request.route);
-  const state = new CallState(context, request, route, effectiveLimits(context, request, route));
-  if (selection) state.trace.selection = selection;
+  const state = new CallState(
+    context,
+    request,
+    route,
+    effectiveLimits(context, request, route),
+    call.observer,
+    call.callId,
+  );
+  if (call.selection) state.trace.selection = call.selection;
   const { timeoutMs } = state.limits;
   // One controller for the caller's signal and the deadline: one fewer AbortSignal per call.
-  const call = linkSignals([request.signal]);
+  const linked = linkSignals([request.signal]);
   // `allowFallbacks: false`: the first-ranked target (and its retries) is the whole chain.
   const allowFallbacks = request.targets?.allowFallbacks !== false;
   let deadlinePassed = false;
   const deadlineTimer = setTimeout(() => {
     deadlinePassed = true;
-    call.abort(new Error("deadline"));
+    linked.abort(new Error("deadline"));
   }, timeoutMs);
   try {
     const visited = new Set<string>();
@@ -92,8 +100,9 @@ export async function executeCall(
             candidate: next,
             streaming,
             sink: lane?.sink ?? sink,
-            signal: lane?.signal ?? call.signal,
+            signal: lane?.signal ?? linked.signal,
             ...(lane ? { onFirstPart: lane.onFirstPart } : {}),
+            ...(lane && next !== candidate ? { hedge: true } : {}),
           });
         // A hedge is for a slow target, not a paused one: it never goes to one that would wait.
         const hedge = allowFallbacks
@@ -115,7 +124,7 @@ export async function executeCall(
             hedge,
             sink,
             run,
-            signal: call.signal,
+            signal: linked.signal,
           });
           if (raced.hedged) hedged.add(hedge.candidate);
           outcome = raced.outcome;
@@ -140,7 +149,7 @@ export async function executeCall(
       visited.add(current.name);
       // On a fallback route only `ignore` still binds: its other targets were never the caller's to narrow.
       const overrides = visited.size === 1 ? request.targets : { ignore: request.targets?.ignore ?? [] };
-      const plan = await planOrSkip(context, request, current, streaming, state, call.signal, {
+      const plan = await planOrSkip(context, request, current, streaming, state, linked.signal, {
         overrides,
         allowFallbacks,
       });
@@ -160,10 +169,11 @@ export async function executeCall(
       if (fallback) {
         state.trace.fallbacks ??= [];
         state.trace.fallbacks.push({ from: current.name, to: fallback.name, reason: why });
-        context.emit({
+        state.observer.event({
           type: "fallback",
           route: current.name,
           from: current.name,
+          to: fallback.name,
           reason: `${fallbackReasons[why]}, trying ${fallback.name}`,
         });
       }
@@ -192,7 +202,7 @@ export async function executeCall(
     throw error;
   } finally {
     clearTimeout(deadlineTimer);
-    call.dispose();
+    linked.dispose();
     state.releaseHold();
   }
 }

@@ -116,7 +116,7 @@ export async function raceWithHedge(
     return { outcome: conclude([await primary]), hedged: false };
   }
   race.state.hedged = true;
-  race.context.emit({
+  race.state.observer.event({
     type: "hedge",
     route: race.route.name,
     target: race.primary.target.id,

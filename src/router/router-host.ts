@@ -30,6 +30,7 @@ import {
 } from "../estimate/index.js";
 import { RetryBudget } from "../state/index.js";
 import { openRoutingState, type RoutingState } from "../state/redis/index.js";
+import type { TelemetrySink } from "./call-observer.js";
 import { defaultMaxTokens } from "./call-options.js";
 import { conservativeCapabilities } from "./conservative-capabilities.js";
 import { Occupancy } from "./occupancy.js";
@@ -38,6 +39,7 @@ import type { RouterBackend } from "./router.js";
 import type { CreateRouterOptions, PolicyKit } from "./router-options.js";
 import type { RoutingContext } from "./routing-context.js";
 import { SecretRedactor } from "./secret-redactor.js";
+import { buildTelemetry } from "./telemetry.js";
 
 interface HostSetup {
   options: CreateRouterOptions;
@@ -84,9 +86,12 @@ export class RouterHost implements RouterBackend {
   /** Kept across reloads: calls in flight and cached prefixes do not change with the file. */
   readonly #occupancy = new Occupancy();
   readonly #affinity = new PrefixAffinity();
+  /** Everything that watches calls; kept across reloads. */
+  readonly #telemetry: TelemetrySink;
 
   private constructor(setup: HostSetup) {
     this.#setup = setup;
+    this.#telemetry = buildTelemetry(setup.options, this.#emit);
   }
 
   /** Loads the policy, opens the state and creates the providers; a failure leaves nothing open. */
@@ -466,6 +471,7 @@ export class RouterHost implements RouterBackend {
       secrets: redactor,
       random,
       emit: this.#emit,
+      telemetry: this.#telemetry,
       spendKeys,
       dailyBudgets: (route, request, target) =>
         spendKeys(route, request, target).flatMap((key) => {

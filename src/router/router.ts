@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   AbortedError,
   type ChatRequest,
@@ -6,6 +7,7 @@ import {
   type Provider,
   RouterClosedError,
   type RouteSelection,
+  SwitchyardError,
 } from "../core/index.js";
 import { type ChatStream, PartChannel } from "./chat-stream.js";
 import { executeCall } from "./execute-call.js";
@@ -167,17 +169,38 @@ export class Router {
   ): Promise<ChatResult> {
     const context = this.#host.context();
     const link = linkSignals(signals);
+    const callId = randomUUID();
+    const began = performance.now();
+    // Synchronously, before anything is awaited: an observer may capture the caller's context.
+    const observer = context.telemetry.begin({ callId, streaming, startedAt: Date.now() });
     const result = untilClosed(validateCall(context, request), link.signal, this.#closedReason)
       .then(({ request: valid, route, selection }) => {
         const call = linkSignals([valid.signal, link.signal]);
         const routed = { ...valid, route: route.name, signal: call.signal };
-        return executeCall(context, routed, streaming, sink, selection).finally(() => call.dispose());
+        observer.started({ request: routed, route, ...(selection ? { selection } : {}) });
+        return executeCall(context, routed, streaming, sink, {
+          callId,
+          observer,
+          ...(selection ? { selection } : {}),
+        }).finally(() => call.dispose());
       })
       // The boundary: whatever an adapter or a server put in them, no secret leaves in a result
       // (text, tool calls, trace) or an error (message, fields, cause chain, attempts).
-      .then((value) => context.secrets.scrub(value))
+      .then((value) => {
+        const scrubbed = context.secrets.scrub(value);
+        observer.ended({ outcome: "success", result: scrubbed, durationMs: performance.now() - began });
+        return scrubbed;
+      })
       .catch((error: unknown) => {
-        throw context.secrets.scrub(this.#stoppedByClose(error) ?? error);
+        const scrubbed = context.secrets.scrub(this.#stoppedByClose(error) ?? error);
+        if (SwitchyardError.isInstance(scrubbed)) scrubbed.callId = callId;
+        const aborted = AbortedError.isInstance(scrubbed) || RouterClosedError.isInstance(scrubbed);
+        observer.ended({
+          outcome: aborted ? "aborted" : "error",
+          error: scrubbed,
+          durationMs: performance.now() - began,
+        });
+        throw scrubbed;
       })
       .finally(() => {
         link.dispose();

@@ -14,6 +14,7 @@ import type {
   Target,
   Usage,
 } from "../core/index.js";
+import type { TelemetrySink } from "./call-observer.js";
 import type { Occupancy } from "./occupancy.js";
 import type { PrefixAffinity } from "./prefix-affinity.js";
 import type { SecretRedactor } from "./secret-redactor.js";
@@ -35,23 +36,90 @@ export interface RetryBudgetLike {
   onSuccess(): void;
 }
 
-/** Something that happened during a call, for telemetry. Strings are already redacted. */
+/** The outcome of a call, as `call-end` reports it. */
+export type CallOutcome = "success" | "error" | "aborted";
+
+/**
+ * Something that happened during a call (every such event carries the call's `callId`), or to
+ * the router (`policy-reload`, `state`). Strings are already redacted.
+ */
 export type RouterEvent =
   | {
+      /** The request is valid and its route chosen. */
+      type: "call-start";
+      callId: string;
+      route: string;
+      streaming: boolean;
+      /** The route's `select` rule that chose it, when one did. */
+      rule?: number;
+      maxTokens?: number;
+      tags?: string[];
+      metadata?: Record<string, string>;
+    }
+  | {
       type: "attempt";
+      callId: string;
       route: string;
       target: string;
+      provider: string;
+      model: string;
+      /** 1 for the first attempt on this target within the call, 2 for its first retry, … */
+      attempt: number;
+      /** The hedged request of the call. */
+      hedge?: boolean;
       outcome: string;
       errorKind?: string;
+      status?: number;
       ms: number;
+      /** Time to the attempt's first part, ms. */
+      ttftMs?: number;
       costUsd: number;
       /** The provider may have charged for it. */
       possiblyBilled: boolean;
+      inputTokens?: number;
+      outputTokens?: number;
+      finishReason?: string;
+      requestId?: string;
     }
-  | { type: "retry"; route: string; target: string; attempt: number; delayMs: number }
+  | { type: "retry"; callId: string; route: string; target: string; attempt: number; delayMs: number }
   /** A hedged request to `hedge` went out because `target` had no first token after `delayMs`. */
-  | { type: "hedge"; route: string; target: string; hedge: string; delayMs: number }
-  | { type: "fallback"; route: string; from: string; reason: string }
+  | { type: "hedge"; callId: string; route: string; target: string; hedge: string; delayMs: number }
+  | { type: "fallback"; callId: string; route: string; from: string; to: string; reason: string }
+  /** A target was skipped (another could take the call) or waited on, until `until` (ms since epoch). */
+  | {
+      type: "paused";
+      callId: string;
+      route: string;
+      target: string;
+      until: number;
+      reason: "retry-after" | "rate-limit";
+      action: "skipped" | "waited";
+    }
+  | {
+      /** Once per call, whatever happened; a request that failed validation has no `call-start` before it. */
+      type: "call-end";
+      callId: string;
+      outcome: CallOutcome;
+      /** The route the call ended on (absent when the request was invalid). */
+      route?: string;
+      target?: string;
+      provider?: string;
+      model?: string;
+      streaming: boolean;
+      /** From `chat()` to the result or the error, ms. */
+      latencyMs: number;
+      /** Time to the first part of the answer, ms, when one arrived. */
+      ttftMs?: number;
+      attempts: number;
+      usage?: { inputTokens: number; outputTokens: number; cachedInputTokens?: number };
+      costUsd: number;
+      finishReason?: string;
+      /** The error's name (`AllTargetsFailedError`, …) and message, when the call failed. */
+      errorType?: string;
+      errorMessage?: string;
+      tags?: string[];
+      metadata?: Record<string, string>;
+    }
   | { type: "policy-reload"; ok: boolean; message?: string }
   /** The shared state store (Redis) became unavailable, or is back; see docs/running-many-replicas.md. */
   | { type: "state"; status: "unavailable" | "restored"; message: string };
@@ -98,7 +166,10 @@ export interface RoutingContext {
   /** Every configured secret: stream parts, results, errors and traces pass it on their way out. */
   secrets: SecretRedactor;
   random(): number;
+  /** Router-level events (`policy-reload`, `state`); a call reports through its `CallObserver`. */
   emit(event: RouterEvent): void;
+  /** Everything that watches calls (`onEvent`, OpenTelemetry, the logger, the call log). */
+  telemetry: TelemetrySink;
   /**
    * Spend keys an attempt on `target` is charged to: "route:<name>", "tag:<tag>" for each of the
    * request's tags, "target:<id>" (a replica's policy target) and "provider:<id>".

@@ -2,6 +2,7 @@ import type { ChatResult, Usage } from "../core/index.js";
 import { LimiterWaitError } from "../limits/index.js";
 import { AttemptFailure } from "./attempt-failure.js";
 import { attemptStream } from "./attempt-stream.js";
+import type { AttemptObserver } from "./call-observer.js";
 import { buildCallOptions } from "./call-options.js";
 import type { CallState } from "./call-state.js";
 import { decideAfterFailure } from "./decide-after-failure.js";
@@ -30,6 +31,7 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
   const collector = new ResponseCollector();
   let ttftMs: number | undefined;
   let sent = false;
+  let watch: AttemptObserver | undefined;
   const vacate = state.occupy(target.id);
   try {
     // No other target could take the call: it sits out the 429 pause (the deadline bounds it).
@@ -42,7 +44,15 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
     // Queue time is the limiter's to predict; the target's statistics measure the target alone.
     started = performance.now();
     sent = true;
+    watch = state.observer.attempt({
+      route,
+      target,
+      attemptNumber: attempt.attemptNumber,
+      hedge: attempt.hedge ?? false,
+      request: state.request,
+    });
     if (target.group !== undefined) context.affinity.record(state.request, target.id);
+    const sending = watch;
     const parts = attemptStream({
       model,
       options: buildCallOptions(state.request, target, state.continuation),
@@ -54,6 +64,7 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
       idleTimeoutMs: target.idleTimeoutMs ?? route.idleTimeoutMs ?? defaultIdleTimeoutMs,
       redact: context.redact,
       onWarnings: (warnings) => state.warnings.push(...warnings),
+      within: (work) => sending.run(work),
     });
     // Whatever the adapter did, no secret reaches the caller or the result through a part.
     const redactor = new PartRedactor(context.secrets);
@@ -61,6 +72,7 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
       for (const part of redactor.accept(received)) {
         if (ttftMs === undefined) {
           ttftMs = performance.now() - started;
+          sending.firstToken(ttftMs);
           attempt.onFirstPart?.();
         }
         collector.add(part);
@@ -82,7 +94,7 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
     }
     const elapsedMs = performance.now() - started;
     throw new AttemptFailure(
-      await decideAfterFailure(attempt, error, { collector, elapsedMs, ttftMs, sent }),
+      await decideAfterFailure(attempt, error, { collector, elapsedMs, ttftMs, sent, watch }),
     );
   } finally {
     release?.();
@@ -108,7 +120,16 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
       possiblyBilled: true,
       ...(collector.requestId ? { requestId: collector.requestId } : {}),
     },
-    { ...(ttftMs !== undefined ? { ttftMs } : {}), outputTokens: usage.outputTokens },
+    {
+      ...(ttftMs !== undefined ? { ttftMs } : {}),
+      outputTokens: usage.outputTokens,
+      attemptNumber: attempt.attemptNumber,
+      ...(watch ? { watch } : {}),
+      ...(attempt.hedge ? { hedge: true } : {}),
+      usage,
+      ...(collector.finishReason ? { finishReason: collector.finishReason } : {}),
+      text: collector.text,
+    },
   );
   context.retryBudget.onSuccess();
   if (refused && collector.deliveredParts === 0 && fallsBackOn(route, { kind: "content_filter" })) {

@@ -38,6 +38,7 @@ describe("SecretRedactor", () => {
       cause: Object.assign(new Error(`upstream said ${key}`), { headers: { auth: key } }),
     });
     const trace = {
+      callId: "c1",
       route: "default",
       ranked: ["a"],
       rejected: [],

@@ -13,6 +13,8 @@ export interface TargetAttempt {
   sink: PartSink;
   signal: AbortSignal;
   attemptNumber: number;
+  /** This attempt is the call's hedged request. */
+  hedge?: boolean;
   /** Called at the first part; throws when this attempt lost a hedge race. */
   onFirstPart?: () => void;
   /** Whether a later candidate can take the call now: a rate-limited target is then not retried. */

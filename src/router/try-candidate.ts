@@ -26,6 +26,8 @@ export interface CandidateRun {
   onFirstPart?: () => void;
   /** Whether a later candidate can take the call now: a rate-limited target is then not retried. */
   canFailOver: () => boolean;
+  /** This candidate is the call's hedge. */
+  hedge?: boolean;
 }
 
 /**
@@ -66,7 +68,7 @@ export async function tryCandidate(run: CandidateRun): Promise<CandidateOutcome>
         shouldRetry: async ({ error, attemptNumber }) => {
           const decision = AttemptFailure.decisionOf(error);
           if (decision?.type !== "retry") return false;
-          context.emit({
+          state.observer.event({
             type: "retry",
             route: route.name,
             target: target.id,

@@ -68,7 +68,7 @@ describe.each(providerShapes)("hedged requests ($name)", (shape) => {
     expect(won).toMatchObject({ target: "b", outcome: "success" });
     expect(result.costUsd).toBeCloseTo((lost?.costUsd ?? 0) + (won?.costUsd ?? 0), 15);
     expect(hedgeEvents(events)).toEqual([
-      { type: "hedge", route: "default", target: "a", hedge: "b", delayMs: 1000 },
+      { type: "hedge", callId: expect.any(String), route: "default", target: "a", hedge: "b", delayMs: 1000 },
     ]);
     await router.close();
   });

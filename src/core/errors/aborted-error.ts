@@ -24,6 +24,6 @@ export class AbortedError extends SwitchyardError {
   }
 
   override toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, partialText: this.partialText, route: this.trace };
+    return { ...super.toJSON(), partialText: this.partialText, route: this.trace };
   }
 }

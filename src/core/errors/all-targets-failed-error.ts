@@ -25,8 +25,7 @@ export class AllTargetsFailedError extends SwitchyardError {
 
   override toJSON(): Record<string, unknown> {
     return {
-      name: this.name,
-      message: this.message,
+      ...super.toJSON(),
       errors: this.errors.map((error) => error.toJSON()),
       route: this.trace,
     };

@@ -38,8 +38,7 @@ export class BudgetExceededError extends SwitchyardError {
 
   override toJSON(): Record<string, unknown> {
     return {
-      name: this.name,
-      message: this.message,
+      ...super.toJSON(),
       budget: this.budget,
       limitUsd: this.limitUsd,
       spentUsd: this.spentUsd,

@@ -21,6 +21,6 @@ export class DeadlineExceededError extends SwitchyardError {
   }
 
   override toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, timeoutMs: this.timeoutMs, route: this.trace };
+    return { ...super.toJSON(), timeoutMs: this.timeoutMs, route: this.trace };
   }
 }

@@ -25,6 +25,6 @@ export class InvalidOptionsError extends SwitchyardError {
   }
 
   override toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, operation: this.operation, option: this.option };
+    return { ...super.toJSON(), operation: this.operation, option: this.option };
   }
 }

@@ -24,6 +24,6 @@ export class NoEligibleTargetError extends SwitchyardError {
   }
 
   override toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, route: this.route, rejected: this.rejected };
+    return { ...super.toJSON(), route: this.route, rejected: this.rejected };
   }
 }

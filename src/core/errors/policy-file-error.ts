@@ -27,7 +27,7 @@ export class PolicyFileError extends SwitchyardError {
   }
 
   override toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, issues: this.issues };
+    return { ...super.toJSON(), issues: this.issues };
   }
 }
 

@@ -58,8 +58,7 @@ export class ProviderCallError extends SwitchyardError {
 
   override toJSON(): Record<string, unknown> {
     return {
-      name: this.name,
-      message: this.message,
+      ...super.toJSON(),
       kind: this.kind,
       provider: this.provider,
       model: this.model,

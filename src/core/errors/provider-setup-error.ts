@@ -26,6 +26,6 @@ export class ProviderSetupError extends SwitchyardError {
   }
 
   override toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, provider: this.provider, type: this.type };
+    return { ...super.toJSON(), provider: this.provider, type: this.type };
   }
 }

@@ -36,8 +36,7 @@ export class QueueFullError extends SwitchyardError {
 
   override toJSON(): Record<string, unknown> {
     return {
-      name: this.name,
-      message: this.message,
+      ...super.toJSON(),
       target: this.target,
       limit: this.limit,
       ...(this.waitedMs === undefined ? {} : { waitedMs: this.waitedMs }),

@@ -34,8 +34,7 @@ export class RouterClosedError extends SwitchyardError {
 
   override toJSON(): Record<string, unknown> {
     return {
-      name: this.name,
-      message: this.message,
+      ...super.toJSON(),
       partialText: this.partialText,
       ...(this.trace ? { route: this.trace } : {}),
     };

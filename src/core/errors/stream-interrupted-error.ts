@@ -31,8 +31,7 @@ export class StreamInterruptedError extends SwitchyardError {
 
   override toJSON(): Record<string, unknown> {
     return {
-      name: this.name,
-      message: this.message,
+      ...super.toJSON(),
       partialText: this.partialText,
       usage: this.usage,
       route: this.trace,

@@ -6,6 +6,8 @@ const marker = Symbol.for("switchyard.error");
  */
 export class SwitchyardError extends Error {
   readonly [marker] = true;
+  /** The id of the call that failed (set by the router on every error a call ends with). */
+  callId?: string;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -18,7 +20,7 @@ export class SwitchyardError extends Error {
 
   /** A plain object for logs and JSON output; subclasses add their fields. */
   toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message };
+    return { name: this.name, message: this.message, ...(this.callId ? { callId: this.callId } : {}) };
   }
 }
 

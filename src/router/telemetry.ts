@@ -1,0 +1,14 @@
+import { fanOut, type TelemetrySink } from "./call-observer.js";
+import { eventSink } from "./event-sink.js";
+import type { CreateRouterOptions } from "./router-options.js";
+import type { RouterEvent } from "./routing-context.js";
+
+/** The sinks a router's options ask for, as one. */
+export function buildTelemetry(
+  options: CreateRouterOptions,
+  emit: (event: RouterEvent) => void,
+): TelemetrySink {
+  const sinks: TelemetrySink[] = [];
+  if (options.onEvent) sinks.push(eventSink(emit));
+  return fanOut(sinks);
+}
