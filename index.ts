@@ -152,7 +152,6 @@ export type {
   StateSettings,
 } from "./src/config/index.js";
 export * from "./src/core/index.js";
-export type { ChatStream } from "./src/router/chat-stream.js";
 export type { RoutePlan } from "./src/router/plan-route.js";
 export type { CloseOptions, Router } from "./src/router/router.js";
 export type {
@@ -162,6 +161,8 @@ export type {
   StrategyBuildOptions,
 } from "./src/router/router-options.js";
 export type { AdmissionGate, CallOutcome, RouterEvent } from "./src/router/routing-context.js";
+export type { SseFormat, SseOptions } from "./src/router/sse-encoding.js";
+export type { ChatStream, SseResponseOptions } from "./src/router/stream-outputs.js";
 export { InMemoryStateStore } from "./src/state/in-memory-state-store.js";
 export type {
   BreakerOptions,

@@ -1,16 +1,6 @@
 import type { ProviderStreamPart } from "../core/index.js";
 import { type ChatResult, type StreamPart, SwitchyardError } from "../core/index.js";
 
-/** What `router.stream()` returns: iterate the parts, or await `result`, or both. */
-export interface ChatStream extends AsyncIterable<StreamPart> {
-  /** The final result with its route trace; rejects with the call's typed error. */
-  readonly result: Promise<ChatResult>;
-  /** Only the text, as it arrives. */
-  readonly textStream: AsyncIterable<string>;
-  /** Stops the call and its upstream request. */
-  cancel(reason?: unknown): void;
-}
-
 /**
  * Buffers the parts of one call for one reader. Parts are few and small (bounded by maxTokens),
  * so the producer never waits for the reader: a slow reader cannot stall the upstream stream

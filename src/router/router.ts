@@ -9,12 +9,13 @@ import {
   type RouteSelection,
   SwitchyardError,
 } from "../core/index.js";
-import { type ChatStream, PartChannel } from "./chat-stream.js";
+import { PartChannel } from "./chat-stream.js";
 import { executeCall } from "./execute-call.js";
 import { type LinkedSignal, linkSignals } from "./link-signals.js";
 import type { PartSink } from "./part-sink.js";
 import { planRoute, type RoutePlan } from "./plan-route.js";
 import type { RoutingContext } from "./routing-context.js";
+import { type ChatStream, chatStream } from "./stream-outputs.js";
 import { validateCall } from "./validate-request.js";
 
 /** Swaps the routing context on reload; in-flight calls keep the context they started with. */
@@ -76,19 +77,11 @@ export class Router {
     result.catch(() => {});
     channel = new PartChannel(result, () => reader.abort(new Error("the stream's reader stopped reading")));
     const read = channel;
-    return {
+    return chatStream(
+      () => read.read(),
       result,
-      [Symbol.asyncIterator]: () => read.read(),
-      textStream: {
-        async *[Symbol.asyncIterator]() {
-          for await (const part of read.read()) {
-            if (part.type === "text-delta") yield part.text;
-            if (part.type === "error") throw part.error;
-          }
-        },
-      },
-      cancel: (reason?: unknown) => reader.abort(reason ?? new Error("cancelled")),
-    };
+      (reason?: unknown) => reader.abort(reason ?? new Error("cancelled")),
+    );
   }
 
   /**

@@ -5,7 +5,7 @@ import {
   StreamInterruptedError,
   type StreamPart,
 } from "../../index.js";
-import type { ChatStream } from "../../src/router/chat-stream.js";
+import type { ChatStream } from "../../src/router/stream-outputs.js";
 import { useMswServer } from "../support/msw-server.js";
 import { startHarness, type Tracked, track, useFakeClock } from "./support/fault-harness.js";
 import { providerShapes } from "./support/provider-shapes.js";
