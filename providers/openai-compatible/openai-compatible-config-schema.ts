@@ -28,6 +28,13 @@ export const openaiCompatibleConfigSchema = z
       .array(z.string().min(1))
       .optional()
       .describe("Extra request parameters this host rejects, on top of the host's built-in list."),
+    maxEmbeddingInputs: z
+      .number()
+      .int()
+      .min(1)
+      .max(2048)
+      .optional()
+      .describe("Most inputs one embeddings request may carry; larger inputs are split. Default 2048."),
     ...providerConfigFields,
   })
   .strict()

@@ -1,9 +1,11 @@
 import type { Provider, ProviderContext } from "../../src/core/index.js";
 import {
+  type ChatModelSettings,
   captureErrorBodies,
   configError,
   createOpenAIClient,
   OpenAIChatModel,
+  OpenAIEmbeddingModel,
   openaiCompatibleProviderOptionsSchema,
   registerConfigSecrets,
 } from "../openai/index.js";
@@ -44,29 +46,29 @@ export const openaiCompatibleAdapter = {
       { ...preset.capabilities, local, noTraining: settings.noTraining ?? false },
       dropParams,
     );
+    const settingsFor = (model: string): ChatModelSettings => ({
+      provider: id,
+      model,
+      client,
+      capabilities,
+      dropParams,
+      dropReason: (param) =>
+        configured.has(param)
+          ? `providers.${id}.dropParams lists ${param}`
+          : `${id} (host ${host}) does not support ${param}`,
+      maxTokensParam: preset.maxTokensParam,
+      logprobsWire: preset.logprobsWire,
+      ...(preset.maxTopLogprobs === undefined ? {} : { maxTopLogprobs: preset.maxTopLogprobs }),
+      providerOptionsSchema: openaiCompatibleProviderOptionsSchema,
+      redactor,
+      errorBody,
+    });
     return {
       id,
       type: "openai-compatible",
       local,
-      languageModel(model) {
-        return new OpenAIChatModel({
-          provider: id,
-          model,
-          client,
-          capabilities,
-          dropParams,
-          dropReason: (param) =>
-            configured.has(param)
-              ? `providers.${id}.dropParams lists ${param}`
-              : `${id} (host ${host}) does not support ${param}`,
-          maxTokensParam: preset.maxTokensParam,
-          logprobsWire: preset.logprobsWire,
-          ...(preset.maxTopLogprobs === undefined ? {} : { maxTopLogprobs: preset.maxTopLogprobs }),
-          providerOptionsSchema: openaiCompatibleProviderOptionsSchema,
-          redactor,
-          errorBody,
-        });
-      },
+      languageModel: (model) => new OpenAIChatModel(settingsFor(model)),
+      embeddingModel: (model) => new OpenAIEmbeddingModel(settingsFor(model), settings.maxEmbeddingInputs),
     };
   },
 };

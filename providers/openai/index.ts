@@ -13,6 +13,7 @@ export {
 } from "./openai-capabilities.js";
 export { OpenAIChatModel } from "./openai-chat-model.js";
 export { type OpenAIProviderConfig, openaiConfigSchema } from "./openai-config-schema.js";
+export { OpenAIEmbeddingModel, openaiMaxEmbeddingInputs } from "./openai-embedding-model.js";
 export { openaiProvider } from "./openai-factory.js";
 export {
   type ChatProviderOptions,

@@ -1,11 +1,13 @@
 import type { Provider, ProviderContext } from "../../src/core/index.js";
 import { ResponseRedactor } from "../shared/index.js";
 import { captureErrorBodies } from "./capture-error-bodies.js";
+import type { ChatModelSettings } from "./chat-model-settings.js";
 import { configError } from "./config-error.js";
 import { createOpenAIClient, openaiDefaultBaseURL } from "./create-openai-client.js";
 import { openaiModelFamily } from "./openai-capabilities.js";
 import { OpenAIChatModel } from "./openai-chat-model.js";
 import type { OpenAIProviderConfig } from "./openai-config-schema.js";
+import { OpenAIEmbeddingModel } from "./openai-embedding-model.js";
 import { openaiProviderOptionsSchema } from "./provider-options.js";
 import { registerConfigSecrets } from "./register-config-secrets.js";
 
@@ -32,27 +34,29 @@ export const openaiAdapter = {
       fetch,
     });
     const local = settings.local ?? false;
+    const settingsFor = (model: string): ChatModelSettings => {
+      const family = openaiModelFamily(model);
+      return {
+        provider: id,
+        model,
+        client,
+        capabilities: { ...family.capabilities, local, noTraining: settings.noTraining ?? false },
+        dropParams: new Set(family.dropParams),
+        dropReason: (param) => `${id}:${model} does not accept ${param}`,
+        maxTokensParam: "max_completion_tokens",
+        logprobsWire: "openai",
+        maxTopLogprobs: 20,
+        providerOptionsSchema: openaiProviderOptionsSchema,
+        redactor,
+        errorBody,
+      };
+    };
     return {
       id,
       type: "openai",
       local,
-      languageModel(model) {
-        const family = openaiModelFamily(model);
-        return new OpenAIChatModel({
-          provider: id,
-          model,
-          client,
-          capabilities: { ...family.capabilities, local, noTraining: settings.noTraining ?? false },
-          dropParams: new Set(family.dropParams),
-          dropReason: (param) => `${id}:${model} does not accept ${param}`,
-          maxTokensParam: "max_completion_tokens",
-          logprobsWire: "openai",
-          maxTopLogprobs: 20,
-          providerOptionsSchema: openaiProviderOptionsSchema,
-          redactor,
-          errorBody,
-        });
-      },
+      languageModel: (model) => new OpenAIChatModel(settingsFor(model)),
+      embeddingModel: (model) => new OpenAIEmbeddingModel(settingsFor(model)),
     };
   },
 };

@@ -49,6 +49,13 @@ export type {
   RoutingPolicy,
   Strategy,
 } from "./policy.js";
+export type {
+  EmbedCallOptions,
+  EmbedCallResult,
+  EmbeddingModel,
+  EmbedRequest,
+  EmbedResult,
+} from "./embedding.js";
 export type { ProviderConfig } from "./provider-config.js";
 export type {
   ChatRequest,

@@ -1,6 +1,7 @@
 import type { ZodType } from "zod";
 import type { CallOptions } from "./call-options.js";
 import type { Capabilities } from "./capabilities.js";
+import type { EmbeddingModel } from "./embedding.js";
 import type { FinishReason } from "./finish-reason.js";
 import type { TokenLogprob } from "./logprobs.js";
 import type { ToolCall } from "./messages.js";
@@ -64,6 +65,8 @@ export interface Provider {
    */
   replicas?(): Promise<readonly string[]>;
   languageModel(model: string, replica?: string): LanguageModel;
+  /** The model as an embedding model, for providers with an embeddings API (`router.embed`). */
+  embeddingModel?(model: string, replica?: string): EmbeddingModel;
   /** Capabilities known for a model before any call (e.g. the local engine's context window). */
   describe?(model: string, replica?: string): Promise<Partial<Capabilities>>;
   metrics?(replica?: string): LoadMetrics | undefined;

@@ -8,6 +8,7 @@ import {
 import {
   type Capabilities,
   type ChatRequest,
+  type EmbeddingModel,
   type LanguageModel,
   PolicyFileError,
   type Provider,
@@ -418,6 +419,7 @@ export class RouterHost implements RouterBackend {
     const limiters = this.#state.limiters;
     const providerOf = new Map<string, Provider>();
     const replicaOf = new Map<string, string>();
+    const embeddingModels = new Map<string, EmbeddingModel>();
     for (const target of targets.values()) {
       const live = this.#providers.get(target.provider);
       if (live) providerOf.set(target.id, live.provider);
@@ -425,6 +427,17 @@ export class RouterHost implements RouterBackend {
     }
     return {
       load: (target) => providerOf.get(target)?.metrics?.(replicaOf.get(target)),
+      embeddingModel: (target) => {
+        let model = embeddingModels.get(target);
+        if (!model) {
+          const provider = providerOf.get(target);
+          const declared = targets.get(target);
+          if (!provider?.embeddingModel || !declared) return undefined;
+          model = provider.embeddingModel(declared.model, replicaOf.get(target));
+          embeddingModels.set(target, model);
+        }
+        return model;
+      },
       occupancy: this.#occupancy,
       affinity: this.#affinity,
       routes,

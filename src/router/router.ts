@@ -3,6 +3,8 @@ import {
   AbortedError,
   type ChatRequest,
   type ChatResult,
+  type EmbedRequest,
+  type EmbedResult,
   InvalidOptionsError,
   type Provider,
   RouterClosedError,
@@ -11,11 +13,13 @@ import {
 } from "../core/index.js";
 import { PartChannel } from "./chat-stream.js";
 import { executeCall } from "./execute-call.js";
+import { embeddingView, executeEmbed } from "./execute-embed.js";
 import { type LinkedSignal, linkSignals } from "./link-signals.js";
 import type { PartSink } from "./part-sink.js";
 import { planRoute, type RoutePlan } from "./plan-route.js";
 import type { RoutingContext } from "./routing-context.js";
 import { type ChatStream, chatStream } from "./stream-outputs.js";
+import { validateEmbed } from "./validate-embed.js";
 import { validateCall } from "./validate-request.js";
 
 /** Swaps the routing context on reload; in-flight calls keep the context they started with. */
@@ -82,6 +86,53 @@ export class Router {
       result,
       (reason?: unknown) => reader.abort(reason ?? new Error("cancelled")),
     );
+  }
+
+  /**
+   * Embeds one text or several, routed like a chat: the route's targets whose provider has an
+   * embeddings API, the same privacy, budgets, rate limits, health, retries and fallback routes.
+   * Resolves with one vector per input, in order, with usage, cost and the route trace.
+   */
+  async embed(request: EmbedRequest): Promise<EmbedResult> {
+    this.#assertOpen();
+    const context = embeddingView(this.#host.context());
+    const link = linkSignals([]);
+    const callId = randomUUID();
+    const began = performance.now();
+    const observer = context.telemetry.begin({ callId, streaming: false, startedAt: Date.now() });
+    const result = untilClosed(validateEmbed(context, request), link.signal, this.#closedReason)
+      .then((valid) => {
+        const call = linkSignals([valid.request.signal, link.signal]);
+        const routed = { ...valid, request: { ...valid.request, signal: call.signal } };
+        observer.started({ request: routed.request, route: valid.route });
+        return executeEmbed(context, routed, { callId, observer }).finally(() => call.dispose());
+      })
+      .then((value) => {
+        const scrubbed = { ...value, route: context.secrets.scrub(value.route) };
+        observer.ended({
+          outcome: "success",
+          result: embedAsResult(scrubbed),
+          durationMs: performance.now() - began,
+        });
+        return scrubbed;
+      })
+      .catch((error: unknown) => {
+        const scrubbed = context.secrets.scrub(this.#stoppedByClose(error) ?? error);
+        if (SwitchyardError.isInstance(scrubbed)) scrubbed.callId = callId;
+        const aborted = AbortedError.isInstance(scrubbed) || RouterClosedError.isInstance(scrubbed);
+        observer.ended({
+          outcome: aborted ? "aborted" : "error",
+          error: scrubbed,
+          durationMs: performance.now() - began,
+        });
+        throw scrubbed;
+      })
+      .finally(() => {
+        link.dispose();
+        this.#calls.delete(link);
+      });
+    this.#calls.set(link, result);
+    return result;
   }
 
   /**
@@ -244,4 +295,17 @@ function validateGraceMs(options: unknown): number {
     );
   }
   return graceMs;
+}
+
+/** An embeddings result as the telemetry sinks read a call's outcome (no text; usage and cost). */
+function embedAsResult(result: EmbedResult): ChatResult {
+  return {
+    text: "",
+    message: { role: "assistant", content: "" },
+    finishReason: "stop",
+    usage: { inputTokens: result.usage.inputTokens, outputTokens: 0 },
+    costUsd: result.costUsd,
+    route: result.route,
+    warnings: [],
+  };
 }

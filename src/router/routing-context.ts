@@ -1,6 +1,7 @@
 import type {
   ChatRequest,
   DailyLimit,
+  EmbeddingModel,
   Filter,
   LanguageModel,
   LoadMetrics,
@@ -136,6 +137,8 @@ export interface RoutingContext {
   strategy(name: StrategyName): Strategy;
   store: StateStore;
   gate(target: string): AdmissionGate | undefined;
+  /** The target's model as an embedding model, when its provider has an embeddings API. */
+  embeddingModel(target: string): EmbeddingModel | undefined;
   /** Live load of the engine behind a target (the local engine reports it). */
   load(target: string): LoadMetrics | undefined;
   /** Calls placed on each target and not finished. */

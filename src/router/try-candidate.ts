@@ -7,13 +7,14 @@ import type { PartSink } from "./part-sink.js";
 import type { RoutingContext } from "./routing-context.js";
 import { runTargetAttempt } from "./run-target-attempt.js";
 import { sleep } from "./sleep.js";
+import type { TargetAttempt } from "./target-attempt.js";
 
 /** What trying one candidate (with its retries) led to, when it did not end the call. */
-export type CandidateOutcome =
-  | { type: "success"; result: ChatResult }
+export type CandidateOutcome<T = ChatResult> =
+  | { type: "success"; result: T }
   | { type: "next"; contextLength: boolean };
 
-export interface CandidateRun {
+export interface CandidateRun<T = ChatResult> {
   context: RoutingContext;
   state: CallState;
   route: Route;
@@ -28,6 +29,8 @@ export interface CandidateRun {
   canFailOver: () => boolean;
   /** This candidate is the call's hedge. */
   hedge?: boolean;
+  /** One attempt. @default a chat attempt (`runTargetAttempt`) */
+  runAttempt?: (attempt: TargetAttempt) => Promise<T>;
 }
 
 /**
@@ -37,11 +40,13 @@ export interface CandidateRun {
  * candidate (a cheaper one, or one outside the spent budget, may fit). Resolves with a result or
  * "next"; throws the error that ends the call (or the signal's reason when it aborted).
  */
-export async function tryCandidate(run: CandidateRun): Promise<CandidateOutcome> {
+export async function tryCandidate<T = ChatResult>(run: CandidateRun<T>): Promise<CandidateOutcome<T>> {
   const { context, state, route, candidate, signal } = run;
   const target = candidate.target;
+  const runAttempt =
+    run.runAttempt ?? (runTargetAttempt as unknown as (attempt: TargetAttempt) => Promise<T>);
   // Held outside p-retry: it re-checks the signal after a success, and a recorded answer stands.
-  const answered: { result?: ChatResult } = {};
+  const answered: { result?: T } = {};
   try {
     const result = await pRetry(
       async (attemptNumber) => {
@@ -54,7 +59,7 @@ export async function tryCandidate(run: CandidateRun): Promise<CandidateOutcome>
           },
         );
         try {
-          answered.result = await runTargetAttempt({ ...run, attemptNumber });
+          answered.result = await runAttempt({ ...run, attemptNumber });
           return answered.result;
         } finally {
           await release();
