@@ -1,5 +1,12 @@
 export type { CallOptions } from "./call-options.js";
 export type { Capabilities } from "./capabilities.js";
+export type {
+  EmbedCallOptions,
+  EmbedCallResult,
+  EmbeddingModel,
+  EmbedRequest,
+  EmbedResult,
+} from "./embedding.js";
 export { AbortedError } from "./errors/aborted-error.js";
 export { AllTargetsFailedError } from "./errors/all-targets-failed-error.js";
 export { BudgetExceededError } from "./errors/budget-exceeded-error.js";
@@ -49,13 +56,6 @@ export type {
   RoutingPolicy,
   Strategy,
 } from "./policy.js";
-export type {
-  EmbedCallOptions,
-  EmbedCallResult,
-  EmbeddingModel,
-  EmbedRequest,
-  EmbedResult,
-} from "./embedding.js";
 export type { ProviderConfig } from "./provider-config.js";
 export type {
   ChatRequest,
