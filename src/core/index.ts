@@ -22,6 +22,7 @@ export type {
   GenerateResult,
   LanguageModel,
   LoadMetrics,
+  PromptCountRequest,
   Provider,
   ProviderConfigWarning,
   ProviderContext,
