@@ -114,8 +114,11 @@ describe("prompt tokens counted with the local engine's own vocabulary", () => {
     expect(counted).toBeLessThanOrEqual(Buffer.byteLength(content, "utf8") + 100);
   });
 
-  it("counts a megabyte of hostile text in slices that leave the event loop free", // Wall time: a loaded VM can park the process beyond 400 ms; a count that never yields fails every try.
-  { timeout: 60_000, retry: 2 }, async () => {
+  // Wall time: a loaded VM can park the process beyond 400 ms; a count that never yields fails every try.
+  it("counts a megabyte of hostile text in slices that leave the event loop free", {
+    timeout: 60_000,
+    retry: 2,
+  }, async () => {
     const content = hostileInputs["random CJK without punctuation"]?.(countableChars - 1024) ?? "";
     const messages: Message[] = [{ role: "user", content }];
     const { result, gapMs, ticks } = await longestGapWhile(() =>
