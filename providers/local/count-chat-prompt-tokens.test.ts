@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostileInputs } from "../../bench/hostile-inputs.mjs";
+import { createRouter } from "../../index.js";
 import { ensureLlamaModel } from "../../local-engine/gguf/index.js";
 import { LocalEngine } from "../../local-engine/index.js";
 import type { LanguageModel, Message, Provider } from "../../src/core/index.js";
@@ -150,5 +151,40 @@ describe("prompt tokens counted with the local engine's own vocabulary", () => {
       signal: controller.signal,
     });
     await expect(counting).rejects.toBe(reason);
+  });
+});
+
+describe("a priced local target's cost estimate", () => {
+  it("counts the prompt as the engine will, so a cap just above the real cost lets the call through", {
+    timeout: 120_000,
+  }, async () => {
+    const router = await createRouter({
+      policy: {
+        providers: { local: { type: "local", model: modelPath, slots: 1, threads: 1 } },
+        targets: { tiny: { provider: "local", model: "tiny-llama", price: { input: 1, output: 2 } } },
+        routes: { default: { targets: ["tiny"] } },
+      },
+    });
+    try {
+      const messages = chats["several turns"] ?? [];
+      const plan = await router.explain({ messages, maxTokens: 2 });
+      const estimatedUsd = plan.ranked[0]?.estimatedCostUsd ?? 0;
+      const result = await router.chat({
+        messages,
+        maxTokens: 2,
+        temperature: 0,
+        budget: { maxCostUsd: estimatedUsd * 1.0001 },
+      });
+      expect(estimatedUsd).toBe((result.usage.inputTokens * 1 + 2 * 2) / 1e6);
+      expect(result.costUsd).toBeLessThanOrEqual(estimatedUsd);
+      // The UTF-8 bound the router used before: 64 a prompt, 8 a message, one token per byte.
+      const bound = messages.reduce(
+        (sum, message) => sum + 8 + Buffer.byteLength(message.role + message.content, "utf8"),
+        64,
+      );
+      expect(result.usage.inputTokens).toBeLessThan(bound / 2);
+    } finally {
+      await router.close();
+    }
   });
 });

@@ -196,7 +196,10 @@ describe("cost estimates against a host that bills by another tokenizer", () => 
 });
 
 /** A provider of the user's whose model bills twice what o200k counts, plus its own framing. */
-function doubleTokenFactory(options: { counts: "right" | "fails" | "never" }): ProviderFactory {
+function doubleTokenFactory(options: {
+  counts: "right" | "fails" | "never";
+  asked?: string[];
+}): ProviderFactory {
   const schema = z.object({ type: z.literal("double") }).strict();
   const billed = (messages: readonly Message[]) =>
     10 + messages.reduce((sum, message) => sum + 2 * countTokens(`${message.role} ${message.content}`), 0);
@@ -227,6 +230,7 @@ function doubleTokenFactory(options: { counts: "right" | "fails" | "never" }): P
           ? {}
           : {
               countPromptTokens: async (request: PromptCountRequest) => {
+                options.asked?.push(model);
                 if (options.counts === "fails") throw new Error("tokenizer service down");
                 return billed(request.messages);
               },
@@ -289,4 +293,22 @@ describe("cost estimates of a registered provider that counts its own prompt", (
       await router.close();
     },
   );
+
+  it("does not ask an unpriced target's model to count: its cost is zero either way", async () => {
+    const asked: string[] = [];
+    const router = await createRouter({
+      policy: {
+        providers: { double: { type: "double" } },
+        targets: {
+          free: { provider: "double", model: "free", price: { input: 0, output: 0 } },
+          paid: { provider: "double", model: "paid", price: testPrice },
+        },
+        routes: { default: { targets: ["free", "paid"] } },
+      },
+      providers: [doubleTokenFactory({ counts: "right", asked })],
+    });
+    await router.explain({ messages, maxTokens: 4 });
+    expect(asked).toEqual(["paid"]);
+    await router.close();
+  });
 });
