@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { delay, HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import type { Message, PromptCountRequest, ToolDefinition } from "../../src/core/index.js";
@@ -72,6 +73,16 @@ describe("prompt tokens counted by a llama.cpp server", () => {
     });
     expect(bodies.tokenize).toEqual({ content: renderedPrompt, add_special: true, parse_special: true });
     expect(auth).toEqual([`Bearer ${apiKey}`]);
+  });
+
+  it("leaves no listener on the caller's signal once counted", async () => {
+    server.use(
+      http.post(`${root}/apply-template`, () => HttpResponse.json({ prompt: renderedPrompt })),
+      http.post(`${root}/tokenize`, () => HttpResponse.json({ tokens: llamaTokens })),
+    );
+    const controller = new AbortController();
+    await model("llamacpp").countPromptTokens?.({ messages, signal: controller.signal });
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
 
   it("leaves the prompt to the router's bound when /tokenize fails", async () => {
