@@ -109,7 +109,12 @@ export type {
 } from "./local-engine/types.js";
 export type { AnthropicProviderConfig } from "./providers/anthropic/anthropic-config-schema.js";
 export type { AnthropicProviderOptions } from "./providers/anthropic/anthropic-provider-options.js";
-export type { ChatGenerateRequest, EngineHandle, EngineRun } from "./providers/local/engine-handle.js";
+export type {
+  ChatCountRequest,
+  ChatGenerateRequest,
+  EngineHandle,
+  EngineRun,
+} from "./providers/local/engine-handle.js";
 export type { LocalGpu, LocalProviderConfig } from "./providers/local/local-config-schema.js";
 export { createLocalProvider } from "./providers/local/local-factory.js";
 export {

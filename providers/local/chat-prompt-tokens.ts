@@ -6,6 +6,13 @@ const open = "\u{F0000}";
 const close = "\u{F0001}";
 const marker = /\u{F0000}(\d+)\u{F0001}/u;
 
+/** One run of a chat prompt's text, tokenized on its own. */
+export interface PromptSegment {
+  text: string;
+  /** True for the template's own markup; false for a message's content. */
+  parseSpecial: boolean;
+}
+
 /**
  * The prompt's token ids in the model's chat format, with special tokens parsed only in the
  * template's own markup (and in the tool definitions and tool calls it renders, which come from the
@@ -17,17 +24,32 @@ export function chatPromptTokens(
   messages: readonly Message[],
   tools?: readonly EngineTool[],
 ): number[] {
+  const tokens: number[] = [];
+  for (const { text, parseSpecial } of chatPromptSegments(engine, messages, tools)) {
+    tokens.push(...engine.tokenize(text, { addSpecial: tokens.length === 0, parseSpecial }));
+  }
+  return tokens;
+}
+
+/**
+ * The rendered chat prompt as the runs `chatPromptTokens` tokenizes one by one, none empty: the
+ * template is rendered around markers, so its cost does not grow with the contents.
+ */
+export function chatPromptSegments(
+  engine: Pick<LocalEngine, "applyChatTemplate">,
+  messages: readonly Message[],
+  tools?: readonly EngineTool[],
+): PromptSegment[] {
   const rendered = engine.applyChatTemplate(
     messages.map((message, index) => templateMessage(message, `${open}${index}${close}`)),
     true,
     tools,
   );
-  const tokens: number[] = [];
-  let rest = rendered;
+  const segments: PromptSegment[] = [];
   const append = (text: string, parseSpecial: boolean) => {
-    if (text === "") return;
-    tokens.push(...engine.tokenize(text, { addSpecial: tokens.length === 0, parseSpecial }));
+    if (text !== "") segments.push({ text, parseSpecial });
   };
+  let rest = rendered;
   while (rest !== "") {
     const found = marker.exec(rest);
     if (!found) {
@@ -38,7 +60,7 @@ export function chatPromptTokens(
     append(messages[Number(found[1])]?.content ?? "", false);
     rest = rest.slice(found.index + found[0].length);
   }
-  return tokens;
+  return segments;
 }
 
 function templateMessage(message: Message, content: string): ChatTemplateMessage {

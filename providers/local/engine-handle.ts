@@ -34,9 +34,19 @@ export interface EngineRun extends AsyncIterable<EngineEvent> {
  * in a child process of its own (`isolation: process`), where a crash or an out-of-memory abort in
  * llama.cpp ends that child and not the application.
  */
+/** The prompt part of a chat request, for `EngineHandle.countChatPrompt`. */
+export type ChatCountRequest = Pick<ChatGenerateRequest, "messages" | "tools">;
+
 export interface EngineHandle {
   readonly info: EngineInfo;
   generateChat(request: ChatGenerateRequest): EngineRun;
+  /**
+   * At most how many prompt tokens `generateChat` would feed the model for these messages, counted
+   * with the model's own vocabulary and chat template without holding the event loop more than a
+   * few milliseconds; rejects with the signal's reason when it aborts. Without it, the router
+   * bounds the prompt by its UTF-8 length.
+   */
+  countChatPrompt?(request: ChatCountRequest, signal?: AbortSignal): Promise<number>;
   /** The latest figures; for a child process, as of its last report (at most ~100 ms old). */
   metrics(): EngineMetrics;
   /** Why the engine cannot serve right now (its process exited and is restarting), or undefined. */

@@ -1,6 +1,7 @@
 import type { EngineCompletion, EngineMetrics, LocalEngine } from "../../local-engine/index.js";
 import { chatPromptTokens } from "./chat-prompt-tokens.js";
-import type { ChatGenerateRequest, EngineHandle, EngineRun } from "./engine-handle.js";
+import { countChatPromptTokens } from "./count-chat-prompt-tokens.js";
+import type { ChatCountRequest, ChatGenerateRequest, EngineHandle, EngineRun } from "./engine-handle.js";
 
 /** A `LocalEngine` in this process, behind the same handle as one in a child process. */
 export class InProcessEngine implements EngineHandle {
@@ -28,6 +29,13 @@ export class InProcessEngine implements EngineHandle {
     } catch (error) {
       return refusedRun(error);
     }
+  }
+
+  countChatPrompt(request: ChatCountRequest, signal?: AbortSignal): Promise<number> {
+    return countChatPromptTokens(this.engine, request.messages, request.tools, {
+      ...(signal ? { signal } : {}),
+      exactTokens: this.engine.info.contextPerSlot,
+    });
   }
 
   metrics(): EngineMetrics {

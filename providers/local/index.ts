@@ -1,4 +1,4 @@
-export type { ChatGenerateRequest, EngineHandle, EngineRun } from "./engine-handle.js";
+export type { ChatCountRequest, ChatGenerateRequest, EngineHandle, EngineRun } from "./engine-handle.js";
 export { InProcessEngine } from "./in-process-engine.js";
 export { LocalChatModel } from "./local-chat-model.js";
 export { type LocalGpu, type LocalProviderConfig, localConfigSchema } from "./local-config-schema.js";

@@ -7,16 +7,28 @@ import {
   type GenerateResult,
   type JsonValue,
   type LanguageModel,
+  type Message,
+  type PromptCountRequest,
   ProviderCallError,
   type ProviderStreamPart,
   type StreamResult,
   type TokenLogprob,
   type ToolCall,
+  type ToolDefinition,
 } from "../../src/core/index.js";
 import type { EngineHandle, EngineRun } from "./engine-handle.js";
 import { mapEngineError } from "./map-engine-error.js";
 
 type EngineModule = typeof import("../../local-engine/index.js");
+
+/**
+ * Prompts whose texts are longer than this many characters are left to the router's UTF-8 bound
+ * instead of counted: no local model's context takes a million characters of prompt, so such a
+ * prompt is refused whatever its count, and not handing it over spares copying it to an engine
+ * process.
+ * @default 1048576
+ */
+export const countableChars = 1_048_576;
 
 export interface LocalChatModelSettings {
   provider: string;
@@ -64,6 +76,26 @@ export class LocalChatModel implements LanguageModel {
     throw this.#error("truncated", "the engine ended without a completion");
   }
 
+  /**
+   * The prompt's tokens in the GGUF's own vocabulary and chat template, as the engine will feed
+   * them (see `countChatPromptTokens`); undefined where the engine cannot count (a custom handle
+   * without `countChatPrompt`, an engine down or restarting, tools its template cannot show) or
+   * the prompt is longer than `countableChars`.
+   */
+  async countPromptTokens(request: PromptCountRequest): Promise<number | undefined> {
+    const { signal } = request;
+    const { engine } = await abortable(this.#settings.engine, signal);
+    if (!engine.countChatPrompt || engine.unavailable() !== undefined) return undefined;
+    if (promptChars(request.messages) > countableChars) return undefined;
+    const tools = request.tools?.length && request.toolChoice !== "none" ? request.tools : undefined;
+    if (tools && engine.info.toolCallFormat === undefined) return undefined;
+    const engineTools = tools?.map(toEngineTool);
+    return engine.countChatPrompt(
+      { messages: request.messages, ...(engineTools ? { tools: engineTools } : {}) },
+      signal,
+    );
+  }
+
   async doStream(options: CallOptions): Promise<StreamResult> {
     const where = { provider: this.provider, model: this.model };
     const warnings: string[] = [];
@@ -84,11 +116,7 @@ export class LocalChatModel implements LanguageModel {
     }
     let generation: EngineRun;
     try {
-      const engineTools: EngineTool[] | undefined = tools?.map((tool) => ({
-        name: tool.name,
-        ...(tool.description !== undefined ? { description: tool.description } : {}),
-        parameters: tool.parameters as JsonSchemaNode,
-      }));
+      const engineTools: EngineTool[] | undefined = tools?.map(toEngineTool);
       const grammar =
         engineTools && format && (options.toolChoice === "required" || typeof options.toolChoice === "object")
           ? module.toolCallGrammar(format, engineTools, options.toolChoice)
@@ -171,6 +199,37 @@ export class LocalChatModel implements LanguageModel {
       retryable: false,
     });
   }
+}
+
+function toEngineTool(tool: ToolDefinition): EngineTool {
+  return {
+    name: tool.name,
+    ...(tool.description !== undefined ? { description: tool.description } : {}),
+    parameters: tool.parameters as JsonSchemaNode,
+  };
+}
+
+/** The characters of every text a prompt's messages carry. */
+function promptChars(messages: readonly Message[]): number {
+  let chars = 0;
+  for (const message of messages) {
+    chars += message.content.length;
+    if (message.role === "assistant") {
+      for (const call of message.toolCalls ?? []) chars += call.name.length + call.arguments.length;
+    }
+  }
+  return chars;
+}
+
+/** `promise`, or the signal's reason as soon as it aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 function grammarFor(options: CallOptions, module: EngineModule): string | undefined {

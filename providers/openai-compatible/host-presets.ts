@@ -1,5 +1,6 @@
 import type { Capabilities } from "../../src/core/index.js";
 import type { DroppableParam, LogprobsWire } from "../openai/index.js";
+import type { TokenizeWire } from "./host-tokenizer.js";
 import type { OpenAICompatibleHost } from "./openai-compatible-config-schema.js";
 
 /** How one OpenAI-compatible server differs from OpenAI. */
@@ -11,6 +12,8 @@ export interface HostPreset {
   logprobsWire: LogprobsWire;
   /** Largest top-k of log-prob alternatives the host returns. */
   maxTopLogprobs?: number;
+  /** The server's own tokenize endpoint, used for priced targets' cost estimates (see `HostTokenizer`). */
+  tokenize?: TokenizeWire;
 }
 
 /** Open-model samplers outside OpenAI's schema. */
@@ -26,9 +29,10 @@ const base = { streaming: true, local: false } as const;
  *   `user`, `n` unsupported; unknown fields are ignored silently, so samplers and
  *   `parallel_tool_calls` are listed to be warned about.
  * - llamacpp (llama-server): OpenAI-format log-probs since b4300 (pre-sampling probabilities);
- *   `repeat_penalty` is its name for `repetition_penalty`; `user` is ignored.
+ *   `repeat_penalty` is its name for `repetition_penalty`; `user` is ignored; `/apply-template`
+ *   and `/tokenize` count a prompt as the server does.
  * - vllm: the full parameter set plus samplers; log-probs up to the server's `max_logprobs`
- *   (default 20).
+ *   (default 20); `/tokenize` counts a chat prompt with the model's template.
  * - fireworks (docs.fireworks.ai/tools-sdks/openai-compatibility): `presence_penalty` and
  *   `frequency_penalty` not supported; at most 5 log-prob alternatives.
  * - together (its OpenAPI spec): `logprobs` is an integer top-k from 0 to 20, answered as
@@ -64,6 +68,7 @@ export const hostPresets: Readonly<Record<OpenAICompatibleHost, HostPreset>> = {
     maxTokensParam: "max_tokens",
     logprobsWire: "openai",
     maxTopLogprobs: 20,
+    tokenize: "llamacpp",
   },
   vllm: {
     dropParams: [],
@@ -71,6 +76,7 @@ export const hostPresets: Readonly<Record<OpenAICompatibleHost, HostPreset>> = {
     maxTokensParam: "max_tokens",
     logprobsWire: "openai",
     maxTopLogprobs: 20,
+    tokenize: "vllm",
   },
   fireworks: {
     dropParams: ["presence_penalty", "frequency_penalty"],

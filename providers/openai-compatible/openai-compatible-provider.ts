@@ -1,4 +1,4 @@
-import type { Provider, ProviderContext } from "../../src/core/index.js";
+import type { LanguageModel, Provider, ProviderContext } from "../../src/core/index.js";
 import {
   type ChatModelSettings,
   captureErrorBodies,
@@ -11,6 +11,7 @@ import {
 } from "../openai/index.js";
 import { ResponseRedactor } from "../shared/index.js";
 import { hostPresets, openaiCompatibleHosts } from "./host-presets.js";
+import { HostTokenizer } from "./host-tokenizer.js";
 import type { OpenAICompatibleProviderConfig } from "./openai-compatible-config-schema.js";
 import { narrowCapabilities, resolveDropParams } from "./resolve-drop-params.js";
 
@@ -63,15 +64,43 @@ export const openaiCompatibleAdapter = {
       redactor,
       errorBody,
     });
+    const tokenizer =
+      preset.tokenize === undefined
+        ? undefined
+        : new HostTokenizer({
+            wire: preset.tokenize,
+            baseURL,
+            ...(settings.apiKey !== undefined ? { apiKey: settings.apiKey } : {}),
+            ...(settings.headers !== undefined ? { headers: settings.headers } : {}),
+            fetch: () => context.fetch ?? globalThis.fetch,
+          });
     return {
       id,
       type: "openai-compatible",
       local,
-      languageModel: (model) => new OpenAIChatModel(settingsFor(model)),
+      languageModel(model) {
+        const chat = new OpenAIChatModel(settingsFor(model));
+        return tokenizer ? withPromptCount(chat, (request) => tokenizer.count(model, request)) : chat;
+      },
       embeddingModel: (model) => new OpenAIEmbeddingModel(settingsFor(model), settings.maxEmbeddingInputs),
     };
   },
 };
+
+/** `chat` with its prompt counted by the server (see `HostTokenizer`). */
+function withPromptCount(
+  chat: LanguageModel,
+  count: NonNullable<LanguageModel["countPromptTokens"]>,
+): LanguageModel {
+  return {
+    provider: chat.provider,
+    model: chat.model,
+    capabilities: chat.capabilities,
+    doGenerate: (options) => chat.doGenerate(options),
+    doStream: (options) => chat.doStream(options),
+    countPromptTokens: count,
+  };
+}
 
 function checkBaseURL(id: string, value: unknown): string {
   if (typeof value !== "string" || value.trim() === "") {

@@ -5,6 +5,8 @@ export type { ChatModelSettings, LogprobsWire } from "./chat-model-settings.js";
 export { configError } from "./config-error.js";
 export { createOpenAIClient, type OpenAIClientOptions } from "./create-openai-client.js";
 export { type DroppableParam, droppableParams, isDroppableParam, needParams } from "./droppable-param.js";
+export { mapMessages } from "./map-messages.js";
+export { mapTools } from "./map-tools.js";
 export {
   type OpenAIModelFamily,
   openaiModelFamilies,

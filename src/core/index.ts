@@ -29,6 +29,7 @@ export type {
   GenerateResult,
   LanguageModel,
   LoadMetrics,
+  PromptCountRequest,
   Provider,
   ProviderConfigWarning,
   ProviderContext,

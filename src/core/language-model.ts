@@ -4,8 +4,9 @@ import type { Capabilities } from "./capabilities.js";
 import type { EmbeddingModel } from "./embedding.js";
 import type { FinishReason } from "./finish-reason.js";
 import type { TokenLogprob } from "./logprobs.js";
-import type { ToolCall } from "./messages.js";
+import type { Message, ToolCall } from "./messages.js";
 import type { ProviderConfig } from "./provider-config.js";
+import type { ResponseFormat, ToolChoice, ToolDefinition } from "./request.js";
 import type { ProviderStreamPart } from "./stream-part.js";
 import type { Usage } from "./usage.js";
 
@@ -21,6 +22,16 @@ export interface GenerateResult {
   logprobs?: TokenLogprob[];
   requestId?: string;
   warnings: string[];
+}
+
+/** The parts of a request that make up its prompt, for `LanguageModel.countPromptTokens`. */
+export interface PromptCountRequest {
+  messages: readonly Message[];
+  tools?: readonly ToolDefinition[];
+  toolChoice?: ToolChoice;
+  responseFormat?: ResponseFormat;
+  /** The call's deadline and the caller's abort: the count stops with it, rejecting with its reason. */
+  signal?: AbortSignal;
 }
 
 export interface StreamResult {
@@ -41,6 +52,16 @@ export interface LanguageModel {
   readonly capabilities: Partial<Capabilities>;
   doGenerate(options: CallOptions): Promise<GenerateResult>;
   doStream(options: CallOptions): Promise<StreamResult>;
+  /**
+   * At most how many prompt tokens the model bills (or consumes) for this request, counted with its
+   * own tokenizer and chat template: the local engine with its GGUF's vocabulary, a self-hosted
+   * server through its tokenize endpoint. Resolves with undefined where the model has no better
+   * count than the router's own bound (see `TokenizerFamily`); the router also falls back to that
+   * bound when it rejects. It must leave the event loop free (slices of a few ms) and stop when
+   * `signal` aborts. The router calls it once per request and target, only for a priced target,
+   * and uses the smaller of it and its own bound.
+   */
+  countPromptTokens?(request: PromptCountRequest): Promise<number | undefined>;
 }
 
 /** Live load figures a provider reports (the local engine does), read by the latency policy. */

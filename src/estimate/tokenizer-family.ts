@@ -15,6 +15,9 @@ import type { Target } from "../core/index.js";
  *   per byte, plus at most one dummy-prefix token per text — which the per-message allowance
  *   covers. It is loose (English is ~4 bytes a token), so a `maxCostUsd` close to the real cost
  *   refuses such targets rather than risk passing the cap.
+ *
+ * A model that counts its own prompt (`LanguageModel.countPromptTokens`: the local engine, llama.cpp
+ * and vLLM servers) tightens its family's count for priced targets; see `PromptTokenCache.billable`.
  */
 export type TokenizerFamily = "o200k" | "cl100k" | "utf8-bound";
 

@@ -23,6 +23,7 @@ import {
 } from "../core/index.js";
 import {
   actualCostUsd,
+  type CountedTarget,
   countTextTokens,
   estimateCostUsd,
   loadTokenizer,
@@ -414,6 +415,12 @@ export class RouterHost implements RouterBackend {
     const filters = policies.filters();
     const strategies = new Map<string, Strategy>();
     const promptTokens = new PromptTokenCache();
+    // A priced target's model counts its own prompt where it can; an unpriced one costs nothing
+    // either way, so it is not asked (a tokenize endpoint would add a round trip for nothing).
+    const counted = (target: Target): CountedTarget => {
+      const model = target.price.input > 0 ? models.get(target.id) : undefined;
+      return { family: tokenizerFamily(target), ...(model ? { model } : {}) };
+    };
     const retryBudget = this.#retryBudget;
     const redactor = this.#redactor;
     const limiters = this.#state.limiters;
@@ -464,8 +471,8 @@ export class RouterHost implements RouterBackend {
       gate: (target) => limiters.get(target),
       retryBudget,
       countPrompt: (request, signal, routeTargets = []) =>
-        promptTokens.count(request, signal, routeTargets.map(tokenizerFamily)),
-      billablePromptTokens: (request, target) => promptTokens.get(request, tokenizerFamily(target)),
+        promptTokens.count(request, signal, routeTargets.map(counted)),
+      billablePromptTokens: (request, target) => promptTokens.billable(request, counted(target)),
       countBillableTokens: (text, target) => {
         const family = tokenizerFamily(target);
         return countTextTokens(text, { encoding: family });

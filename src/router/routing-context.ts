@@ -154,8 +154,9 @@ export interface RoutingContext {
   /** The request's estimate; its prompt count must have been awaited with `countPrompt` first. */
   estimate(request: ChatRequest, target?: Target): RequestEstimate;
   /**
-   * Prompt tokens `target` can bill at most for the request: its own tokenizer's count where it
-   * is known, else a bound no tokenizer exceeds (see `TokenizerFamily`). Cost estimates use it;
+   * Prompt tokens `target` can bill at most for the request: its model's own count where it has
+   * one (`LanguageModel.countPromptTokens`), else its tokenizer family's count where that is known,
+   * else a bound no tokenizer exceeds (see `TokenizerFamily`). Cost estimates use it;
    * `countPrompt` must have been awaited with the target among `targets`.
    */
   billablePromptTokens(request: ChatRequest, target: Target): number;

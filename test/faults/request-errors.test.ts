@@ -7,8 +7,9 @@ import {
   ProviderCallError,
   type Router,
 } from "../../index.js";
-import { useMswServer } from "../support/msw-server.js";
+import { mswServer, useMswServer } from "../support/msw-server.js";
 import { startHarness, track } from "./support/fault-harness.js";
+import { llamaServerTokenizer } from "./support/llama-server-tokenizer.js";
 import { openaiShape, type ProviderShape, providerShapes } from "./support/provider-shapes.js";
 import { answer, fail, type Reply, refusal } from "./support/replies.js";
 import { Upstream } from "./support/upstream.js";
@@ -442,6 +443,12 @@ describe("scenario 14 (llama.cpp server): its own context-overflow 400", () => {
       contextWindow: 128_000,
     };
     const { router } = await startHarness({ targets: { small, large } });
+    // Each server counts priced prompts for the estimate with its own tokenizer (4 bytes a token here).
+    const tokens = (prompt: string) => Math.ceil(prompt.length / 4);
+    mswServer.use(
+      ...llamaServerTokenizer(small.upstream, tokens),
+      ...llamaServerTokenizer(large.upstream, tokens),
+    );
     const result = await router.chat({ messages });
     expect(result.text).toBe("fits");
     expect(result.route.attempts.map((attempt) => [attempt.target, attempt.errorKind])).toEqual([

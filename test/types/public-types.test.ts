@@ -8,7 +8,9 @@ import type {
   ChatProviderOptions,
   CreateRouterOptions,
   DifficultyScorer,
+  EngineHandle,
   Filter,
+  LanguageModel,
   LoadedPolicy,
   LoadPolicyOptions,
   LocalProviderConfig,
@@ -16,6 +18,7 @@ import type {
   OpenAIProviderConfig,
   PolicyCheckReport,
   PolicyFile,
+  PromptCountRequest,
   ProviderConfig,
   ProviderContext,
   ProviderFactory,
@@ -56,6 +59,14 @@ describe("the public types", () => {
       [string, Corp, ProviderContext]
     >();
     expectTypeOf<ProviderSetupError["provider"]>().toBeString();
+  });
+
+  it("let a model of the user's count its own prompt, optionally", () => {
+    expectTypeOf<LanguageModel["countPromptTokens"]>().toEqualTypeOf<
+      ((request: PromptCountRequest) => Promise<number | undefined>) | undefined
+    >();
+    expectTypeOf<PromptCountRequest["signal"]>().toEqualTypeOf<AbortSignal | undefined>();
+    expectTypeOf<NonNullable<EngineHandle["countChatPrompt"]>>().returns.toEqualTypeOf<Promise<number>>();
   });
 
   it("give each built-in provider's entry and options a type of its own", () => {

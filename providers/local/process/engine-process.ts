@@ -4,7 +4,8 @@
  */
 import { EngineError, type Generation, LocalEngine, listGpuDevices } from "../../../local-engine/index.js";
 import { chatPromptTokens } from "../chat-prompt-tokens.js";
-import type { ChatGenerateRequest } from "../engine-handle.js";
+import { countChatPromptTokens } from "../count-chat-prompt-tokens.js";
+import type { ChatCountRequest, ChatGenerateRequest } from "../engine-handle.js";
 import { type ChildMessage, type ParentMessage, toWireError } from "./protocol.js";
 
 const BUSY_METRICS_MS = 100;
@@ -105,6 +106,29 @@ function generate(id: number, request: Omit<ChatGenerateRequest, "signal">): voi
   pumps.add(pump);
 }
 
+/** Counts in slices of this process's event loop, so the token relay of other requests goes on. */
+function count(id: number, request: ChatCountRequest): void {
+  if (engine === undefined || closing) {
+    post({
+      type: "countFailed",
+      id,
+      error: toWireError(new EngineError("CLOSED", "the local engine is closed")),
+    });
+    return;
+  }
+  const cancel = new AbortController();
+  cancels.set(id, cancel);
+  countChatPromptTokens(engine, request.messages, request.tools, {
+    signal: cancel.signal,
+    exactTokens: engine.info.contextPerSlot,
+  })
+    .then(
+      (tokens) => post({ type: "counted", id, tokens }),
+      (error: unknown) => post({ type: "countFailed", id, error: toWireError(error) }),
+    )
+    .finally(() => cancels.delete(id));
+}
+
 async function relay(id: number, generation: Generation): Promise<void> {
   void generation.admission.then((admitted) => {
     if (admitted) post({ type: "admitted", id });
@@ -146,6 +170,9 @@ process.on("message", (message: ParentMessage) => {
       break;
     case "generate":
       generate(message.id, message.request);
+      break;
+    case "count":
+      count(message.id, message.request);
       break;
     case "cancel":
       cancels.get(message.id)?.abort();

@@ -104,6 +104,22 @@ describe.skipIf(!hasNodeLlamaCpp)("ProcessEngine on the tiny test model", () => 
     expect(engineChildren()).toContain(engine.pid);
   });
 
+  it("counts a prompt in the child as many tokens as the engine feeds the model", async () => {
+    const run = engine.generateChat({ messages, maxTokens: 1, temperature: 0 });
+    const counted = await engine.countChatPrompt({ messages });
+    expect(counted).toBe(chatPromptTokens(reference, messages).length);
+    expect(counted).toBe((await run.done).promptTokens);
+  });
+
+  it("rejects a count with the signal's reason when the signal aborts before the child answers", async () => {
+    const controller = new AbortController();
+    const reason = new Error("deadline");
+    const counting = engine.countChatPrompt({ messages }, controller.signal);
+    controller.abort(reason);
+    await expect(counting).rejects.toBe(reason);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
+
   it("generates what the in-process engine generates for the same messages", async () => {
     const run = engine.generateChat({ messages, maxTokens: 24, temperature: 0 });
     await run.accepted;

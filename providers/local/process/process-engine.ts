@@ -12,7 +12,7 @@ import {
   type GpuDevice,
   type LocalEngineOptions,
 } from "../../../local-engine/index.js";
-import type { ChatGenerateRequest, EngineHandle, EngineRun } from "../engine-handle.js";
+import type { ChatCountRequest, ChatGenerateRequest, EngineHandle, EngineRun } from "../engine-handle.js";
 import { type ChildBatch, fromWireError, type ParentMessage } from "./protocol.js";
 
 export interface ProcessEngineOptions {
@@ -54,6 +54,11 @@ export class ProcessEngine implements EngineHandle {
   /** What the current child said before it died (a load failure, an uncaught error). */
   #failure: EngineError | undefined;
   readonly #runs = new Map<number, ProcessRun>();
+  /** Counts sent to the child and not answered yet. */
+  readonly #counts = new Map<
+    number,
+    { resolve: (tokens: number) => void; reject: (error: unknown) => void }
+  >();
   #nextId = 1;
   #metrics: EngineMetrics = idleMetrics(0);
   #unavailable: string | undefined;
@@ -122,6 +127,45 @@ export class ProcessEngine implements EngineHandle {
       return run;
     }
     return run;
+  }
+
+  /** Counted in the child (see `countChatPromptTokens`), over the same IPC channel as generations. */
+  countChatPrompt(request: ChatCountRequest, signal?: AbortSignal): Promise<number> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const down = this.#closing !== undefined ? `the engine for ${this.#label} is closed` : this.#unavailable;
+    if (down !== undefined) return Promise.reject(new EngineError("ENGINE_EXITED", down));
+    const id = this.#nextId++;
+    return new Promise<number>((resolve, reject) => {
+      const onAbort = () => {
+        settle();
+        this.#send({ type: "cancel", id });
+        reject(signal?.reason);
+      };
+      const settle = () => {
+        this.#counts.delete(id);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      this.#counts.set(id, {
+        resolve: (tokens) => {
+          settle();
+          resolve(tokens);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      });
+      signal?.addEventListener("abort", onAbort, { once: true });
+      try {
+        this.#send({ type: "count", id, request });
+      } catch (error) {
+        this.#counts
+          .get(id)
+          ?.reject(
+            new EngineError("INVALID_ARGUMENT", `the prompt cannot be sent to the engine process: ${error}`),
+          );
+      }
+    });
   }
 
   metrics(): EngineMetrics {
@@ -215,6 +259,12 @@ export class ProcessEngine implements EngineHandle {
           this.#runs.get(message.id)?.finish(message.completion);
           this.#runs.delete(message.id);
           break;
+        case "counted":
+          this.#counts.get(message.id)?.resolve(message.tokens);
+          break;
+        case "countFailed":
+          this.#counts.get(message.id)?.reject(fromWireError(message.error));
+          break;
         case "refused":
           this.#runs.get(message.id)?.fail(fromWireError(message.error));
           this.#runs.delete(message.id);
@@ -285,6 +335,7 @@ export class ProcessEngine implements EngineHandle {
   #settleRuns(error: EngineError, finishReason: "abort" | "error"): void {
     for (const run of this.#runs.values()) run.fail(error, finishReason);
     this.#runs.clear();
+    for (const pending of [...this.#counts.values()]) pending.reject(error);
   }
 
   #cancel(id: number): void {

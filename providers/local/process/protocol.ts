@@ -11,12 +11,14 @@ import {
   MemoryFitError,
   QueueFullError,
 } from "../../../local-engine/index.js";
-import type { ChatGenerateRequest } from "../engine-handle.js";
+import type { ChatCountRequest, ChatGenerateRequest } from "../engine-handle.js";
 
 /** What the parent sends, one message at a time (requests and cancels are rare next to tokens). */
 export type ParentMessage =
   | { type: "load"; options: Omit<LocalEngineOptions, "onProgress"> }
   | { type: "generate"; id: number; request: Omit<ChatGenerateRequest, "signal"> }
+  /** Count a prompt's tokens (answered with `counted` or `countFailed`); `cancel` stops it. */
+  | { type: "count"; id: number; request: ChatCountRequest }
   | { type: "cancel"; id: number }
   | { type: "close" }
   /** Instead of a load: list the build's GPUs, answer, exit (the parent never binds CUDA itself). */
@@ -37,6 +39,8 @@ export type ChildMessage =
   | { type: "tokens"; id: number; text: string; tokens: GeneratedToken[] }
   /** The completion without its text: the parent has it already, from the `tokens` messages. */
   | { type: "done"; id: number; completion: Omit<EngineCompletion, "text"> }
+  | { type: "counted"; id: number; tokens: number }
+  | { type: "countFailed"; id: number; error: WireError }
   | { type: "metrics"; metrics: EngineMetrics }
   | { type: "devices"; devices: GpuDevice[] }
   | { type: "listFailed"; error: WireError }
