@@ -41,6 +41,46 @@ describe("TargetLimiter", () => {
     expect(calls.every((call) => call.release)).toBe(true);
   });
 
+  it("admits a call far from its limits without any timer: the counters are checked synchronously", async () => {
+    limiter = new TargetLimiter("t", { rpm: 1000, tpm: 1_000_000, maxConcurrent: 50 });
+    const call = track(limiter.acquire({ weight: 500 }));
+    // Microtasks only: no fake timer is advanced.
+    await Promise.resolve();
+    expect(call.release).toBeTypeOf("function");
+    expect(vi.getTimerCount()).toBe(1); // the refill interval, nothing per call
+  });
+
+  it("stays exact when 100 concurrent calls cross every limit: never more than rpm, tpm or maxConcurrent", async () => {
+    limiter = new TargetLimiter("t", { rpm: 30, tpm: 2_500, maxConcurrent: 4, maxQueue: 200 });
+    let running = 0;
+    let mostRunning = 0;
+    let admitted = 0;
+    let tokens = 0;
+    const calls = Array.from({ length: 100 }, () =>
+      limiter!.acquire({ weight: 100 }).then(async (release) => {
+        admitted += 1;
+        tokens += 100;
+        running += 1;
+        mostRunning = Math.max(mostRunning, running);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        running -= 1;
+        release();
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(30_000);
+    // The first minute: capped by tpm (25 calls of 100 tokens) before rpm (30).
+    expect(admitted).toBe(25);
+    expect(tokens).toBeLessThanOrEqual(2_500);
+    expect(mostRunning).toBeLessThanOrEqual(4);
+    // The refill at one minute, then 25 calls of 10 ms four at a time.
+    await vi.advanceTimersByTimeAsync(31_000);
+    expect(admitted).toBe(50);
+    await vi.advanceTimersByTimeAsync(120_000);
+    await Promise.all(calls);
+    expect(admitted).toBe(100);
+    expect(mostRunning).toBe(4);
+  });
+
   it("drains a long queue after a pause without growing the stack", async () => {
     limiter = new TargetLimiter("t", { maxQueue: 20_000 });
     limiter.penalize(1000);

@@ -34,7 +34,12 @@ interface Waiter {
 
 /**
  * Admission for one target: requests per minute, tokens per minute (weighted by the call's
- * reservation), concurrency and a bounded queue, over Bottleneck's reservoirs.
+ * reservation), concurrency and a bounded queue.
+ *
+ * The limiter's own counters are the truth. A call that fits them while nobody waits is admitted
+ * synchronously (no timer, no Bottleneck job: microseconds); only when a limit is reached do callers
+ * queue, and the head of the queue then waits in Bottleneck's reservoirs, which are set from the
+ * counters each time a head is handed to them. Concurrency is counted here for both paths.
  *
  * Waiters queue here, not in Bottleneck, because a Bottleneck job cannot leave its queue: an
  * aborted waiter must vanish at once (with its listener) and stop counting against `maxQueue`.
@@ -73,12 +78,7 @@ export class TargetLimiter {
     this.target = target;
     this.#limits = validateRateLimits(target, limits);
     this.#maxQueue = limits.maxQueue ?? 100;
-    if (limits.rpm !== undefined || limits.maxConcurrent !== undefined) {
-      this.#requests = new Bottleneck({
-        maxConcurrent: limits.maxConcurrent ?? null,
-        reservoir: limits.rpm ?? null,
-      });
-    }
+    if (limits.rpm !== undefined) this.#requests = new Bottleneck({ reservoir: limits.rpm });
     if (limits.tpm !== undefined) this.#tokens = new Bottleneck({ reservoir: limits.tpm });
     // Refilled here rather than by Bottleneck's heartbeat, so the wait estimate knows the window.
     if (limits.rpm !== undefined || limits.tpm !== undefined) {
@@ -118,6 +118,8 @@ export class TargetLimiter {
       options,
     );
     if (refusal !== undefined) return Promise.reject(refusal);
+    const fast = this.#admitAtOnce(weight);
+    if (fast) return Promise.resolve(fast);
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         waiter.fail(signal?.reason);
@@ -219,11 +221,46 @@ export class TargetLimiter {
     this.#closeIfDrained();
   }
 
+  /**
+   * The fast path: nobody waits, no 429 pause, and the call fits every counter — admitted now, its
+   * reservation and slot counted synchronously. Undefined when it must queue.
+   */
+  #admitAtOnce(weight: number): (() => void) | undefined {
+    if (this.#head || this.#queue.size > 0 || this.#closed) return undefined;
+    const limits = this.#limits;
+    if (Date.now() < this.#pausedUntil) return undefined;
+    if (limits.maxConcurrent !== undefined && this.#running >= limits.maxConcurrent) return undefined;
+    if (limits.rpm !== undefined && this.#requestsUsed + 1 > limits.rpm) return undefined;
+    const tokens = limits.tpm === undefined ? 0 : Math.min(weight, limits.tpm);
+    if (limits.tpm !== undefined && this.#tokensUsed + tokens > limits.tpm) return undefined;
+    if (limits.rpm !== undefined) this.#requestsUsed += 1;
+    this.#tokensUsed += tokens;
+    return this.#run();
+  }
+
+  /** Takes a concurrency slot; the release frees it once and lets the head of the queue try again. */
+  #run(): () => void {
+    this.#running += 1;
+    const started = Date.now();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#running -= 1;
+      this.#averageCallMs += 0.2 * (Date.now() - started - this.#averageCallMs);
+      if (this.#queue.size > 0) queueMicrotask(() => this.#pump());
+      else this.#closeIfDrained();
+    };
+  }
+
   #pump(): void {
     this.#syncTimers();
     if (this.#head || this.#closed) return;
     const next = this.#queue.values().next();
     if (next.done) return;
+    // Concurrency is counted here: a slot must be free before the head goes on to the reservoirs.
+    const maxConcurrent = this.#limits.maxConcurrent;
+    if (maxConcurrent !== undefined && this.#running >= maxConcurrent) return;
     const now = Date.now();
     if (now < this.#pausedUntil) {
       this.#resumeTimer ??= setTimeout(() => {
@@ -242,8 +279,18 @@ export class TargetLimiter {
     });
   }
 
-  /** Passes the waiter through the token reservoir, then the request reservoir and concurrency. */
-  #dispatch(waiter: Waiter): Promise<void> {
+  /**
+   * Passes the waiter through the token reservoir, then the request reservoir, each first set from
+   * the counters (the fast path admits without Bottleneck, so its reservoirs lag behind them).
+   */
+  async #dispatch(waiter: Waiter): Promise<void> {
+    const { rpm, tpm } = this.#limits;
+    if (this.#tokens && tpm !== undefined) {
+      await this.#tokens.updateSettings({ reservoir: Math.max(0, tpm - this.#tokensUsed) });
+    }
+    if (this.#requests && rpm !== undefined) {
+      await this.#requests.updateSettings({ reservoir: Math.max(0, rpm - this.#requestsUsed) });
+    }
     const throughRequests = (): Promise<void> => {
       const admitted = () => this.#admitted(waiter);
       return this.#requests ? this.#requests.schedule(admitted) : admitted();
@@ -274,18 +321,8 @@ export class TargetLimiter {
       this.#giveBack(waiter);
       return;
     }
-    this.#running += 1;
-    const started = Date.now();
-    await new Promise<void>((finished) => {
-      let released = false;
-      waiter.admit(() => {
-        if (released) return;
-        released = true;
-        this.#running -= 1;
-        this.#averageCallMs += 0.2 * (Date.now() - started - this.#averageCallMs);
-        finished();
-      });
-    });
+    // Bottleneck's job ends here; the slot is this limiter's to count until the caller releases it.
+    waiter.admit(this.#run());
   }
 
   /** Returns what an abandoned waiter took, unless the window has been refilled since. */
