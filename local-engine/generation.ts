@@ -1,3 +1,4 @@
+import { AsyncQueue } from "../src/core/async-queue.js";
 import type { NativeUpdate } from "./native-addon.js";
 import type { EngineCompletion, EngineEvent } from "./types.js";
 
@@ -13,11 +14,10 @@ export class Generation implements AsyncIterable<EngineEvent> {
   readonly admission: Promise<boolean>;
   private resolveDone!: (completion: EngineCompletion) => void;
   private resolveAdmission!: (admitted: boolean) => void;
-  private readonly events: EngineEvent[] = [];
-  private wake: (() => void) | undefined;
+  /** Tokens of each step, for the one reader; the engine cannot wait, so bounded by maxTokens. */
+  private readonly events: AsyncQueue<EngineEvent>;
   private finished = false;
   private admitted = false;
-  private iterated = false;
   private text = "";
   private readonly onAbort: () => void;
 
@@ -33,6 +33,12 @@ export class Generation implements AsyncIterable<EngineEvent> {
       this.resolveAdmission = resolve;
     });
     this.onAbort = cancel;
+    // Leaving the iteration early (break, throw) means nobody wants the rest: free the slot.
+    this.events = new AsyncQueue<EngineEvent>({
+      onReaderGone: () => {
+        if (!this.finished) this.onAbort();
+      },
+    });
     signal?.addEventListener("abort", this.onAbort, { once: true });
   }
 
@@ -76,29 +82,10 @@ export class Generation implements AsyncIterable<EngineEvent> {
         },
       });
     }
-    this.wake?.();
-    this.wake = undefined;
+    if (this.finished) this.events.close();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<EngineEvent> {
-    if (this.iterated) throw new Error("a generation can be iterated once");
-    this.iterated = true;
-    try {
-      while (true) {
-        const event = this.events.shift();
-        if (event !== undefined) {
-          yield event;
-        } else if (this.finished) {
-          return;
-        } else {
-          await new Promise<void>((resolve) => {
-            this.wake = resolve;
-          });
-        }
-      }
-    } finally {
-      // Leaving the loop early (break, throw) means nobody wants the rest: free the slot.
-      if (!this.finished) this.onAbort();
-    }
+  [Symbol.asyncIterator](): AsyncIterator<EngineEvent> {
+    return this.events[Symbol.asyncIterator]();
   }
 }

@@ -1,21 +1,25 @@
+import { AsyncQueue } from "../core/async-queue.js";
 import type { ProviderStreamPart } from "../core/index.js";
 import { type ChatResult, type StreamPart, SwitchyardError } from "../core/index.js";
 
+/** Unread parts a stream holds before its producer waits (a few KB of deltas). */
+const partsInFlight = 32;
+
 /**
- * Buffers the parts of one call for one reader. Parts are few and small (bounded by maxTokens),
- * so the producer never waits for the reader: a slow reader cannot stall the upstream stream
- * into an idle timeout.
+ * The parts of one call for one reader, through one bounded queue: once the reader has started,
+ * the producer (the attempt's loop) waits while `highWaterMark` parts are unread, which stops
+ * reading the upstream response (its socket then applies TCP backpressure). The idle timeout only
+ * runs while the router waits on the upstream, so a slow reader never times an attempt out; the
+ * call's deadline still bounds it. A caller that only awaits `result` is never held back.
  */
 export class PartChannel {
-  readonly #parts: StreamPart[] = [];
-  #wake: (() => void) | undefined;
-  #closed = false;
-  #taken = false;
+  readonly #queue: AsyncQueue<StreamPart>;
 
   constructor(
     readonly result: Promise<ChatResult>,
     readonly onReaderGone: () => void,
   ) {
+    this.#queue = new AsyncQueue<StreamPart>({ highWaterMark: partsInFlight, onReaderGone });
     result.then(
       (value) =>
         this.#close({ type: "finish", finishReason: value.finishReason, usage: value.usage, result: value }),
@@ -25,40 +29,17 @@ export class PartChannel {
 
   push = async (part: ProviderStreamPart): Promise<void> => {
     if (part.type === "finish") return;
-    this.#parts.push(part);
-    this.#wake?.();
+    if (!this.#queue.push(part)) await this.#queue.ready();
   };
 
   #close(last: StreamPart): void {
-    this.#parts.push(last);
-    this.#closed = true;
-    this.#wake?.();
+    this.#queue.push(last);
+    this.#queue.close();
   }
 
-  async *read(): AsyncGenerator<StreamPart> {
-    if (this.#taken) throw new SwitchyardError("A stream can be read only once");
-    this.#taken = true;
-    let completed = false;
-    try {
-      while (true) {
-        const part = this.#parts.shift();
-        if (part) {
-          yield part;
-          if (part.type === "finish" || part.type === "error") {
-            completed = true;
-            return;
-          }
-          continue;
-        }
-        if (this.#closed) return;
-        await new Promise<void>((resolve) => {
-          this.#wake = resolve;
-        });
-        this.#wake = undefined;
-      }
-    } finally {
-      if (!completed) this.onReaderGone();
-    }
+  /** The parts, once (`chatStream` refuses a second reader). */
+  read(): AsyncIterator<StreamPart> {
+    return this.#queue[Symbol.asyncIterator]();
   }
 }
 

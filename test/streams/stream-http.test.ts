@@ -278,6 +278,39 @@ describe("streams into HTTP responses", () => {
   });
 });
 
+describe("a slow reader pauses the upstream", () => {
+  it("stops pulling parts from the provider while 32 unread parts wait, and resumes as the reader reads", async () => {
+    let produced = 0;
+    const parts: ProviderStreamPart[] = Array.from({ length: 500 }, (_, index) => ({
+      type: "text-delta" as const,
+      text: `t${index} `,
+    }));
+    const script: Script = {
+      parts: [
+        ...parts,
+        { type: "finish", finishReason: "stop", usage: { inputTokens: 1, outputTokens: 500 } },
+      ],
+    };
+    const counting = new Proxy(script.parts, {
+      get(target, key, receiver) {
+        if (typeof key === "string" && /^\d+$/.test(key)) produced = Math.max(produced, Number(key) + 1);
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const { router } = await start([{ parts: counting }]);
+    const stream = router.stream({ messages });
+    const reader = stream[Symbol.asyncIterator]();
+    await reader.next();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The first part read, 32 waiting, and the one the attempt holds while it waits for room.
+    expect(produced).toBeLessThanOrEqual(40);
+    let read = 1;
+    while (!(await reader.next()).done) read += 1;
+    expect(read).toBe(501);
+    expect(produced).toBe(501);
+  });
+});
+
 describe("the README's streaming handlers (examples/streaming-to-http.ts)", () => {
   it("serves OpenAI-format chunks from the fetch-style handler", async () => {
     const { router } = await start([answer("Hel", "lo")]);

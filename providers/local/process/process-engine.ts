@@ -12,6 +12,7 @@ import {
   type GpuDevice,
   type LocalEngineOptions,
 } from "../../../local-engine/index.js";
+import { AsyncQueue } from "../../../src/core/async-queue.js";
 import type { ChatCountRequest, ChatGenerateRequest, EngineHandle, EngineRun } from "../engine-handle.js";
 import { type ChildBatch, fromWireError, type ParentMessage } from "./protocol.js";
 
@@ -361,11 +362,10 @@ class ProcessRun implements EngineRun {
   #rejectAccepted!: (error: EngineError) => void;
   #acceptance: "pending" | "settled" = "pending";
   #resolveDone!: (completion: EngineCompletion) => void;
-  readonly #events: EngineEvent[] = [];
-  #wake: (() => void) | undefined;
+  /** Tokens from the child, for the one reader; the link cannot pause one run, so bounded by maxTokens. */
+  readonly #events: AsyncQueue<EngineEvent>;
   #finished = false;
   #admitted = false;
-  #iterated = false;
   #text = "";
   #tokenCount = 0;
   readonly #signal: AbortSignal | undefined;
@@ -374,6 +374,12 @@ class ProcessRun implements EngineRun {
   constructor(signal: AbortSignal | undefined, cancel: () => void) {
     this.#signal = signal;
     this.#cancel = cancel;
+    // Leaving the iteration early (break, throw) means nobody wants the rest: free the slot.
+    this.#events = new AsyncQueue<EngineEvent>({
+      onReaderGone: () => {
+        if (!this.#finished) this.#cancel();
+      },
+    });
     this.accepted = new Promise((resolve, reject) => {
       this.#resolveAccepted = resolve;
       this.#rejectAccepted = reject;
@@ -406,7 +412,6 @@ class ProcessRun implements EngineRun {
     this.#text += text;
     this.#tokenCount += tokens.length;
     this.#events.push({ type: "tokens", text, tokens });
-    this.#wakeIterator();
   }
 
   finish(completion: Omit<EngineCompletion, "text">): void {
@@ -415,7 +420,7 @@ class ProcessRun implements EngineRun {
     this.#signal?.removeEventListener("abort", this.#cancel);
     this.accept();
     this.#resolveDone({ text: this.#text, ...completion });
-    this.#wakeIterator();
+    this.#events.close();
   }
 
   /** Refuses the run if it was not accepted yet, and finishes it with what it generated so far. */
@@ -435,31 +440,8 @@ class ProcessRun implements EngineRun {
     });
   }
 
-  #wakeIterator(): void {
-    this.#wake?.();
-    this.#wake = undefined;
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<EngineEvent> {
-    if (this.#iterated) throw new Error("an engine run can be iterated once");
-    this.#iterated = true;
-    try {
-      while (true) {
-        const event = this.#events.shift();
-        if (event !== undefined) {
-          yield event;
-        } else if (this.#finished) {
-          return;
-        } else {
-          await new Promise<void>((resolve) => {
-            this.#wake = resolve;
-          });
-        }
-      }
-    } finally {
-      // Leaving the loop early (break, throw) means nobody wants the rest: free the slot.
-      if (!this.#finished) this.#cancel();
-    }
+  [Symbol.asyncIterator](): AsyncIterator<EngineEvent> {
+    return this.#events[Symbol.asyncIterator]();
   }
 }
 
