@@ -63,10 +63,8 @@ describe("AsyncQueue", () => {
 
   it("refuses a second reader", async () => {
     const queue = new AsyncQueue<number>();
-    await queue[Symbol.asyncIterator]()
-      .next()
-      .catch(() => {});
-    queue.close();
+    queue.push(1);
+    await queue[Symbol.asyncIterator]().next();
     await expect(queue[Symbol.asyncIterator]().next()).rejects.toThrow("read only once");
   });
 });
