@@ -1,4 +1,4 @@
-import type { Provider, ProviderContext } from "../../src/core/index.js";
+import type { Capabilities, Provider, ProviderContext } from "../../src/core/index.js";
 import {
   captureErrorBodies,
   configError,
@@ -10,6 +10,7 @@ import {
 import { ResponseRedactor } from "../shared/index.js";
 import { hostPresets, openaiCompatibleHosts } from "./host-presets.js";
 import type { OpenAICompatibleProviderConfig } from "./openai-compatible-config-schema.js";
+import { readServerProps } from "./read-server-props.js";
 import { narrowCapabilities, resolveDropParams } from "./resolve-drop-params.js";
 
 /**
@@ -44,10 +45,32 @@ export const openaiCompatibleAdapter = {
       { ...preset.capabilities, local, noTraining: settings.noTraining ?? false },
       dropParams,
     );
+    const described = new Map<string, Promise<Partial<Capabilities>>>();
+    const readsProps = preset.readsProps === true && !dropParams.has("tools");
     return {
       id,
       type: "openai-compatible",
       local,
+      ...(readsProps
+        ? {
+            describe(model: string) {
+              let known = described.get(model);
+              if (!known) {
+                known = readServerProps({
+                  baseURL,
+                  model,
+                  headers: {
+                    ...settings.headers,
+                    ...(settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : {}),
+                  },
+                  fetch: context.fetch ?? globalThis.fetch,
+                });
+                described.set(model, known);
+              }
+              return known;
+            },
+          }
+        : {}),
       languageModel(model) {
         return new OpenAIChatModel({
           provider: id,
@@ -60,6 +83,7 @@ export const openaiCompatibleAdapter = {
               ? `providers.${id}.dropParams lists ${param}`
               : `${id} (host ${host}) does not support ${param}`,
           maxTokensParam: preset.maxTokensParam,
+          ...(preset.jsonObjectAsSchema ? { jsonObjectAsSchema: true } : {}),
           logprobsWire: preset.logprobsWire,
           ...(preset.maxTopLogprobs === undefined ? {} : { maxTopLogprobs: preset.maxTopLogprobs }),
           providerOptionsSchema: openaiCompatibleProviderOptionsSchema,

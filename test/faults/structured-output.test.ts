@@ -1,14 +1,16 @@
+import { HttpResponse, http } from "msw";
 import { describe, expect, it, vi } from "vitest";
 import {
   AllTargetsFailedError,
   type ChatRequest,
   InvalidOutputError,
+  NoEligibleTargetError,
   type StreamPart,
   type ToolDefinition,
 } from "../../index.js";
-import { useMswServer } from "../support/msw-server.js";
+import { mswServer, useMswServer } from "../support/msw-server.js";
 import { startHarness, track, useFakeClock } from "./support/fault-harness.js";
-import { providerShapes } from "./support/provider-shapes.js";
+import { llamaServerShape, providerShapes } from "./support/provider-shapes.js";
 import { answer, toolAnswer } from "./support/replies.js";
 import { Upstream } from "./support/upstream.js";
 
@@ -265,6 +267,53 @@ describe.each(providerShapes)("tool calls that never pass silently ($name)", (sh
     const error = invalidOutputOf(last?.type === "error" ? last.error : undefined);
     expect(error.reason).toBe("length");
     expect(error.toolCall).toMatchObject({ name: "get_weather", arguments: '{"city":' });
+    await router.close();
+  });
+});
+
+describe("a llama.cpp server (openai-compatible, host llamacpp)", () => {
+  /** `/props` of llama-server for a plain ChatML template: it renders no tools. */
+  const chatmlProps = (id: string) =>
+    http.get(`http://${id}.llama.test:8080/props`, () =>
+      HttpResponse.json({
+        model_alias: "qwen2.5-0.5b-instruct",
+        chat_template_caps: { supports_tools: false, supports_tool_calls: false, supports_system_role: true },
+        build_info: "b6423-8f35a8d4",
+      }),
+    );
+
+  it("is not eligible for tools when /props says its template takes none, unless the target declares tools", async () => {
+    mswServer.use(chatmlProps("a"));
+    const a = new Upstream("a", llamaServerShape).replies(answer("no tools here"));
+    const { router } = await startHarness({ targets: { a } });
+    const refused = await track(router.chat({ messages, tools: [weatherTool] })).error();
+    expect(NoEligibleTargetError.isInstance(refused)).toBe(true);
+    expect((refused as NoEligibleTargetError).rejected).toContainEqual(
+      expect.objectContaining({ target: "a", reason: expect.stringContaining("does not support tools") }),
+    );
+    expect(a.count).toBe(0);
+    await router.close();
+
+    mswServer.use(chatmlProps("b"));
+    const b = new Upstream("b", llamaServerShape).replies(
+      toolAnswer({ name: "get_weather", arguments: '{"city":"Paris"}' }),
+    );
+    const declared = await startHarness({ targets: { b: { upstream: b, tools: true } } });
+    const result = await track(declared.router.chat({ messages, tools: [weatherTool] })).promise;
+    expect(result.message.toolCalls?.[0]?.name).toBe("get_weather");
+    await declared.router.close();
+  });
+
+  it("asks for json_object as the schema { type: object } and still validates the answer", async () => {
+    mswServer.use(chatmlProps("a"));
+    const a = new Upstream("a", llamaServerShape).replies(answer('{"answer": 42}'));
+    const { router } = await startHarness({ targets: { a } });
+    const result = await track(router.chat({ messages, responseFormat: { type: "json_object" } })).promise;
+    expect(a.calls[0]?.body.response_format).toEqual({
+      type: "json_schema",
+      json_schema: { name: "response", schema: { type: "object" } },
+    });
+    expect(result.object).toEqual({ answer: 42 });
     await router.close();
   });
 });

@@ -320,3 +320,14 @@ export const anthropicShape: ProviderShape = {
 };
 
 export const providerShapes: readonly ProviderShape[] = [openaiShape, anthropicShape];
+
+/**
+ * A llama.cpp `llama-server` behind the openai-compatible adapter: the OpenAI wire, its own errors.
+ * The router reads its `GET /props` when it builds the targets: a test registers that handler.
+ */
+export const llamaServerShape: ProviderShape = {
+  ...openaiShape,
+  model: "qwen2.5-0.5b-instruct",
+  baseURL: (id) => `http://${id}.llama.test:8080/v1`,
+  providerConfig: (baseURL, apiKey) => ({ type: "openai-compatible", host: "llamacpp", baseURL, apiKey }),
+};
