@@ -8,9 +8,10 @@ import {
   type StreamPart,
   type ToolDefinition,
 } from "../../index.js";
+import { messageBody, wireUsage } from "../../providers/anthropic/test/anthropic-wire.js";
 import { mswServer, useMswServer } from "../support/msw-server.js";
 import { startHarness, track, useFakeClock } from "./support/fault-harness.js";
-import { llamaServerShape, providerShapes } from "./support/provider-shapes.js";
+import { anthropicShape, llamaServerShape, providerShapes } from "./support/provider-shapes.js";
 import { answer, toolAnswer } from "./support/replies.js";
 import { Upstream } from "./support/upstream.js";
 
@@ -314,6 +315,44 @@ describe("a llama.cpp server (openai-compatible, host llamacpp)", () => {
       json_schema: { name: "response", schema: { type: "object" } },
     });
     expect(result.object).toEqual({ answer: 42 });
+    await router.close();
+  });
+});
+
+describe("JSON through Anthropic's forced tool (json_object, or json_schema before structured outputs)", () => {
+  const jsonTool = (name: string, input: unknown) => () =>
+    HttpResponse.json(
+      messageBody({
+        content: [{ type: "tool_use", id: "toolu_01D7FLrfh4GYq7yT1ULFeyMV", name, input }],
+        stopReason: "tool_use",
+        usage: wireUsage({ inputTokens: 31, outputTokens: 18 }),
+      }),
+    );
+
+  it("returns the forced tool's input as the object of a json_object call", async () => {
+    const a = new Upstream("a", anthropicShape).replies(jsonTool("json_response", { city: "Paris" }));
+    const { router } = await startHarness({ targets: { a } });
+    const result = await track(router.chat({ messages, responseFormat: { type: "json_object" } })).promise;
+    expect(a.calls[0]?.body.tool_choice).toEqual({ type: "tool", name: "json_response" });
+    expect(result.object).toEqual({ city: "Paris" });
+    expect(result.message.toolCalls).toBeUndefined();
+    await router.close();
+  });
+
+  it("validates the forced tool's input against the schema and falls over when it does not match", async () => {
+    const older = "claude-3-5-haiku-20241022";
+    const a = new Upstream("a", anthropicShape).replies(
+      jsonTool("weather", { city: "Paris", celsius: "warm" }),
+    );
+    const b = new Upstream("b", anthropicShape).replies(jsonTool("weather", { city: "Paris", celsius: 18 }));
+    const { router } = await startHarness({
+      targets: { a: { upstream: a, model: older }, b: { upstream: b, model: older } },
+    });
+    const result = await track(router.chat({ messages, ...asJson })).promise;
+    expect(a.calls[0]?.body.tool_choice).toEqual({ type: "tool", name: "weather" });
+    expect(result.route.target).toBe("b");
+    expect(result.object).toEqual({ city: "Paris", celsius: 18 });
+    expect(result.route.attempts[0]?.errorMessage).toContain("/celsius must be number");
     await router.close();
   });
 });
