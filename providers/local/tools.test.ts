@@ -51,12 +51,14 @@ describe("tool calls on the local engine", () => {
         },
         targets: {
           hermes: { provider: "tools", model: "tiny-tools" },
+          "hermes-again": { provider: "tools", model: "tiny-tools" },
           chatml: { provider: "plain", model: "tiny" },
         },
         routes: {
           default: { targets: ["chatml", "hermes"] },
           plain: { targets: ["chatml"] },
           tools: { targets: ["hermes"] },
+          "two-engines": { targets: ["hermes", "hermes-again"] },
         },
       },
     });
@@ -146,9 +148,30 @@ describe("tool calls on the local engine", () => {
     stream.result.catch(() => {});
     const parts = [];
     for await (const part of stream) parts.push(part);
-    expect(parts.filter((part) => part.type === "text-delta")).toEqual([]);
+    // The engine reports whole calls only: the cut one is held back, so the stream shows no call.
+    expect(parts.map((part) => part.type)).toEqual(["error"]);
     const last = parts.at(-1);
-    expect(last?.type === "error" && last.error).toMatchObject({ reason: "length" });
+    const streamed = last?.type === "error" ? last.error : undefined;
+    const cause = AllTargetsFailedError.isInstance(streamed) ? streamed.errors.at(-1) : streamed;
+    expect(cause).toMatchObject({ reason: "length" });
+  });
+
+  it("falls over from a stream whose only output was a cut-off call, since nothing reached the caller", async () => {
+    const stream = router.stream({
+      ...ask,
+      route: "two-engines",
+      tools: [weather],
+      toolChoice: "required",
+      maxTokens: 12,
+    });
+    stream.result.catch(() => {});
+    for await (const part of stream) void part;
+    const result = await stream.result.catch((error: unknown) => error);
+    const attempts = AllTargetsFailedError.isInstance(result) ? result.trace.attempts : [];
+    expect(attempts.map((attempt) => [attempt.target, attempt.errorKind])).toEqual([
+      ["hermes", "invalid_output"],
+      ["hermes-again", "invalid_output"],
+    ]);
   });
 
   it("answers in text when the tool choice is none", async () => {

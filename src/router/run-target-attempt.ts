@@ -1,4 +1,4 @@
-import type { ChatResult, JsonValue, Usage } from "../core/index.js";
+import type { ChatResult, JsonValue, ToolCallPart, Usage } from "../core/index.js";
 import { LimiterWaitError } from "../limits/index.js";
 import { AttemptFailure } from "./attempt-failure.js";
 import { attemptStream } from "./attempt-stream.js";
@@ -34,6 +34,7 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
   let sent = false;
   let watch: AttemptObserver | undefined;
   let output: { jsonText?: string } = {};
+  const heldCalls: ToolCallPart[] = [];
   const vacate = state.occupy(target.id);
   try {
     // No other target could take the call: it sits out the 429 pause (the deadline bounds it).
@@ -78,7 +79,9 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
           attempt.onFirstPart?.();
         }
         collector.add(part);
-        if (streaming && part.type !== "finish") {
+        // A whole tool call reaches the caller only once the answer passed its checks below.
+        if (streaming && part.type === "tool-call") heldCalls.push(part);
+        else if (streaming && part.type !== "finish") {
           await sink(part);
           collector.deliveredParts++;
         }
@@ -94,6 +97,10 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
       target: target.id,
       requestId: collector.requestId,
     });
+    for (const part of heldCalls) {
+      await sink(part);
+      collector.deliveredParts++;
+    }
   } catch (error) {
     if (error instanceof LimiterWaitError) {
       state.notePaused({

@@ -264,6 +264,9 @@ describe.each(providerShapes)("tool calls that never pass silently ($name)", (sh
     stream.result.catch(() => {});
     const parts = await readParts(stream);
     expect(parts.some((part) => part.type === "text-delta")).toBe(false);
+    // The argument deltas streamed, but no whole `tool-call` part for a call that failed its checks.
+    expect(parts.some((part) => part.type === "tool-call-delta")).toBe(true);
+    expect(parts.some((part) => part.type === "tool-call")).toBe(false);
     const last = parts.at(-1);
     const error = invalidOutputOf(last?.type === "error" ? last.error : undefined);
     expect(error.reason).toBe("length");
