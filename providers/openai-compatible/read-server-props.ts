@@ -20,7 +20,7 @@ export interface PropsRequest {
  * Never throws: a server down at start is the health checks' business, not the router's start.
  */
 export async function readServerProps(request: PropsRequest): Promise<Partial<Capabilities>> {
-  const url = new URL(request.baseURL.replace(/\/v1\/?$/, "") + "/props");
+  const url = new URL(`${request.baseURL.replace(/\/v1\/?$/, "")}/props`);
   // A server in router mode (several models) answers for the model named; one model ignores it.
   url.searchParams.set("model", request.model);
   try {
