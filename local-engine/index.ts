@@ -7,7 +7,12 @@ export type { MemoryEstimate } from "./memory-fit.js";
 export { MemoryFitError } from "./memory-fit-error.js";
 export { QueueFullError } from "./queue-full-error.js";
 export { toolCallGrammar } from "./tool-call-grammar.js";
-export { type ParsedOutput, type ParsedToolCall, ToolCallParser } from "./tool-call-parser.js";
+export {
+  type OutputEnd,
+  type ParsedOutput,
+  type ParsedToolCall,
+  ToolCallParser,
+} from "./tool-call-parser.js";
 export type {
   ChatTemplateMessage,
   EngineBackend,

@@ -167,6 +167,56 @@ describe("ToolCallParser (mistral)", () => {
   });
 });
 
+describe("ToolCallParser at a cut-off output", () => {
+  const cut = (format: ToolCallFormat, output: string) => {
+    const parser = new ToolCallParser(format);
+    const first = parser.push(output);
+    const last = parser.end({ cut: true });
+    return { text: first.text + last.text, calls: [...first.calls, ...last.calls], partial: last.partial };
+  };
+
+  it("returns the call the token limit cut off as a partial call, not as text", () => {
+    expect(cut("hermes", 'Let me check.\n<tool_call>\n{"name": "get_weather", "arguments": {"cit')).toEqual({
+      text: "Let me check.",
+      calls: [],
+      partial: { name: "get_weather", arguments: '{"cit' },
+    });
+    expect(cut("mistral", '[TOOL_CALLS][{"name": "get_time", "arguments": {"zone": "Europe/')).toMatchObject({
+      text: "",
+      partial: { name: "get_time", arguments: '{"zone": "Europe/' },
+    });
+    expect(cut("llama3-json", '<|python_tag|>{"name": "get_weather", "parameters": {')).toMatchObject({
+      text: "",
+      partial: { name: "get_weather", arguments: "{" },
+    });
+  });
+
+  it("gives a call cut before its name was complete an empty name", () => {
+    expect(cut("hermes", '<tool_call>\n{"name": "get_wea').partial).toEqual({ name: "", arguments: "" });
+  });
+
+  it("keeps the calls completed before the cut, and text that is no call stays text", () => {
+    const output = '<tool_call>{"name": "f", "arguments": {}}</tool_call>\n<tool_call>{"name": "g", "argu';
+    expect(cut("hermes", output)).toEqual({
+      text: "",
+      calls: [call("f")],
+      partial: { name: "g", arguments: "" },
+    });
+    expect(cut("hermes", "Plain text cut mid-wo")).toEqual({
+      text: "Plain text cut mid-wo",
+      calls: [],
+      partial: undefined,
+    });
+    expect(cut("llama3-json", '{"city": "Os').partial).toBeUndefined();
+  });
+
+  it("reads an unfinished call as text when the output was not cut (a stop sequence)", () => {
+    const parser = new ToolCallParser("hermes");
+    parser.push('<tool_call>\n{"name": "f", "arguments": {"x');
+    expect(parser.end()).toEqual({ text: '<tool_call>\n{"name": "f", "arguments": {"x', calls: [] });
+  });
+});
+
 it("refuses an unknown format", () => {
   expect(() => new ToolCallParser("xml" as ToolCallFormat)).toThrow(EngineError);
 });

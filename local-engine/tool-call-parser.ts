@@ -11,6 +11,17 @@ export interface ParsedToolCall {
 export interface ParsedOutput {
   text: string;
   calls: ParsedToolCall[];
+  /**
+   * Only from `end({ cut: true })`: the call the output stopped in the middle of. `name` is "" when
+   * the cut came before the name was complete; `arguments` is the raw text of the arguments so far.
+   */
+  partial?: ParsedToolCall;
+}
+
+/** How the output ended, for `end`. */
+export interface OutputEnd {
+  /** The output was cut off (the token limit): an unfinished call is a partial call, not text. */
+  cut?: boolean;
 }
 
 const HERMES_OPEN = "<tool_call>";
@@ -51,6 +62,21 @@ function toCall(value: unknown, bare: boolean): ParsedToolCall | undefined {
   if (parameters === undefined || parameters === null) return { name: value.name, arguments: "{}" };
   if (!isObject(parameters)) return undefined;
   return { name: value.name, arguments: JSON.stringify(parameters) };
+}
+
+const NAME = /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/;
+const ARGUMENTS = /"(?:arguments|parameters)"\s*:\s*/;
+
+/** What can be read of a call cut off mid-way: its name once complete, and the arguments' text so far. */
+function partialCall(body: string): ParsedToolCall {
+  const named = NAME.exec(body);
+  let name = "";
+  if (named) {
+    const decoded = parseJson(`"${named[1]}"`);
+    if (typeof decoded === "string") name = decoded;
+  }
+  const start = ARGUMENTS.exec(body);
+  return { name, arguments: start ? body.slice(start.index + start[0].length) : "" };
 }
 
 /** The calls of a non-empty JSON array of call objects, or undefined when any element is no call. */
@@ -129,7 +155,13 @@ abstract class FormatParser {
     return this.take();
   }
 
-  end(): ParsedOutput {
+  end(options: OutputEnd = {}): ParsedOutput {
+    const open = options.cut ? this.openCall() : undefined;
+    if (open !== undefined) {
+      this.buffer = "";
+      this.heldWhitespace = "";
+      return { ...this.take(), partial: partialCall(open) };
+    }
     this.flush();
     this.buffer = "";
     this.text += this.heldWhitespace;
@@ -139,6 +171,8 @@ abstract class FormatParser {
 
   /** Consumes what it can decide in `buffer`. */
   protected abstract process(): void;
+  /** The text of a call begun and not finished (from its JSON on), or undefined when none is open. */
+  protected abstract openCall(): string | undefined;
   /** End of output: what `buffer` and the state still hold is a call if it parses as one, else text. */
   protected abstract flush(): void;
 
@@ -198,6 +232,10 @@ class HermesParser extends FormatParser {
       this.buffer = this.buffer.slice(end + HERMES_CLOSE.length);
       this.inCall = false;
     }
+  }
+
+  protected openCall(): string | undefined {
+    return this.inCall ? this.buffer : undefined;
   }
 
   protected flush(): void {
@@ -277,6 +315,10 @@ class MistralParser extends FormatParser {
         }
       }
     }
+  }
+
+  protected openCall(): string | undefined {
+    return this.state === "array" ? this.buffer.replace(/^\[\s*/, "") : undefined;
   }
 
   protected flush(): void {
@@ -366,6 +408,12 @@ class Llama3JsonParser extends FormatParser {
     }
   }
 
+  /** Bare JSON is a call only once it reads like one: an ordinary JSON answer stays text. */
+  protected openCall(): string | undefined {
+    if (this.state !== "object") return undefined;
+    return this.tagged || this.sawCall || /^\{\s*"name"\s*:/.test(this.buffer) ? this.buffer : undefined;
+  }
+
   protected flush(): void {
     if (this.state === "start") {
       this.emitText(this.opening + this.buffer);
@@ -422,8 +470,11 @@ export class ToolCallParser {
     return this.parser.push(text);
   }
 
-  /** The end of the output: held text becomes text unless it parses as a call. */
-  end(): ParsedOutput {
-    return this.parser.end();
+  /**
+   * The end of the output: held text becomes text unless it parses as a call. With `cut` (the
+   * output hit the token limit), a call still open is returned as `partial`, never as text.
+   */
+  end(options: OutputEnd = {}): ParsedOutput {
+    return this.parser.end(options);
   }
 }

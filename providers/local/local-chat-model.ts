@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { EngineEvent, EngineTool, JsonSchemaNode } from "../../local-engine/index.js";
+import type { EngineEvent, EngineTool, JsonSchemaNode, ParsedOutput } from "../../local-engine/index.js";
 import {
   type CallOptions,
   type Capabilities,
@@ -144,10 +144,13 @@ export class LocalChatModel implements LanguageModel {
     const self = this;
     const parser = tools && format ? new module.ToolCallParser(format) : undefined;
     let calls = 0;
+    /** A call the token limit cut off: reported as a partial call with finish `length`, never as text. */
+    let cutCall = false;
     /** Text and tool calls out of the parser; without tools, the text as it comes. */
-    function* output(parsed: { text: string; calls: { name: string; arguments: string }[] }) {
+    function* output(parsed: ParsedOutput) {
       if (parsed.text) yield { type: "text-delta" as const, text: parsed.text };
-      for (const call of parsed.calls) {
+      if (parsed.partial) cutCall = true;
+      for (const call of parsed.partial ? [...parsed.calls, parsed.partial] : parsed.calls) {
         yield {
           type: "tool-call" as const,
           index: calls++,
@@ -165,7 +168,7 @@ export class LocalChatModel implements LanguageModel {
       }
       const completion = await generation.done;
       if (parser && completion.finishReason !== "abort" && completion.finishReason !== "error") {
-        yield* output(parser.end());
+        yield* output(parser.end({ cut: completion.finishReason === "length" }));
       }
       if (completion.finishReason === "abort") throw self.#error("aborted", "the request was aborted");
       if (completion.finishReason === "error") {
@@ -176,7 +179,11 @@ export class LocalChatModel implements LanguageModel {
         );
       }
       const finishReason: FinishReason =
-        calls > 0 ? "tool-calls" : completion.finishReason === "length" ? "length" : "stop";
+        cutCall || (calls === 0 && completion.finishReason === "length")
+          ? "length"
+          : calls > 0
+            ? "tool-calls"
+            : "stop";
       yield {
         type: "finish",
         finishReason,

@@ -1,6 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRouter, NoEligibleTargetError, type Router, type ToolDefinition } from "../../index.js";
+import {
+  AllTargetsFailedError,
+  createRouter,
+  InvalidOutputError,
+  NoEligibleTargetError,
+  type Router,
+  type ToolDefinition,
+} from "../../index.js";
 import { ensureLlamaModel } from "../../local-engine/gguf/index.js";
 import { ensureCompiledBuild } from "../../test/support/ensure-compiled-build.js";
 
@@ -44,9 +51,15 @@ describe("tool calls on the local engine", () => {
         },
         targets: {
           hermes: { provider: "tools", model: "tiny-tools" },
+          "hermes-again": { provider: "tools", model: "tiny-tools" },
           chatml: { provider: "plain", model: "tiny" },
         },
-        routes: { default: { targets: ["chatml", "hermes"] }, plain: { targets: ["chatml"] } },
+        routes: {
+          default: { targets: ["chatml", "hermes"] },
+          plain: { targets: ["chatml"] },
+          tools: { targets: ["hermes"] },
+          "two-engines": { targets: ["hermes", "hermes-again"] },
+        },
       },
     });
   }, 120_000);
@@ -111,6 +124,54 @@ describe("tool calls on the local engine", () => {
       .chat({ ...ask, route: "plain", tools: [weather] })
       .catch((error: unknown) => error);
     expect(NoEligibleTargetError.isInstance(refused)).toBe(true);
+  });
+
+  it("reports a call cut off by maxTokens as a length outcome with the partial call, never as text", async () => {
+    const error = await router
+      .chat({ ...ask, route: "tools", tools: [weather], toolChoice: "required", maxTokens: 12 })
+      .catch((caught: unknown) => caught);
+    const failure = AllTargetsFailedError.isInstance(error) ? error.errors.at(-1) : error;
+    expect(InvalidOutputError.isInstance(failure)).toBe(true);
+    const invalid = failure as InvalidOutputError;
+    expect(invalid).toMatchObject({ reason: "length", finishReason: "length", text: "" });
+    expect(invalid.toolCalls).toHaveLength(1);
+    expect(invalid.toolCall?.arguments).not.toContain("<tool_call>");
+    expect(["", "get_weather"]).toContain(invalid.toolCall?.name);
+
+    const stream = router.stream({
+      ...ask,
+      route: "tools",
+      tools: [weather],
+      toolChoice: "required",
+      maxTokens: 12,
+    });
+    stream.result.catch(() => {});
+    const parts = [];
+    for await (const part of stream) parts.push(part);
+    // The engine reports whole calls only: the cut one is held back, so the stream shows no call.
+    expect(parts.map((part) => part.type)).toEqual(["error"]);
+    const last = parts.at(-1);
+    const streamed = last?.type === "error" ? last.error : undefined;
+    const cause = AllTargetsFailedError.isInstance(streamed) ? streamed.errors.at(-1) : streamed;
+    expect(cause).toMatchObject({ reason: "length" });
+  });
+
+  it("falls over from a stream whose only output was a cut-off call, since nothing reached the caller", async () => {
+    const stream = router.stream({
+      ...ask,
+      route: "two-engines",
+      tools: [weather],
+      toolChoice: "required",
+      maxTokens: 12,
+    });
+    stream.result.catch(() => {});
+    for await (const part of stream) void part;
+    const result = await stream.result.catch((error: unknown) => error);
+    const attempts = AllTargetsFailedError.isInstance(result) ? result.trace.attempts : [];
+    expect(attempts.map((attempt) => [attempt.target, attempt.errorKind])).toEqual([
+      ["hermes", "invalid_output"],
+      ["hermes-again", "invalid_output"],
+    ]);
   });
 
   it("answers in text when the tool choice is none", async () => {

@@ -14,6 +14,13 @@ export interface HostPreset {
   maxTopLogprobs?: number;
   /** The server's own tokenize endpoint, used for priced targets' cost estimates (see `HostTokenizer`). */
   tokenize?: TokenizeWire;
+  /** `json_object` is sent as the schema `{ "type": "object" }` (see ChatModelSettings). */
+  jsonObjectAsSchema?: boolean;
+  /**
+   * Whether the server's `GET /props` says what the loaded model's chat template can do (tools):
+   * read once per model when the router builds its targets.
+   */
+  readsProps?: boolean;
 }
 
 /** Open-model samplers outside OpenAI's schema. */
@@ -30,7 +37,11 @@ const base = { streaming: true, local: false } as const;
  *   `parallel_tool_calls` are listed to be warned about.
  * - llamacpp (llama-server): OpenAI-format log-probs since b4300 (pre-sampling probabilities);
  *   `repeat_penalty` is its name for `repetition_penalty`; `user` is ignored; `/apply-template`
- *   and `/tokenize` count a prompt as the server does.
+ *   and `/tokenize` count a prompt as the server does. Tools are claimed
+ *   only when `/props` reports `chat_template_caps.supports_tools` (a server started without
+ *   `--jinja`, or a template without tools such as plain ChatML, ignores or refuses them), or when
+ *   the target declares `tools: true`. `json_object` without a schema is unconstrained there, so
+ *   it goes out as the schema `{ "type": "object" }`, which the server enforces with a grammar.
  * - vllm: the full parameter set plus samplers; log-probs up to the server's `max_logprobs`
  *   (default 20); `/tokenize` counts a chat prompt with the model's template.
  * - fireworks (docs.fireworks.ai/tools-sdks/openai-compatibility): `presence_penalty` and
@@ -64,11 +75,13 @@ export const hostPresets: Readonly<Record<OpenAICompatibleHost, HostPreset>> = {
   },
   llamacpp: {
     dropParams: ["user", "repetition_penalty"],
-    capabilities: { ...base, logprobs: 20, tools: true, jsonSchema: true },
+    capabilities: { ...base, logprobs: 20, tools: false, jsonSchema: true },
     maxTokensParam: "max_tokens",
     logprobsWire: "openai",
     maxTopLogprobs: 20,
     tokenize: "llamacpp",
+    jsonObjectAsSchema: true,
+    readsProps: true,
   },
   vllm: {
     dropParams: [],

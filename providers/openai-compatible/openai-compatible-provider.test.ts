@@ -307,4 +307,88 @@ describe("openaiCompatibleAdapter", () => {
     );
     expect(parts.at(-1)).toMatchObject({ type: "finish", usage: { inputTokens: 12, outputTokens: 1 } });
   });
+
+  describe("llama.cpp server", () => {
+    const propsURL = "http://compatible.test/props";
+    /** `GET /props` of llama-server b6xxx started with --jinja, trimmed to the fields read. */
+    const props = (caps: Record<string, boolean> | undefined) =>
+      HttpResponse.json({
+        default_generation_settings: { n_ctx: 4096, params: { temperature: 0.8 } },
+        total_slots: 1,
+        model_alias: "qwen2.5-0.5b-instruct",
+        model_path: "/models/qwen2.5-0.5b-instruct-q4_k_m.gguf",
+        modalities: { vision: false, audio: false },
+        chat_template: "{%- if tools %}…",
+        ...(caps ? { chat_template_caps: caps } : {}),
+        build_info: "b6423-8f35a8d4",
+      });
+    const hermesCaps = {
+      supports_string_content: true,
+      supports_typed_content: false,
+      supports_tools: true,
+      supports_tool_calls: true,
+      supports_parallel_tool_calls: true,
+      supports_system_role: true,
+    };
+
+    it("claims no tools until /props reports that the model's chat template supports them", async () => {
+      let asked: URL | undefined;
+      let authorization: string | null = null;
+      server.use(
+        http.get(propsURL, ({ request }) => {
+          asked = new URL(request.url);
+          authorization = request.headers.get("authorization");
+          return props(hermesCaps);
+        }),
+      );
+      const provider = create({ host: "llamacpp", apiKey: "test-canary-not-a-real-key-llama" });
+      expect(provider.languageModel("qwen").capabilities.tools).toBe(false);
+      expect(await provider.describe?.("qwen")).toEqual({ tools: true });
+      expect(asked?.searchParams.get("model")).toBe("qwen");
+      expect(authorization).toBe("Bearer test-canary-not-a-real-key-llama");
+    });
+
+    it("leaves tools unclaimed when /props says the template has none, reports no caps, fails or is absent", async () => {
+      const replies = [
+        () => props({ ...hermesCaps, supports_tools: false, supports_tool_calls: false }),
+        () => props(undefined),
+        () =>
+          HttpResponse.json(
+            { error: { code: 404, message: "File Not Found", type: "not_found_error" } },
+            { status: 404 },
+          ),
+        () => HttpResponse.error(),
+      ];
+      for (const reply of replies) {
+        server.use(http.get(propsURL, reply));
+        expect(await create({ host: "llamacpp" }).describe?.("chatml-model")).toEqual({ tools: false });
+      }
+    });
+
+    it("reads /props once per model, and not at all when dropParams lists tools", async () => {
+      let reads = 0;
+      server.use(
+        http.get(propsURL, () => {
+          reads += 1;
+          return props(hermesCaps);
+        }),
+      );
+      const provider = create({ host: "llamacpp" });
+      await Promise.all([provider.describe?.("qwen"), provider.describe?.("qwen")]);
+      expect(reads).toBe(1);
+      expect(create({ host: "llamacpp", dropParams: ["tools"] }).describe).toBeUndefined();
+      expect(create({ host: "vllm" }).describe).toBeUndefined();
+    });
+
+    it("sends json_object as the schema { type: object }, which llama-server enforces, and other hosts as json_object", async () => {
+      const bodies = recordBodies();
+      const format = { responseFormat: { type: "json_object" as const } };
+      await create({ host: "llamacpp" }).languageModel("qwen").doGenerate(options(format));
+      await create({ host: "vllm" }).languageModel("qwen").doGenerate(options(format));
+      expect(bodies.map((body) => body.response_format)).toEqual([
+        { type: "json_schema", json_schema: { name: "response", schema: { type: "object" } } },
+        { type: "json_object" },
+      ]);
+    });
+  });
 });

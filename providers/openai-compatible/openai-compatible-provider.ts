@@ -1,4 +1,4 @@
-import type { LanguageModel, Provider, ProviderContext } from "../../src/core/index.js";
+import type { Capabilities, LanguageModel, Provider, ProviderContext } from "../../src/core/index.js";
 import {
   type ChatModelSettings,
   captureErrorBodies,
@@ -13,6 +13,7 @@ import { ResponseRedactor } from "../shared/index.js";
 import { hostPresets, openaiCompatibleHosts } from "./host-presets.js";
 import { HostTokenizer } from "./host-tokenizer.js";
 import type { OpenAICompatibleProviderConfig } from "./openai-compatible-config-schema.js";
+import { readServerProps } from "./read-server-props.js";
 import { narrowCapabilities, resolveDropParams } from "./resolve-drop-params.js";
 
 /**
@@ -58,6 +59,7 @@ export const openaiCompatibleAdapter = {
           ? `providers.${id}.dropParams lists ${param}`
           : `${id} (host ${host}) does not support ${param}`,
       maxTokensParam: preset.maxTokensParam,
+      ...(preset.jsonObjectAsSchema ? { jsonObjectAsSchema: true } : {}),
       logprobsWire: preset.logprobsWire,
       ...(preset.maxTopLogprobs === undefined ? {} : { maxTopLogprobs: preset.maxTopLogprobs }),
       providerOptionsSchema: openaiCompatibleProviderOptionsSchema,
@@ -74,10 +76,32 @@ export const openaiCompatibleAdapter = {
             ...(settings.headers !== undefined ? { headers: settings.headers } : {}),
             fetch: () => context.fetch ?? globalThis.fetch,
           });
+    const described = new Map<string, Promise<Partial<Capabilities>>>();
+    const readsProps = preset.readsProps === true && !dropParams.has("tools");
     return {
       id,
       type: "openai-compatible",
       local,
+      ...(readsProps
+        ? {
+            describe(model: string) {
+              let known = described.get(model);
+              if (!known) {
+                known = readServerProps({
+                  baseURL,
+                  model,
+                  headers: {
+                    ...settings.headers,
+                    ...(settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : {}),
+                  },
+                  fetch: context.fetch ?? globalThis.fetch,
+                });
+                described.set(model, known);
+              }
+              return known;
+            },
+          }
+        : {}),
       languageModel(model) {
         const chat = new OpenAIChatModel(settingsFor(model));
         return tokenizer ? withPromptCount(chat, (request) => tokenizer.count(model, request)) : chat;

@@ -1,5 +1,5 @@
 import type { ChatCompletionCreateParamsBase } from "openai/resources/chat/completions";
-import { type CallOptions, InvalidRequestError } from "../../src/core/index.js";
+import { type CallOptions, InvalidRequestError, type ResponseFormat } from "../../src/core/index.js";
 import type { ChatModelSettings } from "./chat-model-settings.js";
 import { type DroppableParam, isDroppableParam, needParams } from "./droppable-param.js";
 import { mapMessages } from "./map-messages.js";
@@ -71,7 +71,11 @@ export function buildChatRequest(
   }
 
   if (options.responseFormat) {
-    offer("response_format", mapResponseFormat(options.responseFormat), "responseFormat");
+    const format: ResponseFormat =
+      options.responseFormat.type === "json_object" && settings.jsonObjectAsSchema
+        ? { type: "json_schema", schema: { type: "object" } }
+        : options.responseFormat;
+    offer("response_format", mapResponseFormat(format), "responseFormat");
   }
 
   if (options.logprobs !== undefined) addLogprobs(options.logprobs, settings, offer);

@@ -30,6 +30,11 @@ export interface ChatModelSettings {
   logprobsWire: LogprobsWire;
   /** Largest top-k the host returns; a larger request is refused. @default no limit known */
   maxTopLogprobs?: number;
+  /**
+   * `json_object` goes out as a JSON schema `{ "type": "object" }`: for hosts that leave
+   * `json_object` unconstrained but honour a schema (llama.cpp's server). @default false
+   */
+  jsonObjectAsSchema?: boolean;
   providerOptionsSchema: ChatProviderOptionsSchema;
   /** Redacts everything taken from a response: results, stream parts, errors. */
   redactor: ResponseRedactor;

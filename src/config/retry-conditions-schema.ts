@@ -16,6 +16,7 @@ export const FAILURE_KINDS = [
   "quota",
   "truncated",
   "invalid_response",
+  "invalid_output",
 ] as const satisfies readonly FailureCondition[];
 
 const failureConditionSchema = z.union([

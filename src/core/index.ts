@@ -13,6 +13,12 @@ export { BudgetExceededError } from "./errors/budget-exceeded-error.js";
 export { DeadlineExceededError } from "./errors/deadline-exceeded-error.js";
 export type { ErrorKind } from "./errors/error-kind.js";
 export { InvalidOptionsError } from "./errors/invalid-options-error.js";
+export {
+  InvalidOutputError,
+  type InvalidOutputErrorOptions,
+  type InvalidOutputReason,
+  type OutputViolation,
+} from "./errors/invalid-output-error.js";
 export { InvalidRequestError } from "./errors/invalid-request-error.js";
 export { NoEligibleTargetError } from "./errors/no-eligible-target-error.js";
 export { formatPolicyIssue, PolicyFileError, type PolicyIssue } from "./errors/policy-file-error.js";

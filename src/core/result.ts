@@ -1,4 +1,5 @@
 import type { FinishReason } from "./finish-reason.js";
+import type { JsonValue } from "./json-schema.js";
 import type { TokenLogprob } from "./logprobs.js";
 import type { AssistantMessage } from "./messages.js";
 import type { RouteTrace } from "./route-trace.js";
@@ -8,6 +9,11 @@ export interface ChatResult {
   text: string;
   message: AssistantMessage;
   finishReason: FinishReason;
+  /**
+   * The answer parsed as JSON, for `responseFormat` `json_schema` (validated against the schema)
+   * and `json_object` (an object). Absent for text answers.
+   */
+  object?: JsonValue;
   usage: Usage;
   /** Cost of every billed or possibly billed attempt of this call, in US dollars. */
   costUsd: number;

@@ -35,8 +35,33 @@ describe("JsonSchemaCompiler", () => {
     expect(await schema.validate({ name: "Ada", age: 36 })).toEqual({ valid: true });
     expect(await schema.validate({ name: "ada", age: -1 })).toEqual({
       valid: false,
+      errors: [
+        { pointer: "/name", message: 'must match pattern "^\\p{Lu}"' },
+        { pointer: "/age", message: "must be >= 0" },
+      ],
+    });
+  });
+
+  it("parses a JSON text in its thread before validating it, and says when it is not JSON", async () => {
+    const schema = await compiled(compiler(), person);
+    expect(await schema.validateText('{"name":"Ada"}')).toEqual({ valid: true });
+    expect(await schema.validateText('{"name":"ada"}')).toEqual({
+      valid: false,
       errors: [{ pointer: "/name", message: 'must match pattern "^\\p{Lu}"' }],
     });
+    expect(await schema.validateText('{"name":"Ada"')).toEqual({
+      valid: false,
+      unparsable: expect.stringMatching(/JSON/),
+    });
+  });
+
+  it("names at most 20 violations of one value", async () => {
+    const schema = await compiled(compiler(), {
+      type: "object",
+      properties: { list: { type: "array", items: { type: "integer" } } },
+    });
+    const outcome = await schema.validate({ list: Array.from({ length: 100 }, () => "x") });
+    expect(outcome.valid === false && outcome.errors).toHaveLength(20);
   });
 
   it("compiles an equal schema once: the second request gets the first one's outcome", async () => {

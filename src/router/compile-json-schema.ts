@@ -1,6 +1,11 @@
 import { createHash } from "node:crypto";
 import type { JsonSchema } from "../core/index.js";
-import { JsonSchemaThread, type JsonSchemaThreadOptions, type ThreadOutcome } from "./json-schema-thread.js";
+import {
+  JsonSchemaThread,
+  type JsonSchemaThreadOptions,
+  type ThreadJob,
+  type ThreadOutcome,
+} from "./json-schema-thread.js";
 import type { CompileProblem } from "./json-schema-worker.js";
 
 export type { CompileProblem };
@@ -13,6 +18,9 @@ export interface SchemaViolation {
 
 export type JsonSchemaValidation = { valid: true } | { valid: false; errors: SchemaViolation[] };
 
+/** A JSON text's validation: `unparsable` when it is not JSON at all (the parser's words). */
+export type JsonTextValidation = JsonSchemaValidation | { valid: false; unparsable: string };
+
 /** A schema ajv compiled; its validator lives in the compiler thread. */
 export interface CompiledJsonSchema {
   /**
@@ -20,6 +28,8 @@ export interface CompiledJsonSchema {
    * time limit (a `pattern` that backtracks) ends invalid, with that reason.
    */
   validate(value: unknown): Promise<JsonSchemaValidation>;
+  /** Parses `text` as JSON and checks the value, both in the compiler thread (answers can be large). */
+  validateText(text: string): Promise<JsonTextValidation>;
 }
 
 export type JsonSchemaCompilation =
@@ -100,16 +110,25 @@ export class JsonSchemaCompiler {
       };
     }
     if (outcome.problem) return { ok: false, problem: outcome.problem };
-    return { ok: true, schema: { validate: (value) => this.#validate(key, text, value) } };
+    return {
+      ok: true,
+      schema: {
+        // A value is never unparsable: only `validate-text` answers that.
+        validate: (value) =>
+          this.#validate(key, text, { type: "validate", key, value }) as Promise<JsonSchemaValidation>,
+        validateText: (answer) => this.#validate(key, text, { type: "validate-text", key, text: answer }),
+      },
+    };
   }
 
-  async #validate(key: string, text: string, value: unknown): Promise<JsonSchemaValidation> {
-    let outcome = await this.#thread.run({ type: "validate", key, value });
+  async #validate(key: string, text: string, job: ThreadJob): Promise<JsonTextValidation> {
+    let outcome = await this.#thread.run(job);
     if (outcome.type === "missing") {
       // The worker was replaced or let the schema go; it compiled once, so it compiles again.
       await this.#thread.run({ type: "compile", key, text });
-      outcome = await this.#thread.run({ type: "validate", key, value });
+      outcome = await this.#thread.run(job);
     }
+    if (outcome.type === "unparsable") return { valid: false, unparsable: outcome.message };
     if (outcome.type === "validated") {
       return outcome.errors.length === 0 ? { valid: true } : { valid: false, errors: outcome.errors };
     }

@@ -1,4 +1,10 @@
-import { ProviderCallError, QueueFullError, StreamInterruptedError, type Usage } from "../core/index.js";
+import {
+  InvalidOutputError,
+  ProviderCallError,
+  QueueFullError,
+  StreamInterruptedError,
+  type Usage,
+} from "../core/index.js";
 import type { AttemptDecision } from "./attempt-failure.js";
 import { backoffMs } from "./backoff.js";
 import type { AttemptObserver } from "./call-observer.js";
@@ -44,17 +50,27 @@ export async function decideAfterFailure(
   if (providerError) providerError.target = target.id;
   const possiblyBilled =
     failed.sent && (callAborted || (providerError?.possiblyBilled ?? false) || collector.deliveredParts > 0);
-  const outputTokens = await context.countTokens(collector.text);
+  // An answer that came whole (an invalid output) carries what the provider billed.
+  const billed = collector.usage;
+  const outputTokens = billed?.outputTokens ?? (await context.countTokens(collector.text));
   // What the target may have billed for the prompt, at most: the budgets must not undercount it.
-  const promptTokens = context.billablePromptTokens(state.request, target);
-  const costUsd = possiblyBilled ? context.estimateCostUsd(target.price, promptTokens, outputTokens) : 0;
+  const promptTokens = billed?.inputTokens ?? context.billablePromptTokens(state.request, target);
+  const costUsd = !possiblyBilled
+    ? 0
+    : billed
+      ? context.actualCostUsd(target.price, billed)
+      : context.estimateCostUsd(target.price, promptTokens, outputTokens);
   const usage: Usage = { inputTokens: possiblyBilled ? promptTokens : 0, outputTokens };
   const abortMessage = lostHedge ? (signal.reason as HedgeCancelled).message : undefined;
   await state.record(
     route,
     target,
     {
-      outcome: callAborted ? "aborted" : collector.deliveredParts > 0 ? "interrupted" : "error",
+      outcome: callAborted
+        ? "aborted"
+        : collector.deliveredParts > 0 && !InvalidOutputError.isInstance(providerError)
+          ? "interrupted"
+          : "error",
       errorKind: providerError ? providerError.kind : "aborted",
       ...(providerError ? { errorMessage: providerError.message } : {}),
       ...(abortMessage ? { errorMessage: abortMessage } : {}),
@@ -83,6 +99,12 @@ export async function decideAfterFailure(
   state.errors.push(providerError);
   const rateLimited = providerError.kind === "rate_limit" && collector.deliveredParts === 0;
   if (rateLimited) await pauseTarget(attempt, providerError);
+  // The stream ended whole but its answer is invalid: what the caller read cannot be taken back,
+  // so the call ends with the typed error (it holds the raw text), never a continuation.
+  if (collector.deliveredParts > 0 && InvalidOutputError.isInstance(providerError)) {
+    providerError.trace = state.trace;
+    return { type: "stop", error: providerError };
+  }
   if (collector.deliveredParts > 0) {
     if (route.continueOnInterrupt && !collector.hasToolCalls) {
       state.continuation += collector.text;

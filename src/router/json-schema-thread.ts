@@ -11,7 +11,8 @@ import {
 /** A request to the thread, without its id (the thread numbers them). */
 export type ThreadJob =
   | { type: "compile"; key: string; text: string }
-  | { type: "validate"; key: string; value: unknown };
+  | { type: "validate"; key: string; value: unknown }
+  | { type: "validate-text"; key: string; text: string };
 
 /** What a job ends with: the worker's reply, or `timeout` / `crash` when the worker had to go. */
 export type ThreadOutcome = JsonSchemaWorkerReply | { type: "timeout" } | { type: "crash"; message: string };

@@ -15,6 +15,8 @@ export interface JsonSchemaWorkerSetup {
 export type JsonSchemaWorkerRequest =
   | { id: number; type: "compile"; key: string; text: string }
   | { id: number; type: "validate"; key: string; value: unknown }
+  /** Parses `text` as JSON in the worker, then validates it: a large answer never blocks the caller. */
+  | { id: number; type: "validate-text"; key: string; text: string }
   | { type: "forget"; key: string };
 
 /** Where ajv found the schema unusable: a JSON pointer into the schema and ajv's words. */
@@ -32,6 +34,8 @@ export type JsonSchemaWorkerReply =
   | { type: "ready" }
   | { id: number; type: "compiled"; problem?: CompileProblem }
   | { id: number; type: "validated"; errors: { pointer: string; message: string }[] }
+  /** The text of a `validate-text` job is not JSON; `message` is the parser's. */
+  | { id: number; type: "unparsable"; message: string }
   /** The worker no longer holds the schema (evicted, or a new worker): compile it again. */
   | { id: number; type: "missing" };
 
@@ -58,7 +62,15 @@ export function runJsonSchemaWorker(
   setup: JsonSchemaWorkerSetup,
 ): void {
   // Unknown keywords pass (providers ignore them); formats are not checked (no formats loaded).
-  const options = { strict: false, logger: false, addUsedSchema: false, code: { optimize: false } };
+  // Every violation of a value is reported (an answer's error names them all), up to a bound.
+  const options = {
+    strict: false,
+    logger: false,
+    addUsedSchema: false,
+    allErrors: true,
+    code: { optimize: false },
+  };
+  const maxViolations = 20;
   const instances = new Map<string, AjvLike>();
   const instance = (draft: "2020" | "2019" | "07"): AjvLike => {
     let ajv = instances.get(draft);
@@ -135,9 +147,20 @@ export function runJsonSchemaWorker(
       port.postMessage({ id: request.id, type: "missing" });
       return;
     }
-    const errors = validate(request.value)
+    let value: unknown = request.type === "validate" ? request.value : undefined;
+    if (request.type === "validate-text") {
+      try {
+        value = JSON.parse(request.text);
+      } catch (error) {
+        port.postMessage({ id: request.id, type: "unparsable", message: String((error as Error).message) });
+        return;
+      }
+    }
+    const errors = validate(value)
       ? []
-      : (validate.errors ?? []).map((error) => ({ pointer: error.instancePath, message: describe(error) }));
+      : (validate.errors ?? [])
+          .slice(0, maxViolations)
+          .map((error) => ({ pointer: error.instancePath, message: describe(error) }));
     port.postMessage({ id: request.id, type: "validated", errors });
   });
 }

@@ -1,10 +1,11 @@
-import type { ChatResult, Usage } from "../core/index.js";
+import type { ChatResult, JsonValue, ToolCallPart, Usage } from "../core/index.js";
 import { LimiterWaitError } from "../limits/index.js";
 import { AttemptFailure } from "./attempt-failure.js";
 import { attemptStream } from "./attempt-stream.js";
 import type { AttemptObserver } from "./call-observer.js";
 import { buildCallOptions } from "./call-options.js";
 import type { CallState } from "./call-state.js";
+import { checkOutput } from "./check-output.js";
 import { decideAfterFailure } from "./decide-after-failure.js";
 import { fallsBackOn } from "./failure-conditions.js";
 import { PartRedactor } from "./part-redactor.js";
@@ -32,6 +33,8 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
   let ttftMs: number | undefined;
   let sent = false;
   let watch: AttemptObserver | undefined;
+  let output: { jsonText?: string } = {};
+  const heldCalls: ToolCallPart[] = [];
   const vacate = state.occupy(target.id);
   try {
     // No other target could take the call: it sits out the 429 pause (the deadline bounds it).
@@ -76,11 +79,27 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
           attempt.onFirstPart?.();
         }
         collector.add(part);
-        if (streaming && part.type !== "finish") {
+        // A whole tool call reaches the caller only once the answer passed its checks below.
+        if (streaming && part.type === "tool-call") heldCalls.push(part);
+        else if (streaming && part.type !== "finish") {
           await sink(part);
           collector.deliveredParts++;
         }
       }
+    }
+    // An answer that does not satisfy the request fails the attempt, like a provider error.
+    output = await checkOutput(state.request, {
+      text: state.continuation + collector.text,
+      toolCalls: collector.toolCalls,
+      finishReason: collector.finishReason,
+      provider: model.provider,
+      model: model.model,
+      target: target.id,
+      requestId: collector.requestId,
+    });
+    for (const part of heldCalls) {
+      await sink(part);
+      collector.deliveredParts++;
     }
   } catch (error) {
     if (error instanceof LimiterWaitError) {
@@ -135,7 +154,25 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
   if (refused && collector.deliveredParts === 0 && fallsBackOn(route, { kind: "content_filter" })) {
     throw new AttemptFailure({ type: "next" });
   }
-  return buildResult(state, target.id, target.provider, target.model, collector, usage);
+  const result = buildResult(state, target.id, target.provider, target.model, collector, usage);
+  if (output.jsonText !== undefined) defineObject(result, output.jsonText);
+  return result;
+}
+
+/**
+ * `result.object`, parsed from the validated text on first read: validation parsed it in the
+ * compiler thread already, and a large answer is not parsed on the event loop unless it is read.
+ */
+function defineObject(result: ChatResult, text: string): void {
+  let parsed: { value: JsonValue } | undefined;
+  Object.defineProperty(result, "object", {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      parsed ??= { value: JSON.parse(text) as JsonValue };
+      return parsed.value;
+    },
+  });
 }
 
 function buildResult(

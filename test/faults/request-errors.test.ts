@@ -1,4 +1,4 @@
-import { HttpResponse } from "msw";
+import { HttpResponse, http } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AllTargetsFailedError,
@@ -10,7 +10,7 @@ import {
 import { mswServer, useMswServer } from "../support/msw-server.js";
 import { startHarness, track } from "./support/fault-harness.js";
 import { llamaServerTokenizer } from "./support/llama-server-tokenizer.js";
-import { openaiShape, type ProviderShape, providerShapes } from "./support/provider-shapes.js";
+import { llamaServerShape, openaiShape, providerShapes } from "./support/provider-shapes.js";
 import { answer, fail, type Reply, refusal } from "./support/replies.js";
 import { Upstream } from "./support/upstream.js";
 
@@ -409,14 +409,6 @@ describe.each(providerShapes)("scenario 14 ($name): 400 context length exceeded"
   });
 });
 
-/** A llama.cpp `llama-server` behind the openai-compatible adapter: the OpenAI wire, its own errors. */
-const llamaServerShape: ProviderShape = {
-  ...openaiShape,
-  model: "qwen2.5-0.5b-instruct",
-  baseURL: (id) => `http://${id}.llama.test:8080/v1`,
-  providerConfig: (baseURL, apiKey) => ({ type: "openai-compatible", host: "llamacpp", baseURL, apiKey }),
-};
-
 /** llama-server's answer to a prompt over its `--ctx-size` (test/fixtures/context-length). */
 const llamaContextOverflow: Reply = () =>
   HttpResponse.json(
@@ -442,6 +434,13 @@ describe("scenario 14 (llama.cpp server): its own context-overflow 400", () => {
       upstream: new Upstream("large", llamaServerShape).replies(answer("fits")),
       contextWindow: 128_000,
     };
+    // What llama-server reports for a Qwen2.5 template, read when the router builds its targets.
+    const props = () =>
+      HttpResponse.json({ chat_template_caps: { supports_tools: true, supports_tool_calls: true } });
+    mswServer.use(
+      http.get("http://small.llama.test:8080/props", props),
+      http.get("http://large.llama.test:8080/props", props),
+    );
     const { router } = await startHarness({ targets: { small, large } });
     // Each server counts priced prompts for the estimate with its own tokenizer (4 bytes a token here).
     const tokens = (prompt: string) => Math.ceil(prompt.length / 4);
@@ -674,11 +673,13 @@ describe("valid requests that look close to invalid ones reach the provider", ()
       },
     ],
   ])("accepts %s", async (_name, fields) => {
-    const a = new Upstream("a", openaiShape).replies(answer("fine"));
+    // A JSON answer where the request asks for one: the router validates it.
+    const reply = "responseFormat" in fields ? "{}" : "fine";
+    const a = new Upstream("a", openaiShape).replies(answer(reply));
     const { router } = await startHarness({ targets: { a } });
     const request = { messages: [user], ...fields } as unknown as ChatRequest;
     expect((await router.explain(request)).ranked.map((candidate) => candidate.target.id)).toEqual(["a"]);
-    expect((await router.chat(request)).text).toBe("fine");
+    expect((await router.chat(request)).text).toBe(reply);
     expect(a.count).toBe(1);
     await router.close();
   });

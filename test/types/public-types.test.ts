@@ -6,19 +6,26 @@ import type {
   AnthropicProviderOptions,
   Builtins,
   ChatProviderOptions,
+  ChatResult,
   CreateRouterOptions,
   DifficultyScorer,
   EngineHandle,
+  FailureCondition,
   Filter,
+  InvalidOutputError,
+  InvalidOutputReason,
+  JsonValue,
   LanguageModel,
   LoadedPolicy,
   LoadPolicyOptions,
   LocalProviderConfig,
   OpenAICompatibleProviderConfig,
   OpenAIProviderConfig,
+  OutputViolation,
   PolicyCheckReport,
   PolicyFile,
   PromptCountRequest,
+  ProviderCallError,
   ProviderConfig,
   ProviderContext,
   ProviderFactory,
@@ -79,5 +86,13 @@ describe("the public types", () => {
     expectTypeOf<ChatProviderOptions>().toBeObject();
     expectTypeOf<AnthropicProviderOptions>().toBeObject();
     expectTypeOf<ReplicateProviderOptions>().toBeObject();
+  });
+
+  it("type the validated JSON answer and the error of an answer that fails the request", () => {
+    expectTypeOf<ChatResult["object"]>().toEqualTypeOf<JsonValue | undefined>();
+    expectTypeOf<InvalidOutputError>().toExtend<ProviderCallError>();
+    expectTypeOf<InvalidOutputError["reason"]>().toEqualTypeOf<InvalidOutputReason>();
+    expectTypeOf<InvalidOutputError["violations"]>().toEqualTypeOf<OutputViolation[]>();
+    expectTypeOf<"invalid_output">().toExtend<FailureCondition>();
   });
 });

@@ -63,6 +63,10 @@ export interface ProviderShape {
   toolOpening(): string[];
   /** The frames that end a complete answer. */
   closing(usage: WireTokens, refusal?: boolean): string[];
+  /** A whole non-streaming answer that calls one tool; `cut`: it stopped at max tokens. */
+  toolAnswer(call: { name: string; arguments: string }, usage: WireTokens, cut?: boolean): unknown;
+  /** The frames that end a stream opened by `toolOpening`, at max tokens when `cut`. */
+  toolClosing(usage: WireTokens, cut?: boolean): string[];
   /** A frame the adapter reads but yields no part for (SSE comment, `ping` event). */
   keepAlive: string;
   /** An error event inside a 200 stream. */
@@ -114,6 +118,28 @@ export const openaiShape: ProviderShape = {
   ],
   closing: (usage, refusal) => [
     sseData(finishChunk(refusal ? "content_filter" : "stop")),
+    sseData(usageChunk(usage)),
+    sseDone,
+  ],
+  toolAnswer: (call, usage, cut) =>
+    completion(
+      {
+        message: {
+          content: null,
+          tool_calls: [
+            {
+              id: "call_DdmO9pD3xa9XTPNJ32zg2hcA",
+              type: "function",
+              function: { name: call.name, arguments: call.arguments },
+            },
+          ],
+        },
+        finish_reason: cut ? "length" : "tool_calls",
+      },
+      openaiUsage(usage),
+    ),
+  toolClosing: (usage, cut) => [
+    sseData(finishChunk(cut ? "length" : "tool_calls")),
     sseData(usageChunk(usage)),
     sseDone,
   ],
@@ -226,6 +252,25 @@ export const anthropicShape: ProviderShape = {
     messageDelta(refusal ? "refusal" : "end_turn", usage.outputTokens),
     messageStop,
   ],
+  toolAnswer: (call, usage, cut) =>
+    messageBody({
+      content: [
+        {
+          type: "tool_use",
+          id: "toolu_01A09q90qw90lq917835lq9",
+          name: call.name,
+          // At max_tokens the API sends what it could parse of the input.
+          input: cut ? {} : (JSON.parse(call.arguments) as unknown),
+        },
+      ],
+      stopReason: cut ? "max_tokens" : "tool_use",
+      usage: anthropicUsage(usage),
+    }),
+  toolClosing: (usage, cut) => [
+    blockStop(0),
+    messageDelta(cut ? "max_tokens" : "tool_use", usage.outputTokens),
+    messageStop,
+  ],
   keepAlive: ping,
   errorEvent: (message) => sseEvent("error", apiError("overloaded_error", message)),
   malformed: `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel\n\n`,
@@ -275,3 +320,14 @@ export const anthropicShape: ProviderShape = {
 };
 
 export const providerShapes: readonly ProviderShape[] = [openaiShape, anthropicShape];
+
+/**
+ * A llama.cpp `llama-server` behind the openai-compatible adapter: the OpenAI wire, its own errors.
+ * The router reads its `GET /props` when it builds the targets: a test registers that handler.
+ */
+export const llamaServerShape: ProviderShape = {
+  ...openaiShape,
+  model: "qwen2.5-0.5b-instruct",
+  baseURL: (id) => `http://${id}.llama.test:8080/v1`,
+  providerConfig: (baseURL, apiKey) => ({ type: "openai-compatible", host: "llamacpp", baseURL, apiKey }),
+};

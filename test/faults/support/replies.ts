@@ -29,6 +29,21 @@ export function refusal(text = "I can't help with that.", usage: WireTokens = de
       : HttpResponse.json(shape.answer(text, usage, true) as Record<string, unknown>);
 }
 
+/**
+ * A whole answer that calls one tool (the non-streaming body; streamed, the shape's tool frames
+ * carry `get_weather` with the arguments `{"city":` and end cut at max tokens, or as a call).
+ */
+export function toolAnswer(
+  call: { name: string; arguments: string },
+  options: { cut?: boolean; usage?: WireTokens } = {},
+): Reply {
+  const usage = options.usage ?? defaultUsage;
+  return (request, shape) =>
+    request.stream
+      ? sseResponse([...shape.toolOpening(), ...shape.toolClosing(usage, options.cut)])
+      : HttpResponse.json(shape.toolAnswer(call, usage, options.cut) as Record<string, unknown>);
+}
+
 /** An HTTP error as the provider sends it. */
 export function fail(
   fault: HttpFault,
