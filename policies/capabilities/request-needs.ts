@@ -1,4 +1,4 @@
-import type { ChatRequest } from "../../src/core/index.js";
+import { type ChatRequest, hasImages } from "../../src/core/index.js";
 
 /** What a request cannot do without: a target lacking any of these is removed before the call. */
 export interface RequestNeeds {
@@ -7,6 +7,8 @@ export interface RequestNeeds {
   tools: boolean;
   jsonSchema: boolean;
   streaming: boolean;
+  /** A user message carries an image: the images are never dropped, the target must take them. */
+  vision: boolean;
   /** An explicit `maxTokens`; the default is clamped by the router, not a need. */
   maxOutputTokens?: number;
 }
@@ -17,6 +19,7 @@ export function requestNeeds(request: Readonly<ChatRequest>, options: { streamin
     tools: (request.tools?.length ?? 0) > 0,
     jsonSchema: request.responseFormat?.type === "json_schema",
     streaming: options.streaming,
+    vision: hasImages(request.messages),
     ...(request.maxTokens === undefined ? {} : { maxOutputTokens: request.maxTokens }),
   };
 }

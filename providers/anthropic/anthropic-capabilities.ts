@@ -50,6 +50,8 @@ export function anthropicModelProfile(model: string): AnthropicModelProfile {
       // Both paths produce schema-conforming JSON: structured outputs or a forced tool call.
       jsonSchema: true,
       streaming: true,
+      // Every Claude model from Claude 3 on takes images.
+      vision: true,
       contextWindow,
       ...(family?.maxOutputTokens === undefined ? {} : { maxOutputTokens: family.maxOutputTokens }),
     },

@@ -5,6 +5,8 @@ export interface Capabilities {
   tools: boolean;
   jsonSchema: boolean;
   streaming: boolean;
+  /** Takes image parts in user messages; a request with an image goes only to such targets. */
+  vision: boolean;
   /** Prompt plus output tokens. */
   contextWindow: number;
   maxOutputTokens?: number;

@@ -1,5 +1,7 @@
-import { type ChatRequest, SwitchyardError } from "../core/index.js";
+import { type ChatRequest, imageParts, SwitchyardError, type Target } from "../core/index.js";
 import { countPromptTokens } from "./count-prompt-tokens.js";
+import { readImageHeader } from "./image-header.js";
+import { type ImageFacts, imageTokens, typicalImageTokens } from "./image-tokens.js";
 import type { TokenizerFamily } from "./tokenizer-family.js";
 
 /**
@@ -10,6 +12,7 @@ import type { TokenizerFamily } from "./tokenizer-family.js";
  */
 export class PromptTokenCache {
   readonly #counts = new WeakMap<ChatRequest, Map<TokenizerFamily, number>>();
+  readonly #images = new WeakMap<ChatRequest, readonly ImageFacts[]>();
 
   /** Counts the request in o200k and in each of `families`; resolves to the o200k count. */
   async count(
@@ -42,5 +45,28 @@ export class PromptTokenCache {
       );
     }
     return known;
+  }
+
+  /**
+   * Prompt tokens the request's images cost on `target` by its provider's rule (see
+   * `imageTokens`), or under GPT-4o's rule when no target is named (the context-window estimate).
+   * Added to the text count: the texts' tokenizer families never see image data.
+   */
+  images(request: ChatRequest, target?: Pick<Target, "providerType" | "model">): number {
+    let facts = this.#images.get(request);
+    if (!facts) {
+      facts = request.messages.flatMap(imageParts).map((part) => {
+        const detail = part.detail ?? "auto";
+        if (typeof part.image === "string") return { detail };
+        const header = readImageHeader(part.image.data);
+        return header?.width === undefined || header.height === undefined
+          ? { detail }
+          : { detail, width: header.width, height: header.height };
+      });
+      this.#images.set(request, facts);
+    }
+    let total = 0;
+    for (const image of facts) total += target ? imageTokens(image, target) : typicalImageTokens(image);
+    return total;
   }
 }

@@ -452,7 +452,8 @@ export class RouterHost implements RouterBackend {
       retryBudget,
       countPrompt: (request, signal, routeTargets = []) =>
         promptTokens.count(request, signal, routeTargets.map(tokenizerFamily)),
-      billablePromptTokens: (request, target) => promptTokens.get(request, tokenizerFamily(target)),
+      billablePromptTokens: (request, target) =>
+        promptTokens.get(request, tokenizerFamily(target)) + promptTokens.images(request, target),
       countBillableTokens: (text, target) => {
         const family = tokenizerFamily(target);
         return countTextTokens(text, { encoding: family });
@@ -460,7 +461,7 @@ export class RouterHost implements RouterBackend {
       estimate: (request, target) => {
         const ceiling = target?.capabilities.maxOutputTokens ?? defaultMaxTokens;
         return {
-          promptTokens: promptTokens.get(request),
+          promptTokens: promptTokens.get(request) + promptTokens.images(request, target),
           maxOutputTokens: request.maxTokens ?? Math.min(defaultMaxTokens, ceiling),
         };
       },
