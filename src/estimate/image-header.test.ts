@@ -46,8 +46,18 @@ describe("readImageHeader", () => {
     });
   });
 
-  it("knows the format but not the size when the frame header lies beyond the bytes it reads", () => {
-    expect(readImageHeader(base64(jpeg(4032, 3024, [60_000, 10_000])))).toEqual({ mediaType: "image/jpeg" });
+  it("skips a JPEG's segments without decoding them, however far in its frame header lies", () => {
+    expect(readImageHeader(base64(jpeg(4032, 3024, [65_000, 65_000, 65_000])))).toEqual({
+      mediaType: "image/jpeg",
+      width: 4032,
+      height: 3024,
+    });
+  });
+
+  it("knows a JPEG's format but not its size when the data ends before its frame header", () => {
+    expect(readImageHeader(base64(jpeg(4032, 3024, [60_000]).subarray(0, 30_000)))).toEqual({
+      mediaType: "image/jpeg",
+    });
   });
 
   it("decodes only the first bytes of a huge image", () => {

@@ -7,25 +7,42 @@ export interface ImageHeader {
   height?: number;
 }
 
-/**
- * Base64 characters decoded to find the size: 64 KiB of bytes, which holds a PNG's, GIF's or
- * WebP's header many times over and a JPEG's start-of-frame after ordinary EXIF and ICC segments.
- * A JPEG whose frame header lies further in has an unknown size (estimates then take the
- * provider's largest count per image).
- */
-const headerChars = 87_384;
+/** Marker segments walked in a JPEG before its size counts as unknown (real files have < 20). */
+const maxJpegSegments = 1024;
 
 /**
- * Reads the format and size of base64 image data from its first bytes only (linear in nothing
- * but that prefix, so a 30 MB image costs what a small one does). Undefined when the bytes are
- * not a PNG, JPEG, GIF or WebP file.
+ * Bytes of base64 text read at any offset by decoding only the characters that hold them, so a
+ * reader can follow a file's structure without decoding the rest.
+ */
+class Base64Bytes {
+  readonly length: number;
+
+  constructor(readonly text: string) {
+    const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+    this.length = Math.floor(((text.length - padding) * 3) / 4);
+  }
+
+  read(offset: number, length: number): Buffer {
+    const from = Math.floor(offset / 3) * 4;
+    const to = Math.ceil((offset + length) / 3) * 4;
+    const skip = offset % 3;
+    return Buffer.from(this.text.slice(from, to), "base64").subarray(skip, skip + length);
+  }
+}
+
+/**
+ * Reads the format and size of base64 image data from its header bytes only: a PNG's, GIF's or
+ * WebP's first 30 bytes, a JPEG's marker segments up to its frame header (a few bytes each,
+ * skipping the segments' contents). The cost does not grow with the image, so a 30 MB image
+ * costs what a small one does. Undefined when the bytes are not a PNG, JPEG, GIF or WebP file.
  */
 export function readImageHeader(base64: string): ImageHeader | undefined {
-  const bytes = Buffer.from(base64.slice(0, headerChars), "base64");
+  const data = new Base64Bytes(base64);
+  const bytes = data.read(0, 32);
   if (isPng(bytes))
     return sized("image/png", bytes, 24, () => [bytes.readUInt32BE(16), bytes.readUInt32BE(20)]);
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
-    return { mediaType: "image/jpeg", ...jpegSize(bytes) };
+    return { mediaType: "image/jpeg", ...jpegSize(data) };
   }
   const ascii = bytes.toString("latin1", 0, 16);
   if (ascii.startsWith("GIF87a") || ascii.startsWith("GIF89a")) {
@@ -59,11 +76,12 @@ function isStartOfFrame(marker: number): boolean {
 }
 
 /** Walks the marker segments up to the frame header, which holds height then width. */
-function jpegSize(bytes: Buffer): { width?: number; height?: number } {
+function jpegSize(data: Base64Bytes): { width?: number; height?: number } {
   let offset = 2;
-  while (offset + 4 <= bytes.length) {
-    if (bytes[offset] !== 0xff) return {};
-    const marker = bytes[offset + 1] ?? 0;
+  for (let segment = 0; segment < maxJpegSegments && offset + 4 <= data.length; segment++) {
+    const head = data.read(offset, 9);
+    if (head[0] !== 0xff) return {};
+    const marker = head[1] ?? 0;
     // Fill bytes, and markers that stand alone (TEM, RST0–7) without a length.
     if (marker === 0xff) {
       offset += 1;
@@ -73,14 +91,14 @@ function jpegSize(bytes: Buffer): { width?: number; height?: number } {
       offset += 2;
       continue;
     }
-    if (marker === 0xd9 || marker === 0xda) return {};
+    if (marker === 0xd9 || marker === 0xda || head.length < 4) return {};
     if (isStartOfFrame(marker)) {
-      if (offset + 9 > bytes.length) return {};
-      const height = bytes.readUInt16BE(offset + 5);
-      const width = bytes.readUInt16BE(offset + 7);
+      if (head.length < 9) return {};
+      const height = head.readUInt16BE(5);
+      const width = head.readUInt16BE(7);
       return width > 0 && height > 0 ? { width, height } : {};
     }
-    offset += 2 + bytes.readUInt16BE(offset + 2);
+    offset += 2 + head.readUInt16BE(2);
   }
   return {};
 }
