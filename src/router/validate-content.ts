@@ -23,6 +23,8 @@ export const imageMediaTypes: readonly ImageMediaType[] = [
   "image/webp",
 ];
 
+/** Work a part costs besides its text, in the WorkMeter's units (as a message does). */
+const partUnits = 128;
 const details = ["auto", "low", "high"] as const;
 const partTypes = ["text", "image"] as const;
 const nonBase64 = /[^A-Za-z0-9+/]/;
@@ -63,6 +65,7 @@ export function* checkUserContent(
       // opens with 128k characters of whitespace.
       visible ||= hasVisibleText(text.length > pieceLength ? text.slice(0, pieceLength) : text);
       parts.push({ type, text });
+      if (meter.spend(partUnits)) yield;
       continue;
     }
     const fields = expectObject(entry, partPath, ["type", "image", "detail"], "an image part");
@@ -78,6 +81,7 @@ export function* checkUserContent(
     if (fields.detail !== undefined) part.detail = expectOneOf(fields.detail, partPath, "detail", details);
     parts.push(part);
     visible = true;
+    if (meter.spend(partUnits)) yield;
   }
   return { parts, visible };
 }
