@@ -19,6 +19,16 @@ export function unmetNeeds(
   if (needs.jsonSchema && !capabilities.jsonSchema) reasons.push("does not support JSON-schema output");
   if (needs.streaming && !capabilities.streaming) reasons.push("does not stream");
   if (needs.vision && !capabilities.vision) reasons.push("does not take images");
+  const { largestImageBytes } = needs;
+  const { maxImageBytes } = capabilities;
+  if (
+    capabilities.vision &&
+    largestImageBytes !== undefined &&
+    maxImageBytes !== undefined &&
+    largestImageBytes > maxImageBytes
+  ) {
+    reasons.push(`takes images of at most ${maxImageBytes} bytes, one here has ${largestImageBytes} bytes`);
+  }
   const needed = estimate.promptTokens + estimate.maxOutputTokens;
   if (needed > capabilities.contextWindow) {
     reasons.push(

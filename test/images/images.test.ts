@@ -73,6 +73,7 @@ const policy: PolicyFile = {
   },
   routes: {
     default: { strategy: "ordered", targets: ["gpt-4o"] },
+    "claude-first": { strategy: "ordered", targets: ["claude", "gpt-4o"] },
     claude: { strategy: "ordered", targets: ["claude"] },
     qwen: { strategy: "ordered", targets: ["qwen-vl"] },
     mixed: { strategy: "ordered", targets: ["llama-text", "llama", "gpt-35", "claude"] },
@@ -246,6 +247,26 @@ describe("the vision capability", () => {
       "does not take images",
     ]);
     expect(Object.values(bodies).flat()).toHaveLength(0);
+  });
+
+  it("keeps an image over Anthropic's 5 MB limit off Claude and sends it to a target that takes it", async () => {
+    const bodies = upstreams();
+    const data = Buffer.concat([png(3000, 3000), Buffer.alloc(6_000_000)]).toString("base64");
+    const result = await withRouter((router) =>
+      router.chat({
+        route: "claude-first",
+        maxTokens: 4,
+        messages: [{ role: "user", content: [{ type: "image", image: { data, mediaType: "image/png" } }] }],
+      }),
+    );
+    expect(result.route.target).toBe("gpt-4o");
+    expect(bodies.anthropic).toHaveLength(0);
+    expect(result.route.rejected).toEqual([
+      expect.objectContaining({
+        target: "claude",
+        reason: "takes images of at most 5242880 bytes, one here has 6000033 bytes",
+      }),
+    ]);
   });
 
   it("shows the rejection in explain()", async () => {
