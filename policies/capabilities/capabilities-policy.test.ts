@@ -103,6 +103,7 @@ describe("requestNeeds", () => {
       tools: true,
       jsonSchema: true,
       streaming: true,
+      vision: false,
       maxOutputTokens: 100,
     });
   });

@@ -18,6 +18,17 @@ export function unmetNeeds(
   if (needs.tools && !capabilities.tools) reasons.push("does not support tools");
   if (needs.jsonSchema && !capabilities.jsonSchema) reasons.push("does not support JSON-schema output");
   if (needs.streaming && !capabilities.streaming) reasons.push("does not stream");
+  if (needs.vision && !capabilities.vision) reasons.push("does not take images");
+  const { largestImageBytes } = needs;
+  const { maxImageBytes } = capabilities;
+  if (
+    capabilities.vision &&
+    largestImageBytes !== undefined &&
+    maxImageBytes !== undefined &&
+    largestImageBytes > maxImageBytes
+  ) {
+    reasons.push(`takes images of at most ${maxImageBytes} bytes, one here has ${largestImageBytes} bytes`);
+  }
   const needed = estimate.promptTokens + estimate.maxOutputTokens;
   if (needed > capabilities.contextWindow) {
     reasons.push(
@@ -38,7 +49,7 @@ export function unmetNeeds(
 
 /**
  * Removes targets that cannot serve a need of the request (log-probs, tools, JSON schema,
- * streaming, context window, output length). A need is never dropped silently: each removed
+ * streaming, images, context window, output length). A need is never dropped silently: each removed
  * target carries every reason it failed.
  */
 export const capabilitiesPolicy: Filter = {

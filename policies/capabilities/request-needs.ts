@@ -1,4 +1,4 @@
-import type { ChatRequest } from "../../src/core/index.js";
+import { type ChatRequest, hasImages, imageParts } from "../../src/core/index.js";
 
 /** What a request cannot do without: a target lacking any of these is removed before the call. */
 export interface RequestNeeds {
@@ -7,6 +7,10 @@ export interface RequestNeeds {
   tools: boolean;
   jsonSchema: boolean;
   streaming: boolean;
+  /** A user message carries an image: the images are never dropped, the target must take them. */
+  vision: boolean;
+  /** Decoded bytes of the largest inline image, from its base64 length; absent without one. */
+  largestImageBytes?: number;
   /** An explicit `maxTokens`; the default is clamped by the router, not a need. */
   maxOutputTokens?: number;
 }
@@ -17,6 +21,19 @@ export function requestNeeds(request: Readonly<ChatRequest>, options: { streamin
     tools: (request.tools?.length ?? 0) > 0,
     jsonSchema: request.responseFormat?.type === "json_schema",
     streaming: options.streaming,
+    vision: hasImages(request.messages),
+    ...largestImage(request),
     ...(request.maxTokens === undefined ? {} : { maxOutputTokens: request.maxTokens }),
   };
+}
+
+function largestImage(request: Readonly<ChatRequest>): { largestImageBytes?: number } {
+  let largest: number | undefined;
+  for (const part of request.messages.flatMap(imageParts)) {
+    if (typeof part.image === "string") continue;
+    const { data } = part.image;
+    const padding = data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0;
+    largest = Math.max(largest ?? 0, Math.floor(((data.length - padding) * 3) / 4));
+  }
+  return largest === undefined ? {} : { largestImageBytes: largest };
 }

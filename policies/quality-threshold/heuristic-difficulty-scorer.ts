@@ -1,4 +1,4 @@
-import type { ChatRequest } from "../../src/core/index.js";
+import { type ChatRequest, messageText } from "../../src/core/index.js";
 import type { DifficultyScorer } from "./difficulty-scorer.js";
 
 const code = /```|^(?: {4}|\t)\S|\b(?:function|def|class|import|return|SELECT|const|let|var)\b[^\n]*[({=;]/m;
@@ -28,7 +28,7 @@ export const heuristicDifficultyScorer: DifficultyScorer = {
   score(request: Readonly<ChatRequest>): number {
     const text = request.messages
       .filter((message) => message.role === "user")
-      .map((message) => message.content)
+      .map(messageText)
       .join("\n");
     let score = 0.2 * Math.min(1, text.length / 4000);
     if (code.test(text)) score += 0.3;

@@ -34,6 +34,7 @@ export function makeTarget(id: string, overrides: TargetOverrides = {}): Target 
       tools: true,
       jsonSchema: true,
       streaming: true,
+      vision: true,
       contextWindow: 128_000,
       local: false,
       noTraining: false,

@@ -50,6 +50,10 @@ export function anthropicModelProfile(model: string): AnthropicModelProfile {
       // Both paths produce schema-conforming JSON: structured outputs or a forced tool call.
       jsonSchema: true,
       streaming: true,
+      // Every Claude model from Claude 3 on takes images.
+      vision: true,
+      // The Messages API refuses a base64 image over 5 MB (5,242,880 bytes decoded).
+      maxImageBytes: 5 * 1024 * 1024,
       contextWindow,
       ...(family?.maxOutputTokens === undefined ? {} : { maxOutputTokens: family.maxOutputTokens }),
     },

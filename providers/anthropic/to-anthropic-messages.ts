@@ -4,7 +4,7 @@ import type {
   ToolResultBlockParam,
   ToolUseBlockParam,
 } from "@anthropic-ai/sdk/resources/messages";
-import { InvalidRequestError, type Message } from "../../src/core/index.js";
+import { InvalidRequestError, type Message, type UserContentPart } from "../../src/core/index.js";
 
 export interface AnthropicPrompt {
   /** Every system message, in order, joined by a blank line; undefined when there is none. */
@@ -38,7 +38,12 @@ export function toAnthropicMessages(messages: readonly Message[]): AnthropicProm
         if (message.content.length > 0) system.push(message.content);
         return;
       case "user":
-        append("user", textBlocks(message.content));
+        append(
+          "user",
+          typeof message.content === "string"
+            ? textBlocks(message.content)
+            : message.content.flatMap(userBlocks),
+        );
         return;
       case "assistant":
         append("assistant", [
@@ -69,6 +74,24 @@ export function toAnthropicMessages(messages: readonly Message[]): AnthropicProm
 /** The API rejects empty text blocks, so empty content contributes none. */
 function textBlocks(text: string): ContentBlockParam[] {
   return text.length > 0 ? [{ type: "text", text }] : [];
+}
+
+/**
+ * A user message's part → a Messages API block: an image as `source: { type: "url" }` or
+ * `{ type: "base64", media_type, data }`; `detail` has no Anthropic counterpart.
+ */
+function userBlocks(part: UserContentPart): ContentBlockParam[] {
+  if (part.type === "text") return textBlocks(part.text);
+  const { image } = part;
+  return [
+    {
+      type: "image",
+      source:
+        typeof image === "string"
+          ? { type: "url", url: image }
+          : { type: "base64", media_type: image.mediaType, data: image.data },
+    },
+  ];
 }
 
 function toolUseBlock(

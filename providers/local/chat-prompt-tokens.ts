@@ -1,5 +1,5 @@
 import type { ChatTemplateMessage, EngineTool, LocalEngine } from "../../local-engine/index.js";
-import type { Message } from "../../src/core/index.js";
+import { type Message, textOnly } from "../../src/core/index.js";
 
 // Private-use code points: a chat template's own markup never contains them.
 const open = "\u{F0000}";
@@ -40,6 +40,7 @@ export function chatPromptSegments(
   messages: readonly Message[],
   tools?: readonly EngineTool[],
 ): PromptSegment[] {
+  const texts = messages.map((message, index) => textOnly(message, index, "the local engine"));
   const rendered = engine.applyChatTemplate(
     messages.map((message, index) => templateMessage(message, `${open}${index}${close}`)),
     true,
@@ -57,7 +58,7 @@ export function chatPromptSegments(
       break;
     }
     append(rest.slice(0, found.index), true);
-    append(messages[Number(found[1])]?.content ?? "", false);
+    append(texts[Number(found[1])] ?? "", false);
     rest = rest.slice(found.index + found[0].length);
   }
   return segments;

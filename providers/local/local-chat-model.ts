@@ -5,6 +5,7 @@ import {
   type Capabilities,
   type FinishReason,
   type GenerateResult,
+  hasImages,
   type JsonValue,
   type LanguageModel,
   type Message,
@@ -105,6 +106,9 @@ export class LocalChatModel implements LanguageModel {
     const format = engine.info.toolCallFormat;
     if (tools && format === undefined) {
       throw this.#error("bad_request", "the model's chat template does not support tool calls");
+    }
+    if (hasImages(options.messages)) {
+      throw this.#error("bad_request", "the local engine takes text only, not images");
     }
     const down = engine.unavailable();
     if (down !== undefined) {

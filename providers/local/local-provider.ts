@@ -225,6 +225,8 @@ function localCapabilities(contextWindow: number | undefined, tools = false): Pa
     tools,
     jsonSchema: true,
     streaming: true,
+    // The engine loads a text model; images are never sent to it.
+    vision: false,
     local: true,
     noTraining: true,
     ...(contextWindow !== undefined ? { contextWindow, maxOutputTokens: contextWindow } : {}),

@@ -32,6 +32,26 @@ describe("openaiModelFamily", () => {
       logprobs: 0,
       tools: false,
       jsonSchema: false,
+      vision: false,
     });
+  });
+
+  it("claims image input for GPT-4o, GPT-4.1, GPT-5, GPT-4 Turbo and o1/o3/o4-mini, not for o3-mini or GPT-3.5", () => {
+    const vision = (model: string) => openaiModelFamily(model).capabilities.vision === true;
+    for (const model of [
+      "gpt-4o",
+      "gpt-4o-mini-2024-07-18",
+      "gpt-4.1-nano",
+      "gpt-5",
+      "gpt-5.4-mini",
+      "o3",
+      "o4-mini",
+      "gpt-4-turbo-2024-04-09",
+    ]) {
+      expect(vision(model), model).toBe(true);
+    }
+    for (const model of ["o3-mini", "o1-mini-2024-09-12", "gpt-3.5-turbo", "gpt-4-turbo-preview", "gpt-9"]) {
+      expect(vision(model), model).toBe(false);
+    }
   });
 });

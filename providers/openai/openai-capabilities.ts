@@ -22,6 +22,8 @@ const reasoningDrops: readonly DroppableParam[] = [
 ];
 
 const chat = { streaming: true, local: false, tools: true } as const;
+/** Takes image input (OpenAI's model pages: GPT-4o, GPT-4.1, GPT-5, o1, o3, o4-mini, GPT-4 Turbo). */
+const vision = { ...chat, vision: true } as const;
 
 /**
  * OpenAI chat models by family, first match wins (from OpenAI's model pages: context windows,
@@ -32,7 +34,7 @@ export const openaiModelFamilies: readonly OpenAIModelFamily[] = [
   {
     pattern: /^gpt-4\.1(-mini|-nano)?(-\d{4}-\d{2}-\d{2})?$/,
     capabilities: {
-      ...chat,
+      ...vision,
       logprobs: 20,
       jsonSchema: true,
       contextWindow: 1_047_576,
@@ -43,7 +45,7 @@ export const openaiModelFamilies: readonly OpenAIModelFamily[] = [
   {
     pattern: /^(gpt-4o|gpt-4o-mini|chatgpt-4o-latest)(-\d{4}-\d{2}-\d{2})?$/,
     capabilities: {
-      ...chat,
+      ...vision,
       logprobs: 20,
       jsonSchema: true,
       contextWindow: 128_000,
@@ -54,7 +56,7 @@ export const openaiModelFamilies: readonly OpenAIModelFamily[] = [
   {
     pattern: /^gpt-5(\.\d+)?(-mini|-nano|-pro)?(-\d{4}-\d{2}-\d{2})?$/,
     capabilities: {
-      ...chat,
+      ...vision,
       logprobs: 0,
       jsonSchema: true,
       contextWindow: 400_000,
@@ -63,7 +65,8 @@ export const openaiModelFamilies: readonly OpenAIModelFamily[] = [
     dropParams: reasoningDrops,
   },
   {
-    pattern: /^o\d(-mini|-pro)?(-\d{4}-\d{2}-\d{2})?$/,
+    // o1-mini and o3-mini take text only; the other o-series models take images.
+    pattern: /^o[13]-mini(-\d{4}-\d{2}-\d{2})?$/,
     capabilities: {
       ...chat,
       logprobs: 0,
@@ -74,7 +77,30 @@ export const openaiModelFamilies: readonly OpenAIModelFamily[] = [
     dropParams: reasoningDrops,
   },
   {
-    pattern: /^gpt-4-turbo(-\d{4}-\d{2}-\d{2}|-preview)?$/,
+    pattern: /^o\d(-mini|-pro)?(-\d{4}-\d{2}-\d{2})?$/,
+    capabilities: {
+      ...vision,
+      logprobs: 0,
+      jsonSchema: true,
+      contextWindow: 200_000,
+      maxOutputTokens: 100_000,
+    },
+    dropParams: reasoningDrops,
+  },
+  {
+    // gpt-4-turbo-preview predates vision; gpt-4-turbo and its 2024-04-09 snapshot take images.
+    pattern: /^gpt-4-turbo(-\d{4}-\d{2}-\d{2})?$/,
+    capabilities: {
+      ...vision,
+      logprobs: 20,
+      jsonSchema: false,
+      contextWindow: 128_000,
+      maxOutputTokens: 4_096,
+    },
+    dropParams: [],
+  },
+  {
+    pattern: /^gpt-4-turbo-preview$/,
     capabilities: {
       ...chat,
       logprobs: 20,
@@ -92,13 +118,20 @@ export const openaiModelFamilies: readonly OpenAIModelFamily[] = [
 ];
 
 /**
- * For a model the table does not know: streaming only. Log-probs, tools and JSON schema are
+ * For a model the table does not know: streaming only. Log-probs, tools, JSON schema and images are
  * claimed by nothing, so a request that needs them is routed elsewhere unless the policy's
  * target declares them.
  */
 export const unknownOpenAIModel: OpenAIModelFamily = {
   pattern: /.*/,
-  capabilities: { streaming: true, local: false, logprobs: 0, tools: false, jsonSchema: false },
+  capabilities: {
+    streaming: true,
+    local: false,
+    logprobs: 0,
+    tools: false,
+    jsonSchema: false,
+    vision: false,
+  },
   dropParams: [],
 };
 

@@ -1,4 +1,4 @@
-import type { Message } from "../../src/core/index.js";
+import { type Message, textOnly } from "../../src/core/index.js";
 
 export interface ChatTurn {
   role: "user" | "assistant";
@@ -15,7 +15,7 @@ export interface ChatTranscript {
 /**
  * The conversation reduced to what a text prompt can carry. Hosted open models here take no
  * tools, so earlier tool calls and results (from another target of the route) are kept as text
- * rather than lost.
+ * rather than lost. An image is refused, never dropped (these prompt templates carry text only).
  */
 export function toChatTranscript(messages: readonly Message[]): ChatTranscript {
   const system: string[] = [];
@@ -26,13 +26,13 @@ export function toChatTranscript(messages: readonly Message[]): ChatTranscript {
     if (last?.role === role) last.content = `${last.content}\n\n${content}`;
     else turns.push({ role, content });
   };
-  for (const message of messages) {
+  for (const [index, message] of messages.entries()) {
     switch (message.role) {
       case "system":
         if (message.content.length > 0) system.push(message.content);
         break;
       case "user":
-        append("user", message.content);
+        append("user", textOnly(message, index, "replicate"));
         break;
       case "assistant": {
         const calls = (message.toolCalls ?? []).map((call) => `[called ${call.name} with ${call.arguments}]`);

@@ -56,6 +56,8 @@ export class ReplicateLanguageModel implements LanguageModel {
       tools: false,
       jsonSchema: false,
       streaming: true,
+      // Prompt templates carry text only (see chat-turns.ts).
+      vision: false,
       ...(this.#family.contextWindow === undefined ? {} : { contextWindow: this.#family.contextWindow }),
       local: settings.local,
       noTraining: settings.noTraining,

@@ -34,6 +34,7 @@ function resolveTarget(
     tools: target.tools,
     jsonSchema: target.jsonSchema,
     streaming: target.streaming,
+    vision: target.vision,
     contextWindow: target.contextWindow,
     maxOutputTokens: target.maxOutputTokens,
     local,

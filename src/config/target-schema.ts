@@ -48,6 +48,12 @@ export const targetSchema = z
       .optional()
       .describe("It supports structured output constrained by a JSON schema."),
     streaming: z.boolean().optional().describe("It streams tokens."),
+    vision: z
+      .boolean()
+      .optional()
+      .describe(
+        "It takes images in user messages. Default: the adapter's table (OpenAI GPT-4o/4.1/5 and o-series, Claude 3 and later); OpenAI-compatible hosts, Replicate and the local engine claim none.",
+      ),
     limits: rateLimitsSchema.optional(),
     weight: z
       .number()

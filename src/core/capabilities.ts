@@ -5,6 +5,10 @@ export interface Capabilities {
   tools: boolean;
   jsonSchema: boolean;
   streaming: boolean;
+  /** Takes image parts in user messages; a request with an image goes only to such targets. */
+  vision: boolean;
+  /** Largest inline image it takes, in decoded bytes; absent: no limit below the request's own. */
+  maxImageBytes?: number;
   /** Prompt plus output tokens. */
   contextWindow: number;
   maxOutputTokens?: number;

@@ -43,12 +43,18 @@ export type {
   StreamResult,
 } from "./language-model.js";
 export type { TokenLogprob, TopLogprob } from "./logprobs.js";
+export { hasImages, imageParts, messageText, textOnly } from "./message-text.js";
 export type {
   AssistantMessage,
+  ImageMediaType,
+  ImagePart,
+  InlineImage,
   Message,
   SystemMessage,
+  TextPart,
   ToolCall,
   ToolMessage,
+  UserContentPart,
   UserMessage,
 } from "./messages.js";
 export type {

@@ -12,20 +12,20 @@ const weatherTool: ToolDefinition = {
 
 describe("countPromptTokens", () => {
   it("matches the tokenizer's own chat encoding for plain messages", async () => {
-    const messages: Message[] = [
+    const messages = [
       { role: "system", content: "You are terse." },
       { role: "user", content: "How far is the Moon from the Earth, in kilometres?" },
-    ];
+    ] satisfies Message[];
     expect(await countPromptTokens(messages)).toBe(encodeChat(messages, "gpt-4o").length);
   });
 
   it("matches the tokenizer's own chat encoding for a long conversation counted in pieces", async () => {
-    const messages: Message[] = [
+    const messages = [
       { role: "system", content: englishText(50_000) },
       { role: "user", content: "Summarise the notes above, then list every figure they give." },
       { role: "assistant", content: englishText(120_000) },
       { role: "user", content: "東京の人口は?\n\tAnd in 2024? Don't round: 13,960,000 or so." },
-    ];
+    ] satisfies Message[];
     expect(await countPromptTokens(messages)).toBe(encodeChat(messages, "gpt-4o").length);
   });
 

@@ -31,7 +31,9 @@ const utf8BoundFraming: Framing = { perMessage: 8, priming: 64, tools: 600 };
 async function countMessage(tally: TokenTally, message: Message, framing: Framing): Promise<void> {
   tally.add(framing.perMessage);
   await tally.text(message.role);
-  await tally.text(message.content);
+  // Image parts are counted apart, by each provider's rule (see `imageTokens`); their data is not text.
+  if (typeof message.content === "string") await tally.text(message.content);
+  else for (const part of message.content) if (part.type === "text") await tally.text(part.text);
   if (message.role === "assistant") {
     for (const call of message.toolCalls ?? []) {
       tally.add(framing.perMessage);

@@ -2,6 +2,8 @@ export { actualCostUsd } from "./actual-cost-usd.js";
 export { countPromptTokens, type PromptCountOptions } from "./count-prompt-tokens.js";
 export { countTextTokens } from "./count-text-tokens.js";
 export { estimateCostUsd } from "./estimate-cost-usd.js";
+export { type ImageHeader, readImageHeader } from "./image-header.js";
+export { type ImageFacts, imageTokens, openImageTokenBound } from "./image-tokens.js";
 export { loadO200k as loadTokenizer } from "./o200k-tokenizer.js";
 export { type CountedTarget, PromptTokenCache } from "./prompt-token-cache.js";
 export type { CountOptions } from "./token-tally.js";

@@ -1,5 +1,13 @@
-import { type ChatRequest, type LanguageModel, SwitchyardError } from "../core/index.js";
+import {
+  type ChatRequest,
+  imageParts,
+  type LanguageModel,
+  SwitchyardError,
+  type Target,
+} from "../core/index.js";
 import { countPromptTokens } from "./count-prompt-tokens.js";
+import { readImageHeader } from "./image-header.js";
+import { type ImageFacts, imageTokens, typicalImageTokens } from "./image-tokens.js";
 import type { TokenizerFamily } from "./tokenizer-family.js";
 
 /** A target as its prompt is counted: its family and, where it has one, the model's own count. */
@@ -23,6 +31,7 @@ interface RequestCounts {
  */
 export class PromptTokenCache {
   readonly #counts = new WeakMap<ChatRequest, RequestCounts>();
+  readonly #images = new WeakMap<ChatRequest, readonly ImageFacts[]>();
 
   /**
    * Counts the request in o200k, in each target's family and with each target's model that has
@@ -77,6 +86,29 @@ export class PromptTokenCache {
     const bound = this.get(request, target.family);
     const own = target.model ? this.#counts.get(request)?.models.get(target.model) : undefined;
     return own === undefined ? bound : Math.min(bound, own);
+  }
+
+  /**
+   * Prompt tokens the request's images cost on `target` by its provider's rule (see
+   * `imageTokens`), or under GPT-4o's rule when no target is named (the context-window estimate).
+   * Added to the text count: the texts' tokenizer families never see image data.
+   */
+  images(request: ChatRequest, target?: Pick<Target, "providerType" | "model">): number {
+    let facts = this.#images.get(request);
+    if (!facts) {
+      facts = request.messages.flatMap(imageParts).map((part) => {
+        const detail = part.detail ?? "auto";
+        if (typeof part.image === "string") return { detail };
+        const header = readImageHeader(part.image.data);
+        return header?.width === undefined || header.height === undefined
+          ? { detail }
+          : { detail, width: header.width, height: header.height };
+      });
+      this.#images.set(request, facts);
+    }
+    let total = 0;
+    for (const image of facts) total += target ? imageTokens(image, target) : typicalImageTokens(image);
+    return total;
   }
 }
 

@@ -25,10 +25,10 @@ describe("tokenizerFamily", () => {
 });
 
 describe("countPromptTokens by family", () => {
-  const messages: Message[] = [
+  const messages = [
     { role: "system", content: "You are terse." },
     { role: "user", content: "How far is the Moon from the Earth, in kilometres?" },
-  ];
+  ] satisfies Message[];
 
   it("counts older OpenAI models with cl100k_base, as they bill", async () => {
     expect(await countPromptTokens(messages, undefined, undefined, { family: "cl100k" })).toBe(

@@ -6,6 +6,7 @@ export const conservativeCapabilities: Capabilities = {
   tools: false,
   jsonSchema: false,
   streaming: true,
+  vision: false,
   contextWindow: 8192,
   local: false,
   noTraining: false,

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ChatRequest } from "../core/index.js";
+import type { ChatRequest, Message } from "../core/index.js";
 
 export interface PrefixAffinityOptions {
   /** Prompt characters per hashed block. @default 512 */
@@ -38,7 +38,9 @@ export class PrefixAffinity {
   keys(request: ChatRequest): readonly string[] {
     let keys = this.#keys.get(request);
     if (keys) return keys;
-    const text = request.messages.map((message) => `${message.role}\u0000${message.content}\u0001`).join("");
+    const text = request.messages
+      .map((message) => `${message.role}\u0000${promptText(message)}\u0001`)
+      .join("");
     const blocks = Math.min(this.#maxBlocks, Math.floor(text.length / this.#blockChars));
     const chained: string[] = [];
     let previous = "";
@@ -82,4 +84,24 @@ export class PrefixAffinity {
     }
     return matched;
   }
+}
+
+/**
+ * A message as the prompt prefix sees it. An image stands for itself by its URL, or by its size,
+ * type and first and last characters: hashing megabytes of base64 per request would cost more
+ * than the affinity saves, and two different images sharing all of these is not a concern here.
+ */
+function promptText(message: Message): string {
+  if (typeof message.content === "string") return message.content;
+  return message.content
+    .map((part) => {
+      if (part.type === "text") return part.text;
+      const { image } = part;
+      const key =
+        typeof image === "string"
+          ? image
+          : `${image.mediaType}:${image.data.length}:${image.data.slice(0, 64)}:${image.data.slice(-64)}`;
+      return `\u0002${key}\u0003`;
+    })
+    .join("");
 }

@@ -472,7 +472,8 @@ export class RouterHost implements RouterBackend {
       retryBudget,
       countPrompt: (request, signal, routeTargets = []) =>
         promptTokens.count(request, signal, routeTargets.map(counted)),
-      billablePromptTokens: (request, target) => promptTokens.billable(request, counted(target)),
+      billablePromptTokens: (request, target) =>
+        promptTokens.billable(request, counted(target)) + promptTokens.images(request, target),
       countBillableTokens: (text, target) => {
         const family = tokenizerFamily(target);
         return countTextTokens(text, { encoding: family });
@@ -480,7 +481,7 @@ export class RouterHost implements RouterBackend {
       estimate: (request, target) => {
         const ceiling = target?.capabilities.maxOutputTokens ?? defaultMaxTokens;
         return {
-          promptTokens: promptTokens.get(request),
+          promptTokens: promptTokens.get(request) + promptTokens.images(request, target),
           maxOutputTokens: request.maxTokens ?? Math.min(defaultMaxTokens, ceiling),
         };
       },

@@ -1,5 +1,6 @@
 import type { Message, ToolCall } from "../core/index.js";
 import { expectList, expectObject, expectOneOf, expectString, invalid, isRecord } from "./request-fields.js";
+import { checkUserContent, type ImageTally } from "./validate-content.js";
 import type { Checks, WorkMeter } from "./work-meter.js";
 
 /** Tool and tool-call names, as OpenAI and Anthropic both accept them. */
@@ -35,8 +36,9 @@ interface CallPlace {
  * message too unless it carries tool calls. A tool result may be empty (a tool that printed
  * nothing): OpenAI and Anthropic take an empty tool result. Every tool call is answered by a tool
  * message before the conversation goes on, and every tool message answers one, as both APIs
- * require; call ids are unique. There is a user or tool message to answer. Returns copies, so a
- * caller's later edits cannot change a validated call.
+ * require; call ids are unique. There is a user or tool message to answer. A user message's content
+ * may instead be a list of text and image parts (see `checkUserContent`); other roles take text
+ * only. Returns copies, so a caller's later edits cannot change a validated call.
  */
 export function* checkMessages(value: unknown, meter: WorkMeter): Checks<Message[]> {
   const list = expectList(value, ["messages"]);
@@ -46,12 +48,19 @@ export function* checkMessages(value: unknown, meter: WorkMeter): Checks<Message
   /** Calls of the last assistant message that no tool message answered yet. */
   const unanswered = new Set<string>();
   let answerable = false;
+  const images: ImageTally = { images: 0 };
   for (let index = 0; index < list.length; index++) {
     const entry = list[index];
     const path = ["messages", index];
     if (!isRecord(entry)) throw invalid(path, "must be an object (a message)");
     const role = expectOneOf(entry.role, path, "role", roles);
     expectObject(entry, path, fieldsOf[role], `a ${role} message`);
+    if (role !== "user" && Array.isArray(entry.content)) {
+      throw invalid(
+        [...path, "content"],
+        `must be a string: only user messages take a list of parts (text and images)`,
+      );
+    }
     if (role === "tool") {
       const toolCallId = expectString(entry.toolCallId, path, "toolCallId", meter, { minLength: 1 });
       if (!unanswered.delete(toolCallId))
@@ -67,6 +76,11 @@ export function* checkMessages(value: unknown, meter: WorkMeter): Checks<Message
         });
         messages.push(toolCalls ? { role, content, toolCalls } : { role, content });
         for (const call of toolCalls ?? []) unanswered.add(call.id);
+      } else if (role === "user" && Array.isArray(entry.content)) {
+        const content = yield* checkUserContent(entry.content, [...path, "content"], meter, images);
+        if (!content.visible) throw invalid([...path, "content"], "holds no image and no visible text");
+        messages.push({ role, content: content.parts });
+        answerable = true;
       } else {
         messages.push({
           role,

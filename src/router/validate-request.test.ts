@@ -52,6 +52,12 @@ describe("validateCall's cost", () => {
     expect(await turnsDuring(() => validateCall(context, { messages }))).toBeGreaterThan(20);
   });
 
+  it("gives the event loop back while it checks 200,000 content parts of one message", async () => {
+    const content = Array.from({ length: 200_000 }, (_, index) => ({ type: "text", text: `part ${index}` }));
+    const request = { messages: [{ role: "user", content }] };
+    expect(await turnsDuring(() => validateCall(context, request))).toBeGreaterThan(20);
+  });
+
   it("finishes a small request without waiting for the event loop", async () => {
     const turns = await turnsDuring(() =>
       validateCall(context, { messages: [{ role: "user", content: "hi" }] }),

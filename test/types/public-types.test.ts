@@ -38,6 +38,16 @@ import type {
 } from "../../index.js";
 
 describe("the public types", () => {
+  it("take a user message's content as text or as text and image parts", () => {
+    expectTypeOf<switchyard.UserMessage["content"]>().toEqualTypeOf<string | switchyard.UserContentPart[]>();
+    expectTypeOf<switchyard.ImagePart["image"]>().toEqualTypeOf<string | switchyard.InlineImage>();
+    expectTypeOf<switchyard.InlineImage["mediaType"]>().toEqualTypeOf<
+      "image/png" | "image/jpeg" | "image/gif" | "image/webp"
+    >();
+    expectTypeOf<switchyard.SystemMessage["content"]>().toEqualTypeOf<string>();
+    expectTypeOf<switchyard.Capabilities["vision"]>().toEqualTypeOf<boolean>();
+  });
+
   it("name what loadPolicy and checkPolicy take and return", () => {
     expectTypeOf<typeof switchyard.loadPolicy>().parameters.toEqualTypeOf<
       [string | PolicyFile, LoadPolicyOptions?]
