@@ -45,6 +45,11 @@ export class RedisKeys {
     return `${this.prefix}:running:${target}`;
   }
 
+  /** String: one response-cache entry (serialized JSON), under its key's hash; expires with its TTL. */
+  cached(key: string): string {
+    return `${this.prefix}:cache:${key}`;
+  }
+
   /** Pub/Sub channel announcing freed concurrency slots. */
   get wake(): string {
     return `${this.prefix}:wake`;
