@@ -1,7 +1,8 @@
 /**
  * Every key and channel Switchyard writes, under one prefix so several deployments (or tests)
  * can share a Redis. Each key has a TTL (see the writers), so Redis memory stays bounded by the
- * number of targets and spend keys, not by traffic or uptime.
+ * number of targets and spend keys, not by traffic or uptime; response-cache entries, by the
+ * distinct requests within their TTL.
  */
 export class RedisKeys {
   readonly prefix: string;
