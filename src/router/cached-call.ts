@@ -57,7 +57,13 @@ export async function cachedCall(
   const cache = context.responseCache;
   if (!settings || !cache) return run(request);
   if (bypassReason(request, settings)) return marked(run(request), "bypass");
-  const key = await responseCacheKey(keyInput(context, route, request), request.signal);
+  const key = await responseCacheKey(keyInput(context, route, request), request.signal).catch(
+    (error: unknown) => {
+      // Stopped while hashing: the caller's abort (or `close`), typed as any other call's.
+      if (request.signal?.aborted) throw aborted(call, request.signal.reason, "");
+      throw error;
+    },
+  );
   const leading = cache.inFlight(key);
   if (leading) {
     const began = performance.now();

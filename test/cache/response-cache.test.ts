@@ -493,3 +493,29 @@ describe("secrets and stores", () => {
     ).rejects.toThrow(/routes\.default\.cache\.ttlMs/);
   });
 });
+
+describe("a call aborted around the cache", () => {
+  it("ends in AbortedError, calling no target, when its caller aborts while a long prompt is hashed", {
+    timeout: 60_000,
+  }, async () => {
+    const a = new Upstream("a", openaiShape).replies(answer("Paris."));
+    const harness = await startHarness({ targets: { a }, routes: { default: cachedRoute(["a"]) } });
+    await harness.router.close();
+    const controller = new AbortController();
+    // call-start comes once the request is valid, just before its key is hashed.
+    const router = await createRouter({
+      policy: harness.policy,
+      onEvent: (event) => {
+        if (event.type === "call-start") controller.abort(new Error("caller gave up"));
+      },
+    });
+    const content = Buffer.alloc(4_000_000, "lorem ipsum ").toString();
+    const error = await track(
+      router.chat({ messages: [{ role: "user", content }], temperature: 0, signal: controller.signal }),
+    ).error();
+    expect((error as Error).name).toBe("AbortedError");
+    expect((error as { trace: { route: string } }).trace.route).toBe("default");
+    expect(a.count).toBe(0);
+    await router.close();
+  });
+});
