@@ -519,3 +519,31 @@ describe("a call aborted around the cache", () => {
     await router.close();
   });
 });
+
+describe("the cache across policy reloads", () => {
+  it("keeps its answers through a reload that changes nothing it is keyed on", async () => {
+    const a = new Upstream("a", openaiShape).replies(answer("Paris."));
+    const { router } = await startHarness({ targets: { a }, routes: { default: cachedRoute(["a"]) } });
+    await router.chat(greedy);
+    await router.reload();
+    expect((await router.chat(greedy)).route.cache).toBe("hit");
+    expect(a.count).toBe(1);
+    await router.close();
+  });
+
+  it("misses after a reload that gives the route's target another model", async () => {
+    const a = new Upstream("a", openaiShape).replies(answer("Paris."));
+    const { router, policy } = await startHarness({
+      targets: { a },
+      routes: { default: cachedRoute(["a"]) },
+    });
+    await router.chat(greedy);
+    const target = policy.targets.a as { model: string };
+    target.model = `${target.model}-next`;
+    await router.reload();
+    const after = await router.chat(greedy);
+    expect(after.route).toMatchObject({ cache: "miss", model: target.model });
+    expect(a.count).toBe(2);
+    await router.close();
+  });
+});
