@@ -157,6 +157,7 @@ export type {
   StateSettings,
 } from "./src/config/index.js";
 export * from "./src/core/index.js";
+export type { CachePreview } from "./src/router/cached-call.js";
 export type { RoutePlan } from "./src/router/plan-route.js";
 export type { CloseOptions, Router } from "./src/router/router.js";
 export type {

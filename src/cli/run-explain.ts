@@ -7,6 +7,7 @@ import {
   type RejectedCandidate,
   type RouteSelection,
 } from "../core/index.js";
+import type { CachePreview } from "../router/cached-call.js";
 import type { Router } from "../router/router.js";
 import { ensureBundledModel } from "./bundled-model.js";
 import type { CliDependencies } from "./cli-dependencies.js";
@@ -38,6 +39,8 @@ export interface ExplainReport {
   chosen: string | null;
   /** Estimated cost of one attempt on the chosen target at full maxTokens, US dollars. */
   estimatedCostUsd: number | null;
+  /** Whether the route's response cache would serve the request (absent when the route has none). */
+  cache?: CachePreview;
 }
 
 /**
@@ -96,6 +99,7 @@ async function plan(router: Router, request: ChatRequest, streaming: boolean): P
       ranked,
       chosen: chosen?.target ?? null,
       estimatedCostUsd: chosen?.estimatedCostUsd ?? null,
+      ...(plan.cache ? { cache: plan.cache } : {}),
     };
   } catch (error) {
     if (!NoEligibleTargetError.isInstance(error)) throw error;
@@ -131,7 +135,16 @@ function formatReport(report: ExplainReport, streaming: boolean): string {
       ? `chosen: ${chosen.target} (${chosen.provider}:${chosen.model}), estimated cost ~${formatUsd(chosen.estimatedCostUsd)} per attempt at full maxTokens`
       : "chosen: none — no target of this route can serve the request",
   );
+  if (report.cache) lines.push(cacheLine(report.cache));
   return lines.join("\n");
+}
+
+function cacheLine(cache: CachePreview): string {
+  if (cache.status === "hit") {
+    const stored = cache.cachedAt === undefined ? "" : ` stored ${new Date(cache.cachedAt).toISOString()}`;
+    return `cache: hit — served from the cache (answer of ${cache.target ?? "?"}${stored}), no target called`;
+  }
+  return `cache: ${cache.status} — ${cache.reason ?? ""}`;
 }
 
 /** The request file as JSON; what is in it is validated by the router, naming each bad field. */

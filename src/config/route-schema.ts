@@ -36,6 +36,52 @@ export const hedgeSchema = z
   .strict()
   .describe("Hedged requests against slow first tokens; off unless enabled.");
 
+/** A week: an answer served again after longer than that is a typo, not a policy. */
+const ONE_WEEK_MS = 7 * 24 * ONE_HOUR_MS;
+
+export const routeCacheSchema = z
+  .object({
+    ttlMs: z
+      .int()
+      .min(1)
+      .max(ONE_WEEK_MS)
+      .describe("How long an answer is served again, ms (at most 7 days)."),
+    store: z
+      .enum(["memory", "state"])
+      .default("memory")
+      .describe(
+        "`memory`: this process's own LRU. `state`: the state store (Redis: shared by every replica).",
+      ),
+    maxEntries: z
+      .int()
+      .min(1)
+      .max(10_000_000)
+      .default(1000)
+      .describe("Answers the memory store keeps at most (least recently used go first)."),
+    maxBytes: z
+      .int()
+      .min(1024)
+      .max(2 ** 40)
+      .default(32 * 1024 * 1024)
+      .describe("Bytes (serialized JSON, UTF-8) the memory store keeps at most."),
+    maxEntryBytes: z
+      .int()
+      .min(1024)
+      .max(512 * 1024 * 1024)
+      .default(1024 * 1024)
+      .describe("An answer larger than this, serialized, is not cached in either store."),
+    allowNonZeroTemperature: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Also cache requests whose temperature is not 0 or unset (the provider's default): a hit repeats one sample.",
+      ),
+  })
+  .strict()
+  .describe(
+    "Opt-in response cache: an identical request on the same targets is answered again without calling any target.",
+  );
+
 /**
  * A route of the policy; `strategy` is checked against the strategies the router has registered
  * (`strategySchemaFor`), so the schema knows no strategy but the default.
@@ -86,6 +132,7 @@ export function createRouteSchema(strategySchema: z.ZodType<string, string>) {
         .max(1)
         .default(0.5)
         .describe("For `quality-threshold`: difficulty at or above which the strong tier serves."),
+      cache: routeCacheSchema.optional(),
     })
     .strict()
     .describe("What callers ask for: an ordered set of targets and how to choose among them.");

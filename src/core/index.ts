@@ -80,11 +80,19 @@ export type {
   ToolDefinition,
 } from "./request.js";
 export type { ChatResult } from "./result.js";
-export type { BuiltinStrategyName, HedgeConfig, Route, RouteBudget, StrategyName } from "./route.js";
+export type {
+  BuiltinStrategyName,
+  HedgeConfig,
+  Route,
+  RouteBudget,
+  RouteCache,
+  StrategyName,
+} from "./route.js";
 export type { MetadataMatcher, RouteRule, RouteRuleWhen, RouteSelection } from "./route-selection.js";
 export type {
   AttemptOutcome,
   AttemptRecord,
+  CacheStatus,
   FallbackRecord,
   PausedTarget,
   RejectedCandidate,

@@ -52,6 +52,13 @@ export interface FallbackRecord {
   reason: "no-eligible-target" | "all-paused" | "exhausted";
 }
 
+/**
+ * What the route's response cache did for a call: "hit" served it from the cache (no attempt,
+ * `costUsd` 0); "miss" looked it up, found nothing and sent it to the targets; "bypass" did not
+ * look (the request's temperature is not 0 and the route does not allow that).
+ */
+export type CacheStatus = "hit" | "miss" | "bypass";
+
 /** Every result explains its choice. */
 export interface RouteTrace {
   /** The call's id: on every event, span, log line and error of the call. */
@@ -71,4 +78,8 @@ export interface RouteTrace {
   paused?: PausedTarget[];
   /** Fallback routes the call moved to, with why (absent when none). */
   fallbacks?: FallbackRecord[];
+  /** What the route's response cache did (absent when the route has no cache). */
+  cache?: CacheStatus;
+  /** On a cache hit: when the answer was stored, ms since epoch. */
+  cachedAt?: number;
 }

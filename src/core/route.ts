@@ -29,6 +29,31 @@ export interface HedgeConfig {
   maxExtraCostUsd?: number;
 }
 
+/**
+ * A route's response cache (opt-in): an answer to an identical request on the same targets is
+ * served again, without calling any target, until `ttlMs` has passed.
+ */
+export interface RouteCache {
+  /** How long an answer is served again, ms. Required: only the operator knows how stale is fine. */
+  ttlMs: number;
+  /**
+   * "memory": this process's own LRU; "state": the router's state store (Redis: shared by every
+   * replica). @default "memory"
+   */
+  store: "memory" | "state";
+  /** Answers the memory store keeps at most. @default 1000 */
+  maxEntries: number;
+  /** Bytes (serialized JSON, UTF-8) the memory store keeps at most. @default 33554432 (32 MiB) */
+  maxBytes: number;
+  /** An answer larger than this (serialized) is not cached, in either store. @default 1048576 (1 MiB) */
+  maxEntryBytes: number;
+  /**
+   * Also cache requests whose temperature is not 0 (or is unset, which means the provider's
+   * default, usually 1): a hit then repeats one sample instead of drawing a new one. @default false
+   */
+  allowNonZeroTemperature: boolean;
+}
+
 /** A resolved route of the policy. */
 export interface Route {
   name: string;
@@ -74,4 +99,6 @@ export interface Route {
   halfOpenProbes?: number;
   /** For the quality-threshold strategy: difficulty at or above which the strong tier serves. @default 0.5 */
   qualityThreshold?: number;
+  /** Serve identical requests from a response cache. @default none (no caching) */
+  cache?: RouteCache;
 }

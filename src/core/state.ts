@@ -127,5 +127,15 @@ export interface StateStore {
    * store; a shorter pause never shortens a longer one. Read back in `snapshot().pausedUntil`.
    */
   pauseTarget?(target: string, untilMs: number): Promise<void>;
+  /**
+   * The value `setCached` stored under `key`, or undefined when there is none or it expired.
+   * Backs the response cache of routes with `cache.store: state`; a store without it cannot.
+   */
+  getCached?(key: string): Promise<string | undefined>;
+  /**
+   * Stores `value` under `key` for `ttlMs`, for every process that shares the store; a later
+   * value replaces an earlier one. Best effort: a store may evict an entry before it expires.
+   */
+  setCached?(key: string, value: string, ttlMs: number): Promise<void>;
   close?(): Promise<void>;
 }

@@ -15,6 +15,27 @@ describe("jsonFragments", () => {
     );
   });
 
+  it("writes equal data with keys in any order as the same text when asked to sort keys", () => {
+    const reversed = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(reversed);
+      if (typeof value !== "object" || value === null) return value;
+      return Object.fromEntries(
+        Object.entries(value)
+          .reverse()
+          .map(([key, item]) => [key, reversed(item)]),
+      );
+    };
+    const sorted = (value: unknown) => [...jsonFragments(value, "request", { sortKeys: true })].join("");
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(sorted(reversed(value))).toBe(sorted(value));
+        expect(JSON.parse(sorted(value))).toEqual(value);
+      }),
+      { numRuns: 300 },
+    );
+    expect(sorted({ b: 1, a: { d: 2, c: 3 } })).toBe('{"a":{"c":3,"d":2},"b":1}');
+  });
+
   it("follows JSON.stringify for toJSON, boxed values, undefined, functions and non-finite numbers", () => {
     const value = {
       when: new Date(Date.UTC(2026, 0, 2)),

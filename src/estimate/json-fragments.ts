@@ -23,7 +23,14 @@ type Frame =
  * stack. A circular reference or a BigInt is an `InvalidRequestError` naming `field`, where
  * `JSON.stringify` would throw an untyped `TypeError`.
  */
-export function* jsonFragments(root: unknown, field: string): Generator<string, void, undefined> {
+export function* jsonFragments(
+  root: unknown,
+  field: string,
+  options: {
+    /** Object keys in sorted order (code units), so equal data gives equal text: a canonical form. @default false */
+    sortKeys?: boolean;
+  } = {},
+): Generator<string, void, undefined> {
   const stack: Frame[] = [];
   const onPath = new Set<object>();
   let parts: string[] = [];
@@ -52,7 +59,9 @@ export function* jsonFragments(root: unknown, field: string): Generator<string, 
         stack.push({ kind: "array", value: item, index: 0 });
         write("[");
       } else {
-        stack.push({ kind: "object", value: item, keys: Object.keys(item), index: 0, wrote: false });
+        const keys = Object.keys(item);
+        if (options.sortKeys) keys.sort();
+        stack.push({ kind: "object", value: item, keys, index: 0, wrote: false });
         write("{");
       }
     } else throw new InvalidRequestError(field, `a ${typeof item} cannot be sent as JSON`);

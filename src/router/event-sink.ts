@@ -85,6 +85,7 @@ export function eventSink(emit: (event: RouterEvent) => void): TelemetrySink {
             latencyMs: Math.round(end.durationMs),
             ...(ttftMs !== undefined ? { ttftMs: Math.round(ttftMs) } : {}),
             attempts: trace?.attempts.length ?? 0,
+            ...(trace?.cache ? { cache: trace.cache } : {}),
             ...labels(),
           };
           if (end.outcome === "success") {

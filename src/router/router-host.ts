@@ -1,3 +1,4 @@
+import { ResponseCache } from "../cache/response-cache.js";
 import {
   type LoadedPolicy,
   type LoadPolicyOptions,
@@ -493,6 +494,7 @@ export class RouterHost implements RouterBackend {
       random,
       emit: this.#emit,
       telemetry: this.#telemetry,
+      responseCache: new ResponseCache(routes.values(), store, this.#context?.responseCache),
       spendKeys,
       dailyBudgets: (route, request, target) =>
         spendKeys(route, request, target).flatMap((key) => {

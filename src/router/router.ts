@@ -11,6 +11,7 @@ import {
   type RouteSelection,
   SwitchyardError,
 } from "../core/index.js";
+import { type CachePreview, cachedCall, previewCache } from "./cached-call.js";
 import { PartChannel } from "./chat-stream.js";
 import { executeCall } from "./execute-call.js";
 import { embeddingView, executeEmbed } from "./execute-embed.js";
@@ -138,16 +139,18 @@ export class Router {
   /**
    * A dry run: the candidates, every rejection with its policy and reason, and the ranking. The
    * request is validated exactly as `chat()` validates it, so what explain accepts chat accepts.
+   * On a route with a response cache, `cache` says whether the call would be served from it.
    */
   async explain(
     request: ChatRequest,
     options: { streaming?: boolean } = {},
-  ): Promise<RoutePlan & { route: string; selection?: RouteSelection }> {
+  ): Promise<RoutePlan & { route: string; selection?: RouteSelection; cache?: CachePreview }> {
     this.#assertOpen();
     const context = this.#host.context();
     const { request: valid, route, selection } = await validateCall(context, request);
     const plan = await planRoute(context, valid, route, options.streaming ?? false, { signal: valid.signal });
-    return { ...plan, route: route.name, ...(selection ? { selection } : {}) };
+    const cache = await previewCache(context, valid, route);
+    return { ...plan, route: route.name, ...(selection ? { selection } : {}), ...(cache ? { cache } : {}) };
   }
 
   /**
@@ -222,11 +225,11 @@ export class Router {
         const call = linkSignals([valid.signal, link.signal]);
         const routed = { ...valid, route: route.name, signal: call.signal };
         observer.started({ request: routed, route, ...(selection ? { selection } : {}) });
-        return executeCall(context, routed, streaming, sink, {
-          callId,
-          observer,
-          ...(selection ? { selection } : {}),
-        }).finally(() => call.dispose());
+        const calling = { callId, observer, ...(selection ? { selection } : {}) };
+        return cachedCall(
+          { context, request: routed, route, streaming, sink, callId, ...(selection ? { selection } : {}) },
+          (sent) => executeCall(context, sent, streaming, sink, calling),
+        ).finally(() => call.dispose());
       })
       // The boundary: whatever an adapter or a server put in them, no secret leaves in a result
       // (text, tool calls, trace) or an error (message, fields, cause chain, attempts).

@@ -1,3 +1,4 @@
+import type { ResponseCache } from "../cache/response-cache.js";
 import type {
   ChatRequest,
   DailyLimit,
@@ -115,6 +116,8 @@ export type RouterEvent =
       usage?: { inputTokens: number; outputTokens: number; cachedInputTokens?: number };
       costUsd: number;
       finishReason?: string;
+      /** What the route's response cache did; absent when the route has none. A hit's usage is the original's. */
+      cache?: "hit" | "miss" | "bypass";
       /** The error's name (`AllTargetsFailedError`, …) and message, when the call failed. */
       errorType?: string;
       errorMessage?: string;
@@ -174,6 +177,8 @@ export interface RoutingContext {
   emit(event: RouterEvent): void;
   /** Everything that watches calls (`onEvent`, OpenTelemetry, the logger, the call log). */
   telemetry: TelemetrySink;
+  /** The response caches of the routes that have one. @default none (nothing is cached) */
+  responseCache?: ResponseCache;
   /**
    * Spend keys an attempt on `target` is charged to: "route:<name>", "tag:<tag>" for each of the
    * request's tags, "target:<id>" (a replica's policy target) and "provider:<id>".

@@ -395,3 +395,23 @@ describe("429 pauses", () => {
     await expect(store.pauseTarget("a", Number.POSITIVE_INFINITY)).rejects.toThrow(/untilMs/);
   });
 });
+
+describe("InMemoryStateStore cache entries", () => {
+  it("gives an entry back until its TTL has passed", async () => {
+    const { store, advance } = setup();
+    await store.setCached("k", "v", 1_000);
+    advance(999);
+    expect(await store.getCached("k")).toBe("v");
+    advance(1);
+    expect(await store.getCached("k")).toBeUndefined();
+  });
+
+  it("rejects a bad key, value or TTL, naming the store and the field", async () => {
+    const { store } = setup();
+    await expect(store.setCached("", "v", 1)).rejects.toThrow(/InMemoryStateStore.setCached: key/);
+    await expect(store.setCached("k", 1 as never, 1)).rejects.toThrow(/value must be a string/);
+    await expect(store.setCached("k", "v", 0)).rejects.toThrow(/ttlMs must be an integer/);
+    await expect(store.setCached("k", "v", Number.POSITIVE_INFINITY)).rejects.toThrow(/ttlMs/);
+    await expect(store.getCached(3 as never)).rejects.toThrow(/InMemoryStateStore.getCached: key/);
+  });
+});

@@ -8,6 +8,8 @@ import type {
   StateStore,
 } from "../core/index.js";
 import { attemptEffect } from "./attempt-effect.js";
+import { checkCacheEntry, checkCacheKey } from "./check-cache-entry.js";
+import { ExpiringLru } from "./expiring-lru.js";
 import {
   type InMemoryStateStoreOptions,
   type ResolvedStateStoreOptions,
@@ -31,9 +33,22 @@ export class InMemoryStateStore implements StateStore {
   readonly #ledger = new SpendLedger();
   /** 429 pauses by target, until when (ms since epoch); a lapsed one is dropped when read. */
   readonly #paused = new Map<string, number>();
+  /** Response-cache entries (`cache.store: state`), bounded like a route's own memory store. */
+  readonly #cached: ExpiringLru;
 
   constructor(options: InMemoryStateStoreOptions = {}) {
     this.#options = resolveStateStoreOptions(options);
+    this.#cached = new ExpiringLru({ ...cachedEntryBounds, now: this.#options.now });
+  }
+
+  async getCached(key: string): Promise<string | undefined> {
+    checkCacheKey("InMemoryStateStore.getCached", key);
+    return this.#cached.get(key);
+  }
+
+  async setCached(key: string, value: string, ttlMs: number): Promise<void> {
+    checkCacheEntry("InMemoryStateStore.setCached", key, value, ttlMs);
+    this.#cached.set(key, value, ttlMs);
   }
 
   async snapshot(targets: readonly string[], spendKeys: readonly string[]): Promise<StateSnapshot> {
@@ -114,6 +129,13 @@ export class InMemoryStateStore implements StateStore {
     return latency;
   }
 }
+
+/**
+ * Bounds of the response-cache entries one in-memory store keeps for every route that caches
+ * through it (the routes' own `maxEntries` / `maxBytes` bound their memory stores).
+ * @default 10000 entries, 64 MiB
+ */
+const cachedEntryBounds = { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 };
 
 /** Speed after the first token; a call of one token, or one that ended at its first token, has none. */
 function outputTokensPerSec(outputTokens: number, decodeMs: number): number | undefined {

@@ -21,6 +21,7 @@ targets:
 routes:
   default: { strategy: cheapest, targets: [claude, fast, batch] }
   claude-only: { targets: [claude] }
+  cached: { targets: [fast], cache: { ttlMs: 60000 } }
 `;
 }
 
@@ -146,6 +147,24 @@ describe("switchyard explain", () => {
 
     expect(run.code).toBe(1);
     expect(linesOf(run.stderr)).toEqual([expect.stringMatching(/^error: InvalidRequestError: .*messages/)]);
+  });
+
+  it("says whether the route's response cache would serve the request, and why not", async () => {
+    const greedy = await request({ route: "cached", messages: question, temperature: 0 });
+    const text = await runSwitchyard(["explain", "--policy", policyFile, "--request", greedy], { env });
+    const json = await runSwitchyard(["explain", "--policy", policyFile, "--request", greedy, "--json"], {
+      env,
+    });
+    const sampled = await request({ route: "cached", messages: question });
+    const bypass = await runSwitchyard(["explain", "--policy", policyFile, "--request", sampled], { env });
+
+    expect(linesOf(text.stdout).at(-1)).toBe("cache: miss — no answer is stored for this request");
+    expect(JSON.parse(json.stdout).cache).toEqual({
+      status: "miss",
+      reason: "no answer is stored for this request",
+    });
+    expect(linesOf(bypass.stdout).at(-1)).toMatch(/^cache: bypass — temperature is unset/);
+    expect(openai.requests).toHaveLength(0);
   });
 
   it("exits 2 with the usage when --request is missing", async () => {

@@ -1,7 +1,8 @@
 /**
  * Every key and channel Switchyard writes, under one prefix so several deployments (or tests)
  * can share a Redis. Each key has a TTL (see the writers), so Redis memory stays bounded by the
- * number of targets and spend keys, not by traffic or uptime.
+ * number of targets and spend keys, not by traffic or uptime; response-cache entries, by the
+ * distinct requests within their TTL.
  */
 export class RedisKeys {
   readonly prefix: string;
@@ -43,6 +44,11 @@ export class RedisKeys {
   /** Sorted set: concurrency leases of a target's calls in flight, scored by expiry. */
   running(target: string): string {
     return `${this.prefix}:running:${target}`;
+  }
+
+  /** String: one response-cache entry (serialized JSON), under its key's hash; expires with its TTL. */
+  cached(key: string): string {
+    return `${this.prefix}:cache:${key}`;
   }
 
   /** Pub/Sub channel announcing freed concurrency slots. */

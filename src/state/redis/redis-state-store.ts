@@ -9,6 +9,7 @@ import type {
   StateStore,
 } from "../../core/index.js";
 import { attemptEffect } from "../attempt-effect.js";
+import { checkCacheEntry, checkCacheKey } from "../check-cache-entry.js";
 import { InMemoryStateStore } from "../in-memory-state-store.js";
 import {
   type ResolvedStateStoreOptions,
@@ -201,6 +202,29 @@ export class RedisStateStore implements StateStore {
     await this.#link.run(
       async (client) => {
         await pauseTargetScript.run(client, [this.#keys.pause(target)], [Math.ceil(untilMs), ttlMs]);
+      },
+      () => undefined,
+    );
+  }
+
+  /**
+   * A response-cache entry shared by every replica. While Redis is down (fail-open or
+   * fail-closed alike) there is none: a cache outage is a miss, never a failed call.
+   */
+  async getCached(key: string): Promise<string | undefined> {
+    checkCacheKey("RedisStateStore.getCached", key);
+    return this.#link.run(
+      async (client) => (await client.get(this.#keys.cached(key))) ?? undefined,
+      () => undefined,
+    );
+  }
+
+  /** Stores a response-cache entry with Redis's own expiry (PX); while Redis is down, nothing is stored. */
+  async setCached(key: string, value: string, ttlMs: number): Promise<void> {
+    checkCacheEntry("RedisStateStore.setCached", key, value, ttlMs);
+    await this.#link.run(
+      async (client) => {
+        await client.set(this.#keys.cached(key), value, "PX", ttlMs);
       },
       () => undefined,
     );
