@@ -30,6 +30,7 @@ export const openaiAdapter = {
       project: settings.project,
       headers: settings.headers,
       fetch,
+      ...(context.logger ? { logger: context.logger } : {}),
     });
     const local = settings.local ?? false;
     return {

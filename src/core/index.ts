@@ -28,6 +28,7 @@ export type {
   ProviderFactory,
   StreamResult,
 } from "./language-model.js";
+export type { Logger, LogLevel } from "./logger.js";
 export type { TokenLogprob, TopLogprob } from "./logprobs.js";
 export type {
   AssistantMessage,
