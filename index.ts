@@ -175,3 +175,9 @@ export type { RedisLimiterOptions } from "./src/state/redis/limits/redis-limiter
 export type { RedisLinkOptions, UnavailableMode } from "./src/state/redis/redis-link.js";
 export { RedisStateStore } from "./src/state/redis/redis-state-store.js";
 export { StateUnavailableError } from "./src/state/redis/state-unavailable-error.js";
+export { type CallLogLine, callLogLineSchema, callLogVersion } from "./src/telemetry/call-log-line.js";
+export type {
+  CallLogFileOptions,
+  CallLogFunctionOptions,
+  CallLogOptions,
+} from "./src/telemetry/call-log-writer.js";
