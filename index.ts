@@ -162,6 +162,7 @@ export type {
   StrategyBuildOptions,
 } from "./src/router/router-options.js";
 export type { AdmissionGate, CallOutcome, RouterEvent } from "./src/router/routing-context.js";
+export type { UsageReport, UsageTotals } from "./src/router/usage-report.js";
 export { InMemoryStateStore } from "./src/state/in-memory-state-store.js";
 export type {
   BreakerOptions,

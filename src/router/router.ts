@@ -15,6 +15,7 @@ import { type LinkedSignal, linkSignals } from "./link-signals.js";
 import type { PartSink } from "./part-sink.js";
 import { planRoute, type RoutePlan } from "./plan-route.js";
 import type { RoutingContext } from "./routing-context.js";
+import { type UsageReport, usageReport } from "./usage-report.js";
 import { validateCall } from "./validate-request.js";
 
 /** Swaps the routing context on reload; in-flight calls keep the context they started with. */
@@ -121,6 +122,25 @@ export class Router {
     const entries: Record<string, ReturnType<NonNullable<Provider["metrics"]>>> = {};
     for (const provider of this.#host.providers()) entries[provider.id] = provider.metrics?.();
     return entries;
+  }
+
+  /**
+   * Today's spend and tokens by route, tag, target and provider, from the router's state store
+   * (in memory, or Redis summed over every replica); today is the UTC day the daily budgets count.
+   * Rejects with `RouterClosedError` once closed, with `StateUnavailableError` while Redis is down,
+   * and with `InvalidOptionsError` when a custom store has no `spendToday()`.
+   */
+  async usage(): Promise<UsageReport> {
+    this.#assertOpen();
+    const { store } = this.#host.context();
+    if (typeof store.spendToday !== "function") {
+      throw new InvalidOptionsError(
+        "router.usage",
+        "state",
+        "the state store does not implement spendToday(), so it cannot report usage",
+      );
+    }
+    return usageReport(await store.spendToday());
   }
 
   /**
