@@ -5,6 +5,8 @@ import type {
   AnthropicProviderConfig,
   AnthropicProviderOptions,
   Builtins,
+  CallLogLine,
+  CallLogOptions,
   ChatProviderOptions,
   CreateRouterOptions,
   DifficultyScorer,
@@ -12,6 +14,8 @@ import type {
   LoadedPolicy,
   LoadPolicyOptions,
   LocalProviderConfig,
+  Logger,
+  LogLevel,
   OpenAICompatibleProviderConfig,
   OpenAIProviderConfig,
   PolicyCheckReport,
@@ -25,6 +29,8 @@ import type {
   Router,
   Strategy,
   StrategyBuildOptions,
+  UsageReport,
+  UsageTotals,
 } from "../../index.js";
 
 describe("the public types", () => {
@@ -68,5 +74,17 @@ describe("the public types", () => {
     expectTypeOf<ChatProviderOptions>().toBeObject();
     expectTypeOf<AnthropicProviderOptions>().toBeObject();
     expectTypeOf<ReplicateProviderOptions>().toBeObject();
+  });
+
+  it("type the logger, the usage report and the call log", () => {
+    expectTypeOf<CreateRouterOptions["logger"]>().toEqualTypeOf<Logger | undefined>();
+    expectTypeOf<CreateRouterOptions["logLevel"]>().toEqualTypeOf<LogLevel | undefined>();
+    // console has the pino shape.
+    expectTypeOf(console).toExtend<Logger>();
+    expectTypeOf<Router["usage"]>().returns.toEqualTypeOf<Promise<UsageReport>>();
+    expectTypeOf<UsageReport["tags"]>().toEqualTypeOf<Record<string, UsageTotals>>();
+    expectTypeOf<CreateRouterOptions["callLog"]>().toEqualTypeOf<CallLogOptions | undefined>();
+    expectTypeOf<z.infer<typeof switchyard.callLogLineSchema>>().toEqualTypeOf<CallLogLine>();
+    expectTypeOf<CallLogLine["v"]>().toEqualTypeOf<1>();
   });
 });
