@@ -116,7 +116,9 @@ describe("the call log", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("appends exactly one parseable line per call to a file for 100 concurrent calls with faults", async () => {
+  it("appends exactly one parseable line per call to a file for 100 concurrent calls with faults", {
+    timeout: 30_000,
+  }, async () => {
     const path = join(dir, "calls.jsonl");
     const outcomes = await runFaultyCalls({ path });
     const text = await readFile(path, "utf8");
@@ -126,7 +128,9 @@ describe("the call log", () => {
     expect(text).toContain("[REDACTED]");
   });
 
-  it("hands exactly one line per call to a function, with the same content", async () => {
+  it("hands exactly one line per call to a function, with the same content", {
+    timeout: 30_000,
+  }, async () => {
     const lines: string[] = [];
     const outcomes = await runFaultyCalls({ write: (line) => void lines.push(line) });
     expectOneLinePerCall(parsed(lines), outcomes);

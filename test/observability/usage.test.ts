@@ -12,7 +12,9 @@ useMswServer();
 const messages = [{ role: "user" as const, content: "hi" }];
 
 describe("router.usage()", () => {
-  it("sums today's spend and tokens per route, tag, target and provider as the traces report them, for 100 concurrent calls", async () => {
+  it("sums today's spend and tokens per route, tag, target and provider as the traces report them, for 100 concurrent calls", {
+    timeout: 30_000,
+  }, async () => {
     await expectUsageMatchesTraces(new InMemoryStateStore());
   });
 
