@@ -107,7 +107,7 @@ function expectOneLinePerCall(lines: CallLogLine[], outcomes: Awaited<ReturnType
   }
 }
 
-describe("the call log", () => {
+describe("the call log", { timeout: 30_000 }, () => {
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "switchyard-call-log-"));

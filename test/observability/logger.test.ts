@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { InvalidOptionsError, type Logger, type LogLevel } from "../../index.js";
+import { InMemoryStateStore, InvalidOptionsError, type Logger, type LogLevel } from "../../index.js";
 import { startHarness } from "../faults/support/fault-harness.js";
 import { anthropicShape, openaiShape } from "../faults/support/provider-shapes.js";
 import { answer, fail } from "../faults/support/replies.js";
@@ -30,7 +30,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe("the logger option", () => {
+describe("the logger option", { timeout: 30_000 }, () => {
   it("sends the Anthropic SDK's deprecation warning to the logger on every call, never to console.warn", async () => {
     const warn = vi.spyOn(console, "warn");
     const logger = recordingLogger();
@@ -101,6 +101,31 @@ describe("the logger option", () => {
       }),
     ]);
     await Promise.all([router.close(), failing.router.close()]);
+  });
+
+  it("warns once, not on every call, while the health policy keeps a target out of rotation", async () => {
+    const logger = recordingLogger();
+    const a = new Upstream("a", openaiShape).replies(fail("server"));
+    const b = new Upstream("b", openaiShape).replies(answer("from b"));
+    const store = new InMemoryStateStore({
+      ejection: { consecutiveFailures: 1, baseMs: 60_000, maxMs: 60_000 },
+    });
+    const { router: logged } = await startHarness({
+      targets: { a: { upstream: a, maxAttempts: 1 }, b },
+      routes: { default: { targets: ["a", "b"] } },
+      store,
+      router: { logger },
+    });
+    await logged.chat({ messages }); // a fails and is ejected; b answers
+    await logged.chat({ messages }); // a is out of rotation
+    await logged.chat({ messages }); // still out: no second warning
+    const outOfRotation = () =>
+      logger.lines.filter((line) => line.message?.startsWith("a is out of rotation"));
+    expect(outOfRotation()).toEqual([
+      expect.objectContaining({ level: "warn", fields: expect.objectContaining({ target: "a" }) }),
+    ]);
+    expect(outOfRotation()[0]?.message).toMatch(/ejected after repeated failures/);
+    await logged.close();
   });
 
   it("writes nothing below logLevel (default info): no per-attempt lines", async () => {

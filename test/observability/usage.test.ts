@@ -11,7 +11,7 @@ useMswServer();
 
 const messages = [{ role: "user" as const, content: "hi" }];
 
-describe("router.usage()", () => {
+describe("router.usage()", { timeout: 30_000 }, () => {
   it("sums today's spend and tokens per route, tag, target and provider as the traces report them, for 100 concurrent calls", {
     timeout: 30_000,
   }, async () => {
