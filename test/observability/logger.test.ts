@@ -1,5 +1,14 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { InMemoryStateStore, InvalidOptionsError, type Logger, type LogLevel } from "../../index.js";
+import {
+  createRouter,
+  InMemoryStateStore,
+  InvalidOptionsError,
+  type Logger,
+  type LogLevel,
+} from "../../index.js";
 import { startHarness } from "../faults/support/fault-harness.js";
 import { anthropicShape, openaiShape } from "../faults/support/provider-shapes.js";
 import { answer, fail } from "../faults/support/replies.js";
@@ -126,6 +135,35 @@ describe("the logger option", { timeout: 30_000 }, () => {
     ]);
     expect(outOfRotation()[0]?.message).toMatch(/ejected after repeated failures/);
     await logged.close();
+  });
+
+  it("logs a reload at info, and a reload that failed at error with its reason", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "switchyard-logger-"));
+    const file = join(dir, "routing.yaml");
+    const policy = (model: string) =>
+      [
+        "providers:",
+        "  openai: { type: openai, apiKey: test-canary-not-a-real-key-reload-91c2 }",
+        "targets:",
+        `  t: { provider: openai, model: ${model}, price: { input: 1, output: 2 } }`,
+        "routes:",
+        "  default: { targets: [t] }",
+        "",
+      ].join("\n");
+    await writeFile(file, policy("gpt-4o-mini"));
+    const logger = recordingLogger();
+    const router = await createRouter({ policy: file, logger });
+    await writeFile(file, policy("gpt-4o"));
+    await router.reload();
+    await writeFile(file, `${policy("gpt-4o")}routes: {}\n`);
+    await expect(router.reload()).rejects.toThrow();
+    await router.close();
+    await rm(dir, { recursive: true, force: true });
+    expect(logger.lines.map((line) => [line.level, line.message?.split(":")[0]])).toEqual([
+      ["info", "policy reloaded"],
+      ["error", "policy reload failed"],
+    ]);
+    expect(logger.lines[1]?.message).toMatch(/duplicate/i);
   });
 
   it("writes nothing below logLevel (default info): no per-attempt lines", async () => {
