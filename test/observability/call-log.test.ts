@@ -23,10 +23,18 @@ useMswServer();
 
 const canary = "test-canary-not-a-real-key-calllog-3a9f0c";
 
+/** Callers of hanging calls, by prompt: each leaves once its request reached the upstream. */
+const leaving = new Map<string, AbortController>();
+
 /** Answers, fails or hangs by what the prompt asks for, so concurrent calls each get their fault. */
 const byPrompt: Reply = (call, shape) => {
   const prompt = JSON.stringify(call.body.messages);
-  if (prompt.includes("hang")) return hang()(call, shape);
+  if (prompt.includes("hang")) {
+    for (const [content, controller] of leaving) {
+      if (prompt.includes(`"${content}"`)) setTimeout(() => controller.abort(new Error("caller left")), 5);
+    }
+    return hang()(call, shape);
+  }
   if (prompt.includes("fail"))
     return fail("server", { message: `bad gateway for key ${canary}` })(call, shape);
   return answer("fine", { inputTokens: 7, outputTokens: 3 })(call, shape);
@@ -34,6 +42,7 @@ const byPrompt: Reply = (call, shape) => {
 
 /** 100 concurrent calls, half of them streams: a third fall back to the spare route, a tenth are aborted. */
 async function runFaultyCalls(callLog: CallLogOptions) {
+  leaving.clear();
   const a = new Upstream("a", openaiShape, { apiKey: canary }).replies(byPrompt);
   const b = new Upstream("b", openaiShape).replies(answer("spare", { inputTokens: 5, outputTokens: 2 }));
   const { router } = await startHarness({
@@ -45,7 +54,7 @@ async function runFaultyCalls(callLog: CallLogOptions) {
     Array.from({ length: 100 }, async (_, index) => {
       const kind = index % 10 === 0 ? "hang" : index % 3 === 0 ? "fail" : "ok";
       const controller = new AbortController();
-      if (kind === "hang") setTimeout(() => controller.abort(new Error("caller left")), 30);
+      if (kind === "hang") leaving.set(`${kind} ${index}`, controller);
       const request = {
         messages: [{ role: "user" as const, content: `${kind} ${index}` }],
         tags: [`t${index % 4}`],
