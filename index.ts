@@ -169,6 +169,7 @@ export type {
 export type { AdmissionGate, CallOutcome, RouterEvent } from "./src/router/routing-context.js";
 export type { SseFormat, SseOptions } from "./src/router/sse-encoding.js";
 export type { ChatStream, SseResponseOptions } from "./src/router/stream-outputs.js";
+export type { UsageReport, UsageTotals } from "./src/router/usage-report.js";
 export { InMemoryStateStore } from "./src/state/in-memory-state-store.js";
 export type {
   BreakerOptions,
@@ -182,3 +183,9 @@ export type { RedisLimiterOptions } from "./src/state/redis/limits/redis-limiter
 export type { RedisLinkOptions, UnavailableMode } from "./src/state/redis/redis-link.js";
 export { RedisStateStore } from "./src/state/redis/redis-state-store.js";
 export { StateUnavailableError } from "./src/state/redis/state-unavailable-error.js";
+export { type CallLogLine, callLogLineSchema, callLogVersion } from "./src/telemetry/call-log-line.js";
+export type {
+  CallLogFileOptions,
+  CallLogFunctionOptions,
+  CallLogOptions,
+} from "./src/telemetry/call-log-writer.js";

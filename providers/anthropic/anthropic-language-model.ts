@@ -4,9 +4,10 @@ import type {
   Capabilities,
   GenerateResult,
   LanguageModel,
+  Logger,
   StreamResult,
 } from "../../src/core/index.js";
-import { createProviderCallError, type ResponseRedactor } from "../shared/index.js";
+import { createProviderCallError, divertConsoleWarnings, type ResponseRedactor } from "../shared/index.js";
 import { type AnthropicModelProfile, anthropicModelProfile } from "./anthropic-capabilities.js";
 import { anthropicStreamParts } from "./anthropic-stream-parts.js";
 import { buildAnthropicRequest } from "./build-anthropic-request.js";
@@ -24,6 +25,8 @@ export interface AnthropicLanguageModelSettings {
   /** Operator declarations from the provider config. */
   local: boolean;
   noTraining: boolean;
+  /** The router's logger for this provider: the SDK's console warnings (deprecated models) go here. */
+  logger?: Logger;
 }
 
 /** One Claude model over the Messages API. Never retries: the router owns retries. */
@@ -51,9 +54,12 @@ export class AnthropicLanguageModel implements LanguageModel {
     this.#throwIfAborted(errors);
     const request = this.#buildRequest(options);
     try {
-      const { data, request_id } = await this.#settings.client.messages
-        .create({ ...request.params, stream: false }, { signal: options.signal })
-        .withResponse();
+      const { data, request_id } = await this.#send(() =>
+        this.#settings.client.messages.create(
+          { ...request.params, stream: false },
+          { signal: options.signal },
+        ),
+      ).withResponse();
       if (!Array.isArray(data?.content)) {
         throw createProviderCallError({
           ...errors,
@@ -74,9 +80,12 @@ export class AnthropicLanguageModel implements LanguageModel {
     this.#throwIfAborted(errors);
     const request = this.#buildRequest(options);
     try {
-      const { data, request_id } = await this.#settings.client.messages
-        .create({ ...request.params, stream: true }, { signal: options.signal })
-        .withResponse();
+      const { data, request_id } = await this.#send(() =>
+        this.#settings.client.messages.create(
+          { ...request.params, stream: true },
+          { signal: options.signal },
+        ),
+      ).withResponse();
       return {
         stream: this.#settings.redactor.stream(
           anthropicStreamParts(data, { request, requestId: request_id ?? undefined, errors }),
@@ -86,6 +95,14 @@ export class AnthropicLanguageModel implements LanguageModel {
     } catch (error) {
       throw mapAnthropicError(error, { ...errors, streaming: false });
     }
+  }
+
+  /** Sends through the SDK with its console warnings (a deprecated model, on every call) logged instead. */
+  #send<T>(create: () => T): T {
+    const { logger, provider, model } = this.#settings;
+    return divertConsoleWarnings(create, (message) => {
+      logger?.warn({ sdk: "@anthropic-ai/sdk", model }, `${provider}:${model}: ${message}`);
+    });
   }
 
   #buildRequest(options: CallOptions) {

@@ -1,6 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
-import type { LanguageModel, Provider, ProviderContext } from "../../src/core/index.js";
-import { ResponseRedactor } from "../shared/index.js";
+import type { LanguageModel, Logger, Provider, ProviderContext } from "../../src/core/index.js";
+import { ResponseRedactor, sdkLogger } from "../shared/index.js";
 import type { AnthropicProviderConfig } from "./anthropic-config-schema.js";
 import { AnthropicLanguageModel } from "./anthropic-language-model.js";
 
@@ -28,11 +28,13 @@ class AnthropicProvider implements Provider {
   readonly #client: Anthropic;
   readonly #config: AnthropicProviderConfig;
   readonly #redactor: ResponseRedactor;
+  readonly #logger: Logger | undefined;
 
   constructor(id: string, config: AnthropicProviderConfig, context: ProviderContext) {
     this.id = id;
     this.local = config.local ?? false;
     this.#config = config;
+    this.#logger = context.logger;
     this.#redactor = new ResponseRedactor(context);
     this.#redactor.registerSecret(config.apiKey);
     this.#client = new Anthropic({
@@ -42,9 +44,10 @@ class AnthropicProvider implements Provider {
       // One retry layer only: the router's, which honours retry-after and the call's deadline.
       maxRetries: 0,
       timeout: clientTimeoutMs,
-      // Failures reach the router as typed errors; the SDK's own console logging would print raw
-      // stream data (prompt content) on a malformed event.
-      logLevel: "off",
+      // Failures reach the router as typed errors. The SDK's warnings go to the router's logger
+      // (never the console); its debug and info lines would carry raw request data.
+      logger: sdkLogger(context.logger, "@anthropic-ai/sdk"),
+      logLevel: "warn",
       ...(config.headers ? { defaultHeaders: config.headers } : {}),
       ...(context.fetch ? { fetch: context.fetch } : {}),
     });
@@ -59,6 +62,7 @@ class AnthropicProvider implements Provider {
       acceptsSampling: pinnedApiVersion(this.#config.headers) === samplingApiVersion,
       local: this.local,
       noTraining: this.#config.noTraining ?? false,
+      ...(this.#logger ? { logger: this.#logger } : {}),
     });
   }
 }

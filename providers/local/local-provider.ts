@@ -2,6 +2,7 @@ import type { LocalEngineOptions } from "../../local-engine/index.js";
 import {
   type Capabilities,
   type LoadMetrics,
+  type Logger,
   type Provider,
   type ProviderContext,
   SwitchyardError,
@@ -29,6 +30,11 @@ export interface EngineStart {
   /** `<provider>` or `<provider>@gpu<N>`. */
   label: string;
   onProgress?: (fraction: number) => void;
+  /**
+   * The router's logger for this provider: what the engine prints (an engine process's stderr,
+   * its restarts) goes here rather than to the console.
+   */
+  logger?: Logger;
 }
 
 export interface LocalProviderOptions {
@@ -94,6 +100,7 @@ export function createLocalAdapter(providerOptions: LocalProviderOptions = {}) {
             ...(context.onProgress
               ? { onProgress: (fraction: number) => context.onProgress?.({ provider: label, fraction }) }
               : {}),
+            ...(context.logger ? { logger: context.logger } : {}),
           });
           return { engine, module };
         } catch (error) {
@@ -204,10 +211,12 @@ async function defaultListDevices(config: LocalProviderConfig): Promise<readonly
 export async function startLocalEngine(start: EngineStart): Promise<EngineHandle> {
   if (start.isolation === "process") {
     const { ProcessEngine } = await import("./process/process-engine.js");
+    const { logger, label } = start;
     return ProcessEngine.start({
       engine: start.options,
-      label: start.label,
+      label,
       ...(start.onProgress ? { onProgress: start.onProgress } : {}),
+      ...(logger ? { log: (level, message) => logger[level]({ engine: label }, message) } : {}),
     });
   }
   const { LocalEngine } = await import("../../local-engine/index.js");

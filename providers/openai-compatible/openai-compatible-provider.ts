@@ -42,7 +42,13 @@ export const openaiCompatibleAdapter = {
     const redactor = new ResponseRedactor(context);
     registerConfigSecrets(redactor, settings.apiKey, settings.headers);
     const { fetch, errorBody } = captureErrorBodies(() => context.fetch ?? globalThis.fetch);
-    const client = createOpenAIClient({ apiKey: settings.apiKey, baseURL, headers: settings.headers, fetch });
+    const client = createOpenAIClient({
+      apiKey: settings.apiKey,
+      baseURL,
+      headers: settings.headers,
+      fetch,
+      ...(context.logger ? { logger: context.logger } : {}),
+    });
     const local = settings.local ?? false;
     const capabilities = narrowCapabilities(
       { ...preset.capabilities, local, noTraining: settings.noTraining ?? false },

@@ -1,4 +1,6 @@
 import OpenAI from "openai";
+import type { Logger } from "../../src/core/index.js";
+import { sdkLogger } from "../shared/index.js";
 
 /**
  * Deadlines belong to the router (through the call's AbortSignal); the SDK's own timeout is only a
@@ -17,11 +19,14 @@ export interface OpenAIClientOptions {
   project?: string;
   headers?: Record<string, string>;
   fetch: typeof globalThis.fetch;
+  /** The router's logger for the provider (`ProviderContext.logger`): the SDK's warnings go there. */
+  logger?: Logger;
 }
 
 /**
- * The SDK client as Switchyard needs it: no retries (the router owns retry, DESIGN.md), no
- * logging (the SDK would log raw stream chunks), and nothing read from OPENAI_* environment
+ * The SDK client as Switchyard needs it: no retries (the router owns retry, DESIGN.md), its
+ * warnings and errors to the router's logger without their raw details (the SDK would log stream
+ * chunks), never to the console, and nothing read from OPENAI_* environment
  * variables — every value is passed explicitly, so a compatible host never receives
  * OPENAI_API_KEY and OPENAI_BASE_URL never redirects a configured provider.
  */
@@ -34,7 +39,8 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAI {
     webhookSecret: null,
     maxRetries: 0,
     timeout: clientTimeoutMs,
-    logLevel: "off",
+    logger: sdkLogger(options.logger, "openai"),
+    logLevel: "warn",
     fetch: options.fetch,
     defaultHeaders: {
       ...options.headers,

@@ -32,6 +32,7 @@ export const openaiAdapter = {
       project: settings.project,
       headers: settings.headers,
       fetch,
+      ...(context.logger ? { logger: context.logger } : {}),
     });
     const local = settings.local ?? false;
     const settingsFor = (model: string): ChatModelSettings => {

@@ -18,3 +18,4 @@ export { parseRetryAfter } from "./parse-retry-after.js";
 export { readShouldRetry } from "./read-should-retry.js";
 export { redactedCause } from "./redacted-cause.js";
 export { ResponseRedactor } from "./response-redactor.js";
+export { divertConsoleWarnings, type SdkLogger, sdkLogger } from "./sdk-logger.js";

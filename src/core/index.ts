@@ -42,6 +42,7 @@ export type {
   ProviderFactory,
   StreamResult,
 } from "./language-model.js";
+export type { Logger, LogLevel } from "./logger.js";
 export type { TokenLogprob, TopLogprob } from "./logprobs.js";
 export { hasImages, imageParts, messageText, textOnly } from "./message-text.js";
 export type {
@@ -105,6 +106,9 @@ export type {
   HealthState,
   LatencyStats,
   SpendHoldResult,
+  SpendToday,
+  SpendTokens,
+  SpendTotals,
   StateSnapshot,
   StateStore,
   TargetLoad,

@@ -3,6 +3,7 @@ import type { CallOptions } from "./call-options.js";
 import type { Capabilities } from "./capabilities.js";
 import type { EmbeddingModel } from "./embedding.js";
 import type { FinishReason } from "./finish-reason.js";
+import type { Logger } from "./logger.js";
 import type { TokenLogprob } from "./logprobs.js";
 import type { Message, ToolCall } from "./messages.js";
 import type { ProviderConfig } from "./provider-config.js";
@@ -103,6 +104,13 @@ export interface ProviderContext {
   fetch?: typeof globalThis.fetch;
   /** Reports model load progress (local engine), 0..1. */
   onProgress?: (event: { provider: string; fraction: number }) => void;
+  /**
+   * The router's logger, already bound to this provider (its fields carry `provider`) and
+   * redacting every registered secret: an SDK's or an engine's own warnings go here, never to
+   * the console. Silent when the application gave the router no logger; absent only where a
+   * context is built by hand (tests), and an adapter then logs nothing.
+   */
+  logger?: Logger;
 }
 
 /** What `switchyard check` reports about one provider entry: legal, but probably a mistake. */

@@ -90,6 +90,27 @@ export interface DailyLimit {
   limitUsd: number;
 }
 
+/** Tokens an attempt was billed for, recorded beside its cost. */
+export interface SpendTokens {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** What one spend key has recorded on one day. */
+export interface SpendTotals {
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Every spend key's totals of the current UTC day, the day daily budgets count. */
+export interface SpendToday {
+  /** The UTC day, `YYYY-MM-DD`. */
+  day: string;
+  /** By spend key ("route:<name>", "tag:<tag>", "target:<id>", "provider:<id>"). */
+  keys: ReadonlyMap<string, SpendTotals>;
+}
+
 export type SpendHoldResult =
   | {
       ok: true;
@@ -113,8 +134,16 @@ export interface StateStore {
   /** Statistics of `targets` and the spend of `spendKeys` today, holds in flight included. */
   snapshot(targets: readonly string[], spendKeys: readonly string[]): Promise<StateSnapshot>;
   recordAttempt(observation: AttemptObservation): Promise<void>;
-  /** Adds real spend to each key for the current UTC day. */
-  addSpend(keys: readonly string[], usd: number): Promise<void>;
+  /**
+   * Adds real spend to each key for the current UTC day, with the tokens it paid for when known
+   * (a free local target records tokens at no cost).
+   */
+  addSpend(keys: readonly string[], usd: number, tokens?: SpendTokens): Promise<void>;
+  /**
+   * What every spend key has recorded today (real spend only, holds in flight not included),
+   * for `router.usage()`. A store without it makes `usage()` reject with `InvalidOptionsError`.
+   */
+  spendToday?(): Promise<SpendToday>;
   /**
    * Holds `usd` against every limit at once, or refuses naming the first limit it would break
    * (spent + held + `usd` above `limitUsd`); with no limits it holds nothing and succeeds. Held

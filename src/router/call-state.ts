@@ -131,6 +131,12 @@ export class CallState {
       ...(observed.text !== undefined ? { text: observed.text } : {}),
     });
     const counts = record.outcome !== "aborted" && record.errorKind !== "aborted";
+    // Tokens go to the ledger beside the cost (a free local target's too), for `router.usage()`.
+    const { usage } = observed;
+    const spentTokens =
+      usage && (usage.inputTokens > 0 || usage.outputTokens > 0)
+        ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }
+        : undefined;
     await Promise.all([
       counts
         ? this.context.store.recordAttempt({
@@ -143,8 +149,12 @@ export class CallState {
             at: Date.now(),
           })
         : undefined,
-      record.costUsd > 0
-        ? this.context.store.addSpend(this.context.spendKeys(route, this.request, target), record.costUsd)
+      record.costUsd > 0 || spentTokens
+        ? this.context.store.addSpend(
+            this.context.spendKeys(route, this.request, target),
+            record.costUsd,
+            ...(spentTokens ? [spentTokens] : []),
+          )
         : undefined,
     ]);
   }

@@ -10,6 +10,7 @@ import {
   type Capabilities,
   type ChatRequest,
   type EmbeddingModel,
+  InvalidOptionsError,
   type LanguageModel,
   PolicyFileError,
   type Provider,
@@ -33,6 +34,10 @@ import {
 } from "../estimate/index.js";
 import { RetryBudget } from "../state/index.js";
 import { openRoutingState, type RoutingState } from "../state/redis/index.js";
+import { callLogSink } from "../telemetry/call-log-sink.js";
+import { type CallLogWriter, fileCallLog, functionCallLog } from "../telemetry/call-log-writer.js";
+import { logRouterEvent, logSink } from "../telemetry/log-sink.js";
+import { RouterLogger } from "../telemetry/router-logger.js";
 import type { TelemetrySink } from "./call-observer.js";
 import { defaultMaxTokens } from "./call-options.js";
 import { conservativeCapabilities } from "./conservative-capabilities.js";
@@ -91,23 +96,64 @@ export class RouterHost implements RouterBackend {
   readonly #affinity = new PrefixAffinity();
   /** Everything that watches calls; kept across reloads. */
   readonly #telemetry: TelemetrySink;
+  /** The application's logger (silent without one); kept across reloads. */
+  readonly #log: RouterLogger;
+  /** Where the call log goes, when the options ask for one; closed by `close`. */
+  readonly #callLog: CallLogWriter | undefined;
 
   private constructor(setup: HostSetup) {
     this.#setup = setup;
-    this.#telemetry = buildTelemetry(setup.options, this.#emit);
+    const { options } = setup;
+    this.#log = new RouterLogger(options.logger, options.logLevel ?? "info", this.#redactor);
+    const sinks: TelemetrySink[] = options.logger ? [logSink(this.#log)] : [];
+    const callLog = options.callLog;
+    if (callLog) {
+      this.#callLog =
+        "path" in callLog && callLog.path !== undefined
+          ? fileCallLog(callLog, this.#log)
+          : functionCallLog(callLog as Extract<typeof callLog, { write: unknown }>, this.#log);
+      sinks.push(
+        callLogSink(this.#callLog, this.#redactor, {
+          ...(callLog.content ? { content: true } : {}),
+          ...(callLog.metadata ? { metadata: true } : {}),
+        }),
+      );
+    }
+    this.#telemetry = buildTelemetry(options, this.#emit, sinks);
+  }
+
+  /** Waits for the call log's file to open; a path that cannot be appended to fails the start. */
+  async #openCallLog(): Promise<void> {
+    try {
+      await this.#callLog?.ready();
+    } catch (error) {
+      await this.#callLog?.close();
+      throw new InvalidOptionsError(
+        "createRouter",
+        "callLog.path",
+        `cannot append to the call log: ${this.#redactor.redact(errorMessage(error))}`,
+      );
+    }
   }
 
   /** Loads the policy, opens the state and creates the providers; a failure leaves nothing open. */
   static async start(setup: HostSetup): Promise<RouterHost> {
     const host = new RouterHost(setup);
-    // The tokenizer is imported here rather than at package import, and before the first call,
-    // so that no call waits for it (it holds the event loop ~100 ms while its tables are built).
-    const [loaded] = await Promise.all([host.#load(), loadTokenizer()]);
-    host.#state = await openRoutingState(loaded.policy.state, {
-      store: setup.options.state,
-      health: loaded.policy.health,
-      onEvent: host.#emit,
-    });
+    let loaded: LoadedPolicy;
+    try {
+      await host.#openCallLog();
+      // The tokenizer is imported here rather than at package import, and before the first call,
+      // so that no call waits for it (it holds the event loop ~100 ms while its tables are built).
+      [loaded] = await Promise.all([host.#load(), loadTokenizer()]);
+      host.#state = await openRoutingState(loaded.policy.state, {
+        store: setup.options.state,
+        health: loaded.policy.health,
+        onEvent: host.#emit,
+      });
+    } catch (error) {
+      await host.#callLog?.close();
+      throw error;
+    }
     try {
       await host.#apply(loaded);
       const watch = setup.options.watch ?? loaded.policy.watch;
@@ -162,7 +208,7 @@ export class RouterHost implements RouterBackend {
       ...providers.map(async (provider) => provider.close?.()),
       ...this.#closingProviders,
     ]);
-    results.push(...(await Promise.allSettled([this.#state.store.close?.()])));
+    results.push(...(await Promise.allSettled([this.#state.store.close?.(), this.#callLog?.close()])));
     const failed = results.find((result) => result.status === "rejected");
     if (failed) throw failed.reason;
   }
@@ -234,6 +280,7 @@ export class RouterHost implements RouterBackend {
   }
 
   #emit: RoutingContext["emit"] = (event) => {
+    logRouterEvent(this.#log, event);
     try {
       this.#setup.options.onEvent?.(this.#redactor.redactValue(event));
     } catch {
@@ -360,6 +407,7 @@ export class RouterHost implements RouterBackend {
       provider = await factory.create(id, config, {
         registerSecret: (secret) => this.#redactor.register(secret),
         redact: (text) => this.#redactor.redact(text),
+        logger: this.#log.bound({ provider: id }),
         ...(options.fetch ? { fetch: options.fetch } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });

@@ -1,5 +1,14 @@
 import type { PolicyFile } from "../config/index.js";
-import type { DifficultyScorer, Filter, ProviderFactory, StateStore, Strategy } from "../core/index.js";
+import type {
+  DifficultyScorer,
+  Filter,
+  Logger,
+  LogLevel,
+  ProviderFactory,
+  StateStore,
+  Strategy,
+} from "../core/index.js";
+import type { CallLogOptions } from "../telemetry/call-log-writer.js";
 import type { RouterEvent } from "./routing-context.js";
 
 /** What a strategy is built with, once per loaded policy. */
@@ -56,6 +65,23 @@ export interface CreateRouterOptions {
   onProgress?: (event: { provider: string; fraction: number }) => void;
   /** Telemetry: attempts, retries, fallbacks, reloads. Strings are redacted. */
   onEvent?: (event: RouterEvent) => void;
+  /**
+   * Where the router and the provider SDKs log (pino, bunyan, `console`, or anything with
+   * `debug`/`info`/`warn`/`error(fields, message)`); fields and messages are redacted. Without it
+   * nothing is logged anywhere, and the SDKs' own warnings are dropped rather than printed.
+   * @default none (silent)
+   */
+  logger?: Logger;
+  /**
+   * The least severe level written to `logger`; lines below it are not even built. Use "debug"
+   * to hand every line to a logger that filters by itself (pino). @default "info"
+   */
+  logLevel?: LogLevel;
+  /**
+   * One redacted, versioned JSON line per call (see `CallLogLine`), appended to a file or handed
+   * to a function; flushed and closed by `router.close()`. @default off
+   */
+  callLog?: CallLogOptions;
   /** Reload the policy when it changes. @default the policy's `watch` */
   watch?: boolean;
   /** Random source for jitter and the weighted strategy. @default Math.random */

@@ -20,6 +20,7 @@ import type { PartSink } from "./part-sink.js";
 import { planRoute, type RoutePlan } from "./plan-route.js";
 import type { RoutingContext } from "./routing-context.js";
 import { type ChatStream, chatStream } from "./stream-outputs.js";
+import { type UsageReport, usageReport } from "./usage-report.js";
 import { validateEmbed } from "./validate-embed.js";
 import { validateCall } from "./validate-request.js";
 
@@ -168,6 +169,25 @@ export class Router {
     const entries: Record<string, ReturnType<NonNullable<Provider["metrics"]>>> = {};
     for (const provider of this.#host.providers()) entries[provider.id] = provider.metrics?.();
     return entries;
+  }
+
+  /**
+   * Today's spend and tokens by route, tag, target and provider, from the router's state store
+   * (in memory, or Redis summed over every replica); today is the UTC day the daily budgets count.
+   * Rejects with `RouterClosedError` once closed, with `StateUnavailableError` while Redis is down,
+   * and with `InvalidOptionsError` when a custom store has no `spendToday()`.
+   */
+  async usage(): Promise<UsageReport> {
+    this.#assertOpen();
+    const { store } = this.#host.context();
+    if (typeof store.spendToday !== "function") {
+      throw new InvalidOptionsError(
+        "router.usage",
+        "state",
+        "the state store does not implement spendToday(), so it cannot report usage",
+      );
+    }
+    return usageReport(await store.spendToday());
   }
 
   /**

@@ -3,12 +3,13 @@ import { eventSink } from "./event-sink.js";
 import type { CreateRouterOptions } from "./router-options.js";
 import type { RouterEvent } from "./routing-context.js";
 
-/** The sinks a router's options ask for, as one. */
+/** The sinks a router's options ask for (and `extra`, built by the host: logger, call log), as one. */
 export function buildTelemetry(
   options: CreateRouterOptions,
   emit: (event: RouterEvent) => void,
+  extra: readonly TelemetrySink[] = [],
 ): TelemetrySink {
-  const sinks: TelemetrySink[] = [];
+  const sinks: TelemetrySink[] = [...extra];
   if (options.onEvent) sinks.push(eventSink(emit));
   return fanOut(sinks);
 }

@@ -55,6 +55,15 @@ const checks: Record<keyof CreateRouterOptions, Check> = {
   },
   onProgress: optionalFunction,
   onEvent: optionalFunction,
+  logger: (value) =>
+    value === undefined
+      ? undefined
+      : methodsProblem(value, ["debug", "info", "warn", "error"], "a logger (pino, console, …)"),
+  logLevel: (value) =>
+    value === undefined || (typeof value === "string" && logLevels.includes(value))
+      ? undefined
+      : `expected one of ${logLevels.join(", ")}, got ${kindOf(value)}`,
+  callLog: callLogProblem,
   watch: (value) =>
     value === undefined || typeof value === "boolean"
       ? undefined
@@ -63,6 +72,37 @@ const checks: Record<keyof CreateRouterOptions, Check> = {
 };
 
 const known = Object.keys(checks);
+
+const logLevels: readonly string[] = ["debug", "info", "warn", "error"];
+
+function callLogProblem(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) return `expected { path } or { write(line) }, got ${kindOf(value)}`;
+  const { path, write } = value;
+  if ((path === undefined) === (write === undefined)) {
+    return "expected exactly one of path (a file to append to) and write (a function)";
+  }
+  if (path !== undefined && (typeof path !== "string" || path.trim() === "")) {
+    return `path must be a non-empty string, got ${typeof path === "string" ? "an empty string" : kindOf(path)}`;
+  }
+  if (write !== undefined && typeof write !== "function")
+    return `write must be a function, got ${kindOf(write)}`;
+  for (const flag of ["content", "metadata"]) {
+    if (value[flag] !== undefined && typeof value[flag] !== "boolean") {
+      return `${flag} must be a boolean, got ${kindOf(value[flag])}`;
+    }
+  }
+  const [bound, what] = path !== undefined ? ["maxBufferedBytes", "bytes"] : ["maxPending", "writes"];
+  const limit = value[bound];
+  if (limit !== undefined && !(typeof limit === "number" && Number.isInteger(limit) && limit > 0)) {
+    return `${bound} must be a whole number of ${what} > 0, got ${kindOf(limit)}`;
+  }
+  const allowed = ["content", "metadata", path !== undefined ? "path" : "write", bound];
+  const unknown = Object.keys(value).find((key) => !allowed.includes(key));
+  return unknown === undefined
+    ? undefined
+    : `${unknown} is not a callLog option (options: ${allowed.join(", ")})`;
+}
 
 /**
  * Checks what `createRouter` was given before anything is started: a missing or malformed option

@@ -4,6 +4,8 @@ import type {
   HealthState,
   LatencyStats,
   SpendHoldResult,
+  SpendToday,
+  SpendTokens,
   StateSnapshot,
   StateStore,
 } from "../core/index.js";
@@ -96,11 +98,17 @@ export class InMemoryStateStore implements StateStore {
     }
   }
 
-  async addSpend(keys: readonly string[], usd: number): Promise<void> {
+  async addSpend(keys: readonly string[], usd: number, tokens?: SpendTokens): Promise<void> {
     if (!(Number.isFinite(usd) && usd >= 0)) {
       throw new RangeError(`InMemoryStateStore.addSpend: usd must be a finite number ≥ 0, got ${usd}`);
     }
-    this.#ledger.add(keys, usd, this.#options.now());
+    validateTokens("InMemoryStateStore.addSpend", tokens);
+    this.#ledger.add(keys, usd, this.#options.now(), tokens);
+  }
+
+  /** Today's real spend and tokens of every key (UTC day; holds in flight not included). */
+  async spendToday(): Promise<SpendToday> {
+    return this.#ledger.today(this.#options.now());
   }
 
   async holdSpend(limits: readonly DailyLimit[], usd: number, ttlMs: number): Promise<SpendHoldResult> {
@@ -141,6 +149,17 @@ const cachedEntryBounds = { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 };
 function outputTokensPerSec(outputTokens: number, decodeMs: number): number | undefined {
   if (outputTokens < 2 || decodeMs <= 0) return undefined;
   return ((outputTokens - 1) * 1000) / decodeMs;
+}
+
+/** Token counts are whole numbers ≥ 0. */
+export function validateTokens(where: string, tokens: SpendTokens | undefined): void {
+  if (tokens === undefined) return;
+  for (const field of ["inputTokens", "outputTokens"] as const) {
+    const value = tokens[field];
+    if (!(Number.isInteger(value) && value >= 0)) {
+      throw new RangeError(`${where}: tokens.${field} must be a whole number ≥ 0, got ${value}`);
+    }
+  }
 }
 
 function validateObservation(observation: AttemptObservation): void {

@@ -1,10 +1,15 @@
-import type { DailyLimit, SpendHoldResult } from "../core/index.js";
+import type { DailyLimit, SpendHoldResult, SpendToday, SpendTokens, SpendTotals } from "../core/index.js";
 
 const MS_PER_DAY = 86_400_000;
 
 /** The UTC calendar day of a time, as days since 1970-01-01 (JavaScript time has no leap seconds). */
 function utcDay(at: number): number {
   return Math.floor(at / MS_PER_DAY);
+}
+
+/** The UTC calendar day of a time, `YYYY-MM-DD`. */
+export function utcDate(at: number): string {
+  return new Date(at).toISOString().slice(0, 10);
 }
 
 interface Hold {
@@ -30,15 +35,40 @@ interface Held {
  */
 export class SpendLedger {
   readonly #spend = new Map<string, number>();
+  /** Tokens recorded with the spend, by key, today. */
+  readonly #tokens = new Map<string, SpendTokens>();
   readonly #held = new Map<string, Held>();
   readonly #holds = new Set<Hold>();
   /** The earliest expiry among the holds, so lapsed holds are looked for only when one is due. */
   #nextExpiry = Number.POSITIVE_INFINITY;
   #day: number | undefined;
 
-  add(keys: readonly string[], usd: number, at: number): void {
+  add(keys: readonly string[], usd: number, at: number, tokens?: SpendTokens): void {
     this.#rollOver(at);
-    for (const key of new Set(keys)) this.#spend.set(key, (this.#spend.get(key) ?? 0) + usd);
+    for (const key of new Set(keys)) {
+      this.#spend.set(key, (this.#spend.get(key) ?? 0) + usd);
+      if (!tokens) continue;
+      const counted = this.#tokens.get(key) ?? { inputTokens: 0, outputTokens: 0 };
+      counted.inputTokens += tokens.inputTokens;
+      counted.outputTokens += tokens.outputTokens;
+      this.#tokens.set(key, counted);
+    }
+  }
+
+  /** Every key's real spend and tokens on the UTC day of `at` (holds not included). */
+  today(at: number): SpendToday {
+    const keys = new Map<string, SpendTotals>();
+    if (utcDay(at) === this.#day) {
+      for (const [key, costUsd] of this.#spend) {
+        const tokens = this.#tokens.get(key);
+        keys.set(key, {
+          costUsd,
+          inputTokens: tokens?.inputTokens ?? 0,
+          outputTokens: tokens?.outputTokens ?? 0,
+        });
+      }
+    }
+    return { day: utcDate(at), keys };
   }
 
   /** Spent today plus held by attempts in flight. */
@@ -103,5 +133,6 @@ export class SpendLedger {
     if (day === this.#day) return;
     this.#day = day;
     this.#spend.clear();
+    this.#tokens.clear();
   }
 }

@@ -271,6 +271,7 @@ describe.skipIf(!hasRedisServer)("RedisStateStore", { timeout: 20_000 }, () => {
       `ttl-check:latency:a`,
       `ttl-check:running:a`,
       `ttl-check:spend:${today()}:route:default`,
+      `ttl-check:spendkeys:${today()}`,
       `ttl-check:window:a`,
     ]);
     for (const key of keys) expect(await client.pttl(key), key).toBeGreaterThan(0);

@@ -5,6 +5,8 @@ import type {
   AnthropicProviderConfig,
   AnthropicProviderOptions,
   Builtins,
+  CallLogLine,
+  CallLogOptions,
   ChatProviderOptions,
   ChatResult,
   CreateRouterOptions,
@@ -19,6 +21,8 @@ import type {
   LoadedPolicy,
   LoadPolicyOptions,
   LocalProviderConfig,
+  Logger,
+  LogLevel,
   OpenAICompatibleProviderConfig,
   OpenAIProviderConfig,
   OutputViolation,
@@ -35,6 +39,8 @@ import type {
   Router,
   Strategy,
   StrategyBuildOptions,
+  UsageReport,
+  UsageTotals,
 } from "../../index.js";
 
 describe("the public types", () => {
@@ -104,5 +110,17 @@ describe("the public types", () => {
     expectTypeOf<InvalidOutputError["reason"]>().toEqualTypeOf<InvalidOutputReason>();
     expectTypeOf<InvalidOutputError["violations"]>().toEqualTypeOf<OutputViolation[]>();
     expectTypeOf<"invalid_output">().toExtend<FailureCondition>();
+  });
+
+  it("type the logger, the usage report and the call log", () => {
+    expectTypeOf<CreateRouterOptions["logger"]>().toEqualTypeOf<Logger | undefined>();
+    expectTypeOf<CreateRouterOptions["logLevel"]>().toEqualTypeOf<LogLevel | undefined>();
+    // console has the pino shape.
+    expectTypeOf(console).toExtend<Logger>();
+    expectTypeOf<Router["usage"]>().returns.toEqualTypeOf<Promise<UsageReport>>();
+    expectTypeOf<UsageReport["tags"]>().toEqualTypeOf<Record<string, UsageTotals>>();
+    expectTypeOf<CreateRouterOptions["callLog"]>().toEqualTypeOf<CallLogOptions | undefined>();
+    expectTypeOf<z.infer<typeof switchyard.callLogLineSchema>>().toEqualTypeOf<CallLogLine>();
+    expectTypeOf<CallLogLine["v"]>().toEqualTypeOf<1>();
   });
 });

@@ -310,6 +310,33 @@ describe.skipIf(!hasNodeLlamaCpp)("ProcessEngine on the tiny test model", () => 
     }
   }, 30_000);
 
+  it("sends the child's stderr and its restarts to log instead of the parent's stderr", async () => {
+    const lines: [string, string][] = [];
+    // llama.cpp's own log, passed through to the child's stderr.
+    vi.stubEnv("SWITCHYARD_LLAMA_LOG", "1");
+    const logged = await ProcessEngine.start({
+      engine: { ...base, slots: 1 },
+      label: "local@log",
+      restart: { initialDelayMs: 50 },
+      log: (level, message) => lines.push([level, message]),
+    }).finally(() => vi.unstubAllEnvs());
+    try {
+      await vi.waitFor(() =>
+        expect(lines.some(([, line]) => line.includes("llama_model_loader"))).toBe(true),
+      );
+      expect(lines.every(([level, line]) => level === "warn" && line.startsWith("local@log: "))).toBe(true);
+      process.kill(logged.pid!, "SIGKILL");
+      await vi.waitFor(() =>
+        expect(lines).toContainEqual([
+          "error",
+          "the engine process for local@log exited (signal SIGKILL); restarting",
+        ]),
+      );
+    } finally {
+      await logged.close();
+    }
+  }, 30_000);
+
   it("close() aborts pending runs, ends the child and starts none again", async () => {
     const closing = await ProcessEngine.start({ engine: { ...base, slots: 2 }, label: "local@close" });
     const pid = closing.pid!;

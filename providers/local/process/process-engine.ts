@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import {
   type EngineCompletion,
@@ -30,7 +31,16 @@ export interface ProcessEngineOptions {
   };
   /** Names the engine in messages, e.g. "local@gpu1". @default "local" */
   label?: string;
+  /**
+   * Where what the child prints goes: each line of its stderr (llama.cpp's log with
+   * SWITCHYARD_LLAMA_LOG=1, a crash's stack) as "warn", each restart after a crash as "error".
+   * @default the child's stderr is the parent's, and restarts are not reported
+   */
+  log?: (level: "warn" | "error", message: string) => void;
 }
+
+/** A longer stderr line is cut to this many characters in the log. */
+const MAX_LOG_LINE = 4096;
 
 /** A child ready this long has proven its options sound: the next crash restarts it without delay build-up. */
 const STABLE_MS = 60_000;
@@ -201,7 +211,7 @@ export class ProcessEngine implements EngineHandle {
       // A clean execArgv: the parent's (--inspect, a TypeScript loader, vitest's flags) would not fit the child.
       child = fork(this.#entry, [], {
         serialization: "advanced",
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
+        stdio: ["ignore", "inherit", this.#options.log ? "pipe" : "inherit", "ipc"],
         execArgv: [],
       });
     } catch (error) {
@@ -210,6 +220,12 @@ export class ProcessEngine implements EngineHandle {
       });
     }
     this.#child = child;
+    const log = this.#options.log;
+    if (log && child.stderr) {
+      createInterface({ input: child.stderr, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
+        if (line.trim() !== "") log("warn", `${this.#label}: ${line.slice(0, MAX_LOG_LINE)}`);
+      });
+    }
     this.#readySince = undefined;
     this.#failure = undefined;
     this.#exited = new Promise((resolve) => {
@@ -311,6 +327,7 @@ export class ProcessEngine implements EngineHandle {
       return;
     }
     const reason = `the engine process for ${this.#label} exited (${why}); restarting`;
+    this.#options.log?.("error", reason);
     this.#unavailable = reason;
     this.#metrics = idleMetrics(this.#info?.slots ?? 0);
     this.#settleRuns(new EngineError("ENGINE_EXITED", reason), "error");

@@ -26,6 +26,11 @@ export class RedisKeys {
     return `${this.prefix}:spend:${day}:${key}`;
   }
 
+  /** Set: the spend keys written on one UTC day, so a day's usage is read without scanning. */
+  spendIndex(day: string): string {
+    return `${this.prefix}:spendkeys:${day}`;
+  }
+
   /** Sorted set: ids of the spend holds in flight, scored by when they expire. */
   holds(day: string, key: string): string {
     return `${this.prefix}:holds:${day}:${key}`;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import type { DailyLimit, SpendHoldResult } from "../../core/index.js";
+import type { DailyLimit, SpendHoldResult, SpendToday, SpendTokens, SpendTotals } from "../../core/index.js";
 import type { RedisKeys } from "./redis-keys.js";
 import type { RedisLink } from "./redis-link.js";
 import { contributeScript, holdScript, releaseScript } from "./spend-scripts.js";
@@ -12,6 +12,9 @@ const dayMs = 86_400_000;
 interface Share {
   /** Everything this replica spent on the key that day. */
   contributed: number;
+  /** The tokens of that spend. */
+  inputTokens: number;
+  outputTokens: number;
   /** How much of it Redis has confirmed. */
   synced: number;
   /** The last total + held read from Redis, and `synced` at that moment (for fail-open reads). */
@@ -50,8 +53,8 @@ export class RedisSpendLedger {
   readonly #link: RedisLink;
   readonly #keys: RedisKeys;
   readonly #now: () => number;
-  /** This replica's field in every spend hash. */
-  readonly #field = `c:${randomUUID()}`;
+  /** This replica's id: its fields in every spend hash are `c:<id>`, `i:<id>` and `o:<id>`. */
+  readonly #replica = randomUUID();
   readonly #shares = new Map<string, Map<string, Share>>();
   readonly #holds = new Map<string, Hold>();
   /** Holds given back while Redis was down, to give back there once it returns. */
@@ -64,12 +67,19 @@ export class RedisSpendLedger {
     link.onRestore(() => this.#restore());
   }
 
-  async add(keys: readonly string[], usd: number): Promise<void> {
+  async add(keys: readonly string[], usd: number, tokens?: SpendTokens): Promise<void> {
     const amount = Math.round(usd * nanosPerUsd);
-    if (amount <= 0) return;
+    const inputTokens = tokens?.inputTokens ?? 0;
+    const outputTokens = tokens?.outputTokens ?? 0;
+    if (amount <= 0 && inputTokens === 0 && outputTokens === 0) return;
     const day = utcDay(this.#now());
     this.#forgetBefore(day);
-    for (const key of new Set(keys)) this.#share(day, key).contributed += amount;
+    for (const key of new Set(keys)) {
+      const share = this.#share(day, key);
+      share.contributed += Math.max(0, amount);
+      share.inputTokens += inputTokens;
+      share.outputTokens += outputTokens;
+    }
     await this.#link.run(
       (client) => this.#write(client, day, [...new Set(keys)]),
       () => undefined,
@@ -96,6 +106,28 @@ export class RedisSpendLedger {
       spent.set(key, used / nanosPerUsd);
     });
     return spent;
+  }
+
+  /** Every key written today with its totals, read in two round trips (the day's index, then the keys). */
+  async today(client: Redis): Promise<SpendToday> {
+    const day = utcDay(this.#now());
+    const names = (await client.smembers(this.#keys.spendIndex(day))).sort();
+    const keys = new Map<string, SpendTotals>();
+    if (names.length === 0) return { day, keys };
+    const pipeline = client.pipeline();
+    for (const name of names) pipeline.hmget(this.#keys.spend(day, name), "total", "input", "output");
+    const replies = (await pipeline.exec()) ?? [];
+    names.forEach((name, index) => {
+      const [error, value] = replies[index] ?? [];
+      if (error) throw error;
+      const [total, input, output] = (value as (string | null)[] | undefined) ?? [];
+      keys.set(name, {
+        costUsd: Number(total ?? 0) / nanosPerUsd,
+        inputTokens: Number(input ?? 0),
+        outputTokens: Number(output ?? 0),
+      });
+    });
+    return { day, keys };
   }
 
   /** What this replica believes is spent and held today while Redis cannot say, in dollars. */
@@ -184,7 +216,9 @@ export class RedisSpendLedger {
     }
     // Every share, not only unconfirmed ones: Redis may have come back empty.
     for (const [day, shares] of this.#shares) {
-      const spent = [...shares].filter(([, share]) => share.contributed > 0).map(([key]) => key);
+      const spent = [...shares]
+        .filter(([, share]) => share.contributed > 0 || share.inputTokens > 0 || share.outputTokens > 0)
+        .map(([key]) => key);
       if (spent.length > 0) await this.#write(client, day, spent);
     }
   }
@@ -193,8 +227,15 @@ export class RedisSpendLedger {
     const values = keys.map((key) => this.#share(day, key).contributed);
     await contributeScript.run(
       client,
-      keys.map((key) => this.#keys.spend(day, key)),
-      [this.#field, expireAt(day), ...values],
+      [this.#keys.spendIndex(day), ...keys.map((key) => this.#keys.spend(day, key))],
+      [
+        this.#replica,
+        expireAt(day),
+        ...keys.flatMap((key) => {
+          const share = this.#share(day, key);
+          return [key, share.contributed, share.inputTokens, share.outputTokens];
+        }),
+      ],
     );
     keys.forEach((key, index) => {
       const share = this.#share(day, key);
@@ -231,7 +272,7 @@ export class RedisSpendLedger {
     }
     let share = shares.get(key);
     if (!share) {
-      share = { contributed: 0, synced: 0 };
+      share = { contributed: 0, inputTokens: 0, outputTokens: 0, synced: 0 };
       shares.set(key, share);
     }
     return share;

@@ -5,12 +5,14 @@ import type {
   HealthState,
   LatencyStats,
   SpendHoldResult,
+  SpendToday,
+  SpendTokens,
   StateSnapshot,
   StateStore,
 } from "../../core/index.js";
 import { attemptEffect } from "../attempt-effect.js";
 import { checkCacheEntry, checkCacheKey } from "../check-cache-entry.js";
-import { InMemoryStateStore } from "../in-memory-state-store.js";
+import { InMemoryStateStore, validateTokens } from "../in-memory-state-store.js";
 import {
   type ResolvedStateStoreOptions,
   resolveStateStoreOptions,
@@ -176,11 +178,26 @@ export class RedisStateStore implements StateStore {
     );
   }
 
-  async addSpend(keys: readonly string[], usd: number): Promise<void> {
+  async addSpend(keys: readonly string[], usd: number, tokens?: SpendTokens): Promise<void> {
     if (!(Number.isFinite(usd) && usd >= 0)) {
       throw new RangeError(`RedisStateStore.addSpend: usd must be a finite number ≥ 0, got ${usd}`);
     }
-    await this.#ledger.add(keys, usd);
+    validateTokens("RedisStateStore.addSpend", tokens);
+    await this.#ledger.add(keys, usd, tokens);
+  }
+
+  /**
+   * Today's real spend and tokens of every key, summed over every replica (UTC day; holds in
+   * flight not included). Rejects with `StateUnavailableError` while Redis is down, in either
+   * mode: a report of one replica's share would look like the whole.
+   */
+  spendToday(): Promise<SpendToday> {
+    return this.#link.run(
+      (client) => this.#ledger.today(client),
+      () => {
+        throw this.#link.unavailableError();
+      },
+    );
   }
 
   holdSpend(limits: readonly DailyLimit[], usd: number, ttlMs: number): Promise<SpendHoldResult> {

@@ -3,28 +3,39 @@ import { RedisScript } from "./redis-script.js";
 /*
  * Spend is kept in integer nano-dollars: sums stay exact (no float drift when thousands of small
  * costs are added and holds come and go), and 2^53 nano-dollars is $9 million per key and day.
- * Each spend hash holds `total`, `held` (holds in flight), one `c:<replica>` field per replica (the
- * replica's running contribution) and one `h:<hold>` field per hold in flight.
+ * Each spend hash holds `total`, `held` (holds in flight), `input` and `output` (tokens), one
+ * `c:<replica>`, `i:<replica>` and `o:<replica>` field per replica (the replica's running
+ * contribution) and one `h:<hold>` field per hold in flight.
  */
 
 /**
- * Sets this replica's contribution to each key and adds the increase to `total`. Writing the
- * absolute contribution, not a delta, makes the write idempotent: a retry after a lost reply, or
- * a replay after Redis restarted empty, never counts a cost twice and never loses one.
+ * Sets this replica's contribution to each key (nano-dollars, input and output tokens) and adds
+ * each increase to the key's `total`, `input` and `output`; notes each key in the day's index.
+ * Writing the absolute contribution, not a delta, makes the write idempotent: a retry after a
+ * lost reply, or a replay after Redis restarted empty, never counts a cost twice and never loses one.
  *
- * KEYS: spend hashes. ARGV: replica field, expire-at (ms since epoch), then one contribution per key.
+ * KEYS: the day's index set, then n spend hashes. ARGV: replica id, expire-at (ms since epoch),
+ * then per key its spend key name, nano-dollars, input tokens and output tokens.
  */
 export const contributeScript = new RedisScript(`
-local field = ARGV[1]
-for index, key in ipairs(KEYS) do
-  local wanted = tonumber(ARGV[index + 2])
-  local current = tonumber(redis.call('HGET', key, field) or '0')
-  if wanted > current then
-    redis.call('HINCRBY', key, 'total', string.format('%.0f', wanted - current))
-    redis.call('HSET', key, field, string.format('%.0f', wanted))
+local replica = ARGV[1]
+local counters = { { 'c:', 'total' }, { 'i:', 'input' }, { 'o:', 'output' } }
+for index = 2, #KEYS do
+  local key = KEYS[index]
+  local base = 3 + (index - 2) * 4
+  for slot, counter in ipairs(counters) do
+    local field = counter[1] .. replica
+    local wanted = tonumber(ARGV[base + slot])
+    local current = tonumber(redis.call('HGET', key, field) or '0')
+    if wanted > current then
+      redis.call('HINCRBY', key, counter[2], string.format('%.0f', wanted - current))
+      redis.call('HSET', key, field, string.format('%.0f', wanted))
+    end
   end
+  redis.call('SADD', KEYS[1], ARGV[base])
   redis.call('PEXPIREAT', key, ARGV[2])
 end
+redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 return 1
 `);
 

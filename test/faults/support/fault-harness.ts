@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, vi } from "vitest";
 import {
+  type CreateRouterOptions,
   createRouter,
   InMemoryStateStore,
   type ProviderFactory,
@@ -34,6 +35,8 @@ export interface HarnessOptions {
   providers?: ProviderFactory[];
   /** @default a new InMemoryStateStore */
   store?: StateStore;
+  /** More router options (a logger, a call log). */
+  router?: Omit<CreateRouterOptions, "policy" | "state" | "onEvent">;
 }
 
 export interface Harness {
@@ -72,6 +75,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     policy,
     state: store,
     random: () => 0,
+    ...options.router,
     onEvent: (event) => events.push(event),
     ...(options.providers ? { providers: options.providers } : {}),
   });

@@ -28,9 +28,10 @@ export class Upstream {
   constructor(
     readonly id: string,
     readonly shape: ProviderShape,
+    options: { apiKey?: string } = {},
   ) {
     this.baseURL = shape.baseURL(id);
-    this.apiKey = `sk-canary-${id}-5f2c9e7a1b3d4c6e`;
+    this.apiKey = options.apiKey ?? `sk-canary-${id}-5f2c9e7a1b3d4c6e`;
   }
 
   /** Sets the script: the n-th request gets the n-th reply, later ones the last reply. */
