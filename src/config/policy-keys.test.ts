@@ -36,7 +36,7 @@ describe("retryOn and fallbackOn in the policy file", () => {
         line: 8,
         column: 23,
         message: expect.stringMatching(
-          /^expected one of `rate_limit`, .*`invalid_response` or a number \(got "rate_limt"\) \(did you mean `rate_limit`\?\)$/,
+          /^expected one of `rate_limit`, .*`invalid_output` or a number \(got "rate_limt"\) \(did you mean `rate_limit`\?\)$/,
         ),
       }),
     ]);

@@ -156,7 +156,19 @@ describe("streams into HTTP responses", () => {
     const client = new OpenAI({
       apiKey: "not-used",
       baseURL: "http://gateway.invalid/v1",
-      fetch: async () => router.stream({ messages }).toSSEResponse({ format: "openai" }),
+      fetch: async () =>
+        router
+          .stream({
+            messages,
+            tools: [
+              {
+                name: "lookup",
+                description: "Looks a word up.",
+                parameters: { type: "object", properties: {} },
+              },
+            ],
+          })
+          .toSSEResponse({ format: "openai" }),
     });
     const chunks = await client.chat.completions.create({
       model: "default",
