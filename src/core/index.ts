@@ -26,6 +26,7 @@ export type {
   ProviderConfigWarning,
   ProviderContext,
   ProviderFactory,
+  CatalogProviderRef,
   StreamResult,
 } from "./language-model.js";
 export type { TokenLogprob, TopLogprob } from "./logprobs.js";
