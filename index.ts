@@ -131,6 +131,15 @@ export {
   providerConfigFields,
   secretField,
 } from "./providers/shared/provider-config-fields.js";
+export {
+  bundledModelCatalog,
+  type CatalogAnswer,
+  type CatalogEntry,
+  type CatalogQuery,
+  type CatalogSources,
+  createBundledModelCatalog,
+  type ModelCatalog,
+} from "./src/catalog/index.js";
 export { formatCheckReport } from "./src/config/format-check-report.js";
 export type {
   DailyBudget,

@@ -37,8 +37,12 @@ export interface CatalogSources {
   limits: string;
 }
 
-/** The answer to one lookup: an entry per query, in order (undefined: the catalog does not know it). */
+/**
+ * The answer to one lookup, per query in order: the catalog provider that matched (undefined: the
+ * catalog covers no such provider) and the model's entry (undefined: the catalog does not know it).
+ */
 export interface CatalogAnswer {
+  providers: (string | undefined)[];
   entries: (CatalogEntry | undefined)[];
   sources: CatalogSources;
 }

@@ -103,11 +103,13 @@ export function runCatalogWorker(
   const run = async (): Promise<CatalogAnswer> => {
     const prices = load(data.pricesModule) as PriceTable;
     const entries: (CatalogEntry | undefined)[] = [];
+    const providers: (string | undefined)[] = [];
     for (const query of data.queries) {
       const provider =
         "id" in query.provider
           ? prices.findProvider({ providerId: query.provider.id })
           : prices.findProvider({ providerApiUrl: query.provider.baseURL });
+      providers.push(provider?.id);
       if (provider === undefined) {
         entries.push(undefined);
         continue;
@@ -148,6 +150,7 @@ export function runCatalogWorker(
       entries.push(entry);
     }
     return {
+      providers,
       entries,
       sources: {
         prices: `@pydantic/genai-prices@${version(data.pricesPackage)}`,

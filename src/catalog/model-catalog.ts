@@ -72,7 +72,7 @@ function lookUpInWorker(queries: CatalogQuery[]): Promise<CatalogAnswer> {
  * policy reload that names the same models starts no worker.
  */
 export function createBundledModelCatalog(): ModelCatalog {
-  const known = new Map<string, CatalogEntry | undefined>();
+  const known = new Map<string, { provider: string | undefined; entry: CatalogEntry | undefined }>();
   let sources: CatalogSources | undefined;
   return {
     async lookup(queries) {
@@ -83,10 +83,16 @@ export function createBundledModelCatalog(): ModelCatalog {
       ];
       if (missing.length > 0 || sources === undefined) {
         const answer = await lookUpInWorker(missing);
-        for (const [index, query] of missing.entries()) known.set(keyOf(query), answer.entries[index]);
+        for (const [index, query] of missing.entries())
+          known.set(keyOf(query), { provider: answer.providers[index], entry: answer.entries[index] });
         sources = answer.sources;
       }
-      return { entries: queries.map((query) => known.get(keyOf(query))), sources };
+      const found = queries.map((query) => known.get(keyOf(query)));
+      return {
+        providers: found.map((answer) => answer?.provider),
+        entries: found.map((answer) => answer?.entry),
+        sources,
+      };
     },
   };
 }

@@ -19,6 +19,7 @@ export type { FailureCondition } from "./failure-condition.js";
 export type { FinishReason } from "./finish-reason.js";
 export type { JsonSchema, JsonValue } from "./json-schema.js";
 export type {
+  CatalogProviderRef,
   GenerateResult,
   LanguageModel,
   LoadMetrics,
@@ -26,7 +27,6 @@ export type {
   ProviderConfigWarning,
   ProviderContext,
   ProviderFactory,
-  CatalogProviderRef,
   StreamResult,
 } from "./language-model.js";
 export type { TokenLogprob, TopLogprob } from "./logprobs.js";
