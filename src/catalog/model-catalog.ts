@@ -43,7 +43,10 @@ function lookUpInWorker(queries: CatalogQuery[]): Promise<CatalogAnswer> {
   const source = `const { parentPort, workerData } = require("node:worker_threads");
 (${String(runCatalogWorker)})(require, (url) => import(url), parentPort, workerData);`;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(source, { eval: true, workerData: data });
+    // The source is a CommonJS script; a parent started with `--input-type=module` would pass
+    // that flag on and have it read as a module.
+    const execArgv = process.execArgv.filter((flag) => !flag.startsWith("--input-type"));
+    const worker = new Worker(source, { eval: true, workerData: data, execArgv });
     let settled = false;
     const settle = (finish: () => void) => {
       if (settled) return;
