@@ -59,7 +59,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     const { upstream, ...fields } = "upstream" in entry ? entry : { upstream: entry };
     upstreams.push(upstream);
     providers[`${id}-provider`] = upstream.shape.providerConfig(upstream.baseURL, upstream.apiKey);
-    const target: TargetFile = { provider: `${id}-provider`, model: upstream.shape.model, price: testPrice, ...fields };
+    const target: TargetFile = {
+      provider: `${id}-provider`,
+      model: upstream.shape.model,
+      price: testPrice,
+      ...fields,
+    };
     // `price: undefined` leaves the price to the model catalog.
     if (target.price === undefined) delete target.price;
     targets[id] = target;
