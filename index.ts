@@ -6,7 +6,7 @@
  * The import stays lean: the router, the policy loader (YAML) and their dependencies are imported
  * by the first `createRouter`, `loadPolicy` or `checkPolicy`; each provider's SDK when a policy
  * first creates a provider of its type; ioredis when a Redis store connects; the tokenizer when a
- * router starts.
+ * router starts; the model catalog's data, in a worker thread, when a policy has a target it covers.
  */
 
 import { builtinPolicies, builtinStrategies } from "./policies/index.js";
@@ -136,6 +136,15 @@ export {
   providerConfigFields,
   secretField,
 } from "./providers/shared/provider-config-fields.js";
+export {
+  bundledModelCatalog,
+  type CatalogAnswer,
+  type CatalogEntry,
+  type CatalogQuery,
+  type CatalogSources,
+  createBundledModelCatalog,
+  type ModelCatalog,
+} from "./src/catalog/index.js";
 export { formatCheckReport } from "./src/config/format-check-report.js";
 export type {
   DailyBudget,

@@ -10,6 +10,7 @@ export const anthropicProvider: ProviderFactory<AnthropicProviderConfig> = {
   type: "anthropic",
   configSchema: anthropicConfigSchema,
   capabilities: { local: false, streaming: true, tools: true },
+  catalogProvider: () => ({ id: "anthropic" }),
   async create(id, config, context) {
     const { anthropicAdapter } = await import("./anthropic-provider.js");
     return anthropicAdapter.create(id, config, context);

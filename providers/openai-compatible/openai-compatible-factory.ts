@@ -13,6 +13,13 @@ export const openaiCompatibleProvider: ProviderFactory<OpenAICompatibleProviderC
   type: "openai-compatible",
   configSchema: openaiCompatibleConfigSchema,
   capabilities: { streaming: true },
+  // Self-hosted servers (vLLM, Ollama, llama.cpp) have no list price; a generic host is matched
+  // by its address (api.deepseek.com, api.mistral.ai, …), and stays uncatalogued if none matches.
+  catalogProvider(config) {
+    const host = config.host ?? "generic";
+    if (host === "groq" || host === "together" || host === "fireworks") return { id: host };
+    return host === "generic" ? { baseURL: config.baseURL } : undefined;
+  },
   async create(id, config, context) {
     const { openaiCompatibleAdapter } = await import("./openai-compatible-provider.js");
     return openaiCompatibleAdapter.create(id, config, context);

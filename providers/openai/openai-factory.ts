@@ -10,6 +10,7 @@ export const openaiProvider: ProviderFactory<OpenAIProviderConfig> = {
   type: "openai",
   configSchema: openaiConfigSchema,
   capabilities: { local: false, streaming: true },
+  catalogProvider: () => ({ id: "openai" }),
   async create(id, config, context) {
     const { openaiAdapter } = await import("./openai-provider.js");
     return openaiAdapter.create(id, config, context);

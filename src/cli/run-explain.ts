@@ -34,7 +34,14 @@ export interface ExplainReport {
   /** Absent when no target qualified (the plan stopped before ranking). */
   estimate?: { promptTokens: number; maxOutputTokens: number };
   rejected: RejectedCandidate[];
-  ranked: { target: string; provider: string; model: string; estimatedCostUsd: number }[];
+  ranked: {
+    target: string;
+    provider: string;
+    model: string;
+    estimatedCostUsd: number;
+    /** Where the target's price came from: the policy, the model catalog, or none (a local target). */
+    priceSource: "policy" | "catalog" | "none";
+  }[];
   /** The target a call would try first; null when none qualifies. */
   chosen: string | null;
   /** Estimated cost of one attempt on the chosen target at full maxTokens, US dollars. */
@@ -89,6 +96,7 @@ async function plan(router: Router, request: ChatRequest, streaming: boolean): P
       provider: candidate.target.provider,
       model: candidate.target.model,
       estimatedCostUsd: candidate.estimatedCostUsd,
+      priceSource: candidate.target.priceSource ?? "policy",
     }));
     const chosen = ranked[0];
     return {
@@ -126,7 +134,7 @@ function formatReport(report: ExplainReport, streaming: boolean): string {
     ...report.rejected.map((entry) => `  ✗ ${entry.target} — rejected by ${entry.policy}: ${entry.reason}`),
     ...report.ranked.map(
       (entry, index) =>
-        `  ${index + 1}. ${entry.target} (${entry.provider}:${entry.model}) ~${formatUsd(entry.estimatedCostUsd)}`,
+        `  ${index + 1}. ${entry.target} (${entry.provider}:${entry.model}) ~${formatUsd(entry.estimatedCostUsd)}${entry.priceSource === "catalog" ? " (catalog price)" : ""}`,
     ),
   ];
   const chosen = report.ranked[0];

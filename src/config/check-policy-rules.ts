@@ -1,6 +1,7 @@
 import { factoryOf, type PolicyRegistry } from "./policy-registry.js";
 import type { ParsedPolicy } from "./policy-schema.js";
 import type { RawIssue } from "./raw-issue.js";
+import type { TargetCatalog } from "./resolved-policy.js";
 import { validateBaseURL } from "./validate-base-url.js";
 
 type ParsedProvider = ParsedPolicy["providers"][string];
@@ -17,10 +18,15 @@ export function isLocalProvider(provider: ParsedProvider | undefined, registry: 
 /**
  * Rules that keep a valid-looking policy from doing the wrong thing at run time: a `local-only`
  * route can never reach a remote target (not even through its fallback routes), a
- * quality-threshold route has both tiers, remote targets are priced (else budgets would count
- * them as free), and no baseURL points at a metadata service.
+ * quality-threshold route has both tiers, remote targets are priced by the policy or the model
+ * catalog (else budgets would count them as free; a price is never guessed), and no baseURL
+ * points at a metadata service.
  */
-export function checkPolicyRules(policy: ParsedPolicy, registry: PolicyRegistry): RawIssue[] {
+export function checkPolicyRules(
+  policy: ParsedPolicy,
+  registry: PolicyRegistry,
+  catalog?: TargetCatalog,
+): RawIssue[] {
   const issues: RawIssue[] = [];
   const isLocalTarget = (targetId: string) => {
     const target = policy.targets[targetId];
@@ -58,13 +64,17 @@ export function checkPolicyRules(policy: ParsedPolicy, registry: PolicyRegistry)
   }
   for (const [id, target] of Object.entries(policy.targets)) {
     const provider = policy.providers[target.provider];
-    if (target.price === undefined && provider !== undefined && !isLocalProvider(provider, registry)) {
-      issues.push({
-        path: ["targets", id, "price"],
-        message:
-          "is required for a remote target (US dollars per 1M tokens; write `{ input: 0, output: 0 }` for a free host)",
-      });
-    }
+    if (target.price !== undefined || provider === undefined || isLocalProvider(provider, registry)) continue;
+    if (catalog?.entries.get(id)?.price !== undefined) continue;
+    const why = !catalog?.entries.has(id)
+      ? ""
+      : catalog.entries.get(id) === undefined
+        ? `; the model catalog (${catalog.sources.prices}) does not know \`${target.model}\``
+        : `; the model catalog (${catalog.sources.prices}) has no price for \`${target.model}\``;
+    issues.push({
+      path: ["targets", id, "price"],
+      message: `is required for a remote target (US dollars per 1M tokens; write \`{ input: 0, output: 0 }\` for a free host)${why}`,
+    });
   }
   for (const [id, provider] of Object.entries(policy.providers)) {
     if (typeof provider.baseURL !== "string") continue;

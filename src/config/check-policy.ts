@@ -8,6 +8,7 @@ import { factoryOf, secretFieldsOf } from "./policy-registry.js";
 import type { PolicyFile } from "./policy-schema.js";
 import { type LoadPolicyOptions, type PreparedPolicy, preparePolicy } from "./prepare-policy.js";
 import type { RawIssue } from "./raw-issue.js";
+import type { TargetCatalog } from "./resolved-policy.js";
 
 /**
  * What `switchyard check` reports: every error that stops the policy from loading or, for a
@@ -22,7 +23,7 @@ export async function checkPolicy(
   const file = typeof source === "string" ? source : undefined;
   const base = file !== undefined ? { file } : {};
   try {
-    const prepared = preparePolicy(await toPolicySource(source), options);
+    const prepared = await preparePolicy(await toPolicySource(source), options);
     const warnings = placeIssues(findWarnings(prepared), file, prepared.locate);
     return { ok: true, ...base, errors: [], warnings, policy: prepared.loaded.policy };
   } catch (error) {
@@ -31,8 +32,8 @@ export async function checkPolicy(
   }
 }
 
-function findWarnings({ parsed, written, loaded, registry }: PreparedPolicy): RawIssue[] {
-  const warnings: RawIssue[] = [];
+function findWarnings({ parsed, written, loaded, registry, catalog }: PreparedPolicy): RawIssue[] {
+  const warnings: RawIssue[] = catalog === undefined ? [] : catalogWarnings(parsed, catalog);
   const usedTargets = new Set(Object.values(parsed.routes).flatMap((route) => route.targets));
   const usedProviders = new Set(Object.values(parsed.targets).map((target) => target.provider));
   for (const id of Object.keys(parsed.targets)) {
@@ -85,6 +86,30 @@ function findWarnings({ parsed, written, loaded, registry }: PreparedPolicy): Ra
               "no `defaultRoute`, no route named `default` and no rule without conditions: a call that names no route and matches no rule is refused",
           },
     );
+  }
+  return warnings;
+}
+
+/**
+ * Models the catalog does not know (a typo, or newer than the catalog: allowed, never guessed)
+ * and models it lists as deprecated. Targets of providers the catalog does not cover get neither.
+ */
+function catalogWarnings(parsed: PreparedPolicy["parsed"], catalog: TargetCatalog): RawIssue[] {
+  const warnings: RawIssue[] = [];
+  const source = `${catalog.sources.prices}, ${catalog.sources.limits}`;
+  for (const [id, entry] of catalog.entries) {
+    const model = parsed.targets[id]?.model ?? "";
+    if (entry === undefined) {
+      warnings.push({
+        path: ["targets", id, "model"],
+        message: `\`${model}\` is not in the model catalog (${source}): check its spelling; its price, context window and capabilities come only from the policy and the adapter`,
+      });
+    } else if (entry.deprecated) {
+      warnings.push({
+        path: ["targets", id, "model"],
+        message: `\`${model}\` is deprecated in the model catalog (${source}, as \`${entry.model}\`): the provider is retiring it; move the target to a current model`,
+      });
+    }
   }
   return warnings;
 }

@@ -247,13 +247,23 @@ describe("loadPolicy", () => {
     }
   });
 
-  it("requires a price on remote targets so budgets never count them as free", async () => {
+  it("requires a price on remote targets the catalog does not price, so budgets never count them as free", async () => {
     const policy: PolicyFile = {
       providers: { openai: { type: "openai", apiKey: "sk-literal-key-000000" } },
-      targets: { gpt: { provider: "openai", model: "gpt-4o-mini" } },
+      targets: { gpt: { provider: "openai", model: "gpt-made-up-for-this-test" } },
       routes: { default: { targets: ["gpt"] } },
     };
-    await expect(loadPolicy(policy)).rejects.toThrow("targets.gpt.price: is required for a remote target");
+    await expect(loadPolicy(policy)).rejects.toThrow(
+      /targets\.gpt\.price: is required for a remote target .*; the model catalog \(@pydantic\/genai-prices@[\d.]+\) does not know `gpt-made-up-for-this-test`/,
+    );
+    const known = { ...policy, targets: { gpt: { provider: "openai", model: "gpt-4o-mini" } } };
+    await expect(loadPolicy(known, { catalog: false })).rejects.toThrow(
+      "targets.gpt.price: is required for a remote target",
+    );
+    // The synchronous loader cannot wait for the catalog's worker thread.
+    expect(() => loadPolicyText(JSON.stringify(known))).toThrow(
+      "targets.gpt.price: is required for a remote target",
+    );
   });
 
   it("counts a key written in the file as a secret, but not a short placeholder", async () => {

@@ -1,7 +1,7 @@
 import { type FSWatcher, watch } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { PolicyFileError } from "../core/index.js";
-import { loadPolicyText } from "./load-policy.js";
+import { loadPolicyTextWithCatalog } from "./load-policy.js";
 import type { LoadPolicyOptions } from "./prepare-policy.js";
 import { readPolicyFileSync } from "./read-policy-file.js";
 import type { LoadedPolicy } from "./resolved-policy.js";
@@ -44,20 +44,25 @@ export function watchPolicy(
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
-  const reload = () => {
-    timer = undefined;
+  const reloadOnce = async () => {
     if (closed) return;
     let result: LoadedPolicy;
     try {
       const text = readPolicyFileSync(file);
       if (text === lastText) return;
       lastText = text;
-      result = loadPolicyText(text, { ...loadOptions, file });
+      result = await loadPolicyTextWithCatalog(text, { ...loadOptions, file });
     } catch (error) {
-      onError(asPolicyError(file, error));
+      if (!closed) onError(asPolicyError(file, error));
       return;
     }
-    onChange(result);
+    if (!closed) onChange(result);
+  };
+  // A load may wait for the model catalog; loads run one after another, so edits arrive in order.
+  let loading = Promise.resolve();
+  const reload = () => {
+    timer = undefined;
+    loading = loading.then(reloadOnce);
   };
 
   const watcher: FSWatcher = watch(dirname(resolve(file)), { persistent: false }, (_event, changed) => {

@@ -3,7 +3,7 @@ import { isLocalProvider } from "./check-policy-rules.js";
 import { factoryOf, type PolicyRegistry } from "./policy-registry.js";
 import type { ParsedPolicy } from "./policy-schema.js";
 import type { ProviderEntry } from "./provider-schema.js";
-import type { HealthSettings, ResolvedPolicy, ResolvedTarget } from "./resolved-policy.js";
+import type { HealthSettings, ResolvedPolicy, ResolvedTarget, TargetCatalog } from "./resolved-policy.js";
 
 /** A record without a prototype: lookups by untrusted names never reach Object.prototype. */
 function nullPrototype<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
@@ -26,6 +26,7 @@ function resolveTarget(
   target: ParsedPolicy["targets"][string],
   policy: ParsedPolicy,
   registry: PolicyRegistry,
+  catalog: TargetCatalog | undefined,
 ): ResolvedTarget {
   const provider = policy.providers[target.provider];
   const local = isLocalProvider(provider, registry) ? true : provider?.local;
@@ -40,13 +41,17 @@ function resolveTarget(
     local,
     noTraining: target.noTraining ?? provider?.noTraining,
   });
+  const known = catalog?.entries.get(id);
+  const catalogPrice = known?.price;
   return compact({
     id,
     provider: target.provider,
     providerType: provider?.type ?? "unknown",
     model: target.model,
-    // Checks guarantee a price on every remote target; the local engine costs nothing per token.
-    price: target.price ?? { input: 0, output: 0 },
+    // Checks guarantee a price on every remote target (the policy's or the catalog's); the local
+    // engine costs nothing per token.
+    price: target.price ?? catalogPrice ?? { input: 0, output: 0 },
+    priceSource: target.price !== undefined ? "policy" : catalogPrice !== undefined ? "catalog" : "none",
     limits: target.limits ?? {},
     weight: target.weight,
     tier: target.tier,
@@ -54,6 +59,7 @@ function resolveTarget(
     firstTokenTimeoutMs: target.firstTokenTimeoutMs,
     idleTimeoutMs: target.idleTimeoutMs,
     declared,
+    catalog: known,
   });
 }
 
@@ -83,6 +89,7 @@ export function resolvePolicy(
   policy: ParsedPolicy,
   baseDir: string,
   registry: PolicyRegistry,
+  catalog?: TargetCatalog,
 ): ResolvedPolicy {
   const routes = nullPrototype(
     Object.entries(policy.routes).map(([name, route]) => [name, resolveRoute(name, route, policy.health)]),
@@ -96,7 +103,10 @@ export function resolvePolicy(
       ]),
     ),
     targets: nullPrototype(
-      Object.entries(policy.targets).map(([id, target]) => [id, resolveTarget(id, target, policy, registry)]),
+      Object.entries(policy.targets).map(([id, target]) => [
+        id,
+        resolveTarget(id, target, policy, registry, catalog),
+      ]),
     ),
     routes,
     defaultRoute,

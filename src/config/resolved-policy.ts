@@ -1,3 +1,4 @@
+import type { CatalogEntry, CatalogSources } from "../catalog/index.js";
 import type { Capabilities, Route, RouteRule, Target } from "../core/index.js";
 import type { BreakerOptions, EjectionOptions } from "../state/health-options.js";
 import type { ProviderEntry } from "./provider-schema.js";
@@ -10,6 +11,19 @@ import type { ProviderEntry } from "./provider-schema.js";
  */
 export interface ResolvedTarget extends Omit<Target, "capabilities"> {
   declared: Partial<Capabilities>;
+  /**
+   * What the model catalog knows of the model, when its provider is one the catalog covers and
+   * the model is in it. The router lets it fill what the adapter's table leaves out and narrow
+   * what the table overstates, never widen it; `declared` overrides both.
+   */
+  catalog?: CatalogEntry;
+}
+
+/** What the model catalog said about the policy's targets. */
+export interface TargetCatalog {
+  sources: CatalogSources;
+  /** Only targets whose provider the catalog covers; undefined: it does not know the model. */
+  entries: ReadonlyMap<string, CatalogEntry | undefined>;
 }
 
 export interface DailyBudget {

@@ -12,7 +12,9 @@ export const priceSchema = z
     cachedInput: pricePerMillion.optional().describe("US dollars per million cached prompt tokens."),
   })
   .strict()
-  .describe("Prices in US dollars per million tokens. Required for remote targets (write 0 for free hosts).");
+  .describe(
+    "Prices in US dollars per million tokens. Default: the model catalog's price; required for a remote target whose model the catalog does not price (write 0 for free hosts).",
+  );
 
 export const rateLimitsSchema = z
   .object({

@@ -32,6 +32,7 @@ export type { FailureCondition } from "./failure-condition.js";
 export type { FinishReason } from "./finish-reason.js";
 export type { JsonSchema, JsonValue } from "./json-schema.js";
 export type {
+  CatalogProviderRef,
   GenerateResult,
   LanguageModel,
   LoadMetrics,

@@ -113,6 +113,13 @@ export interface ProviderContext {
   logger?: Logger;
 }
 
+/**
+ * A provider of the model catalog: its id ("openai", "anthropic", "groq", "together",
+ * "fireworks", …), or a baseURL the catalog matches against each provider's API address
+ * (api.deepseek.com, api.mistral.ai, …).
+ */
+export type CatalogProviderRef = { id: string } | { baseURL: string };
+
 /** What `switchyard check` reports about one provider entry: legal, but probably a mistake. */
 export interface ProviderConfigWarning {
   /** Path inside the entry, e.g. `["model"]`. */
@@ -145,6 +152,12 @@ export interface ProviderFactory<Config extends ProviderConfig = ProviderConfig>
   readonly secretFields?: readonly string[];
   /** Adjusts a validated entry before `create` sees it, e.g. resolves paths against the policy's folder. */
   resolve?(config: Config, context: { baseDir: string }): Config;
+  /**
+   * Which provider of the bundled model catalog serves this entry's models, for default prices,
+   * context windows and deprecation warnings; undefined when the catalog has none (self-hosted
+   * servers). @default none
+   */
+  catalogProvider?(config: Config): CatalogProviderRef | undefined;
   /** Warnings for `switchyard check` about a resolved entry (a model file that is missing). */
   check?(config: Config): ProviderConfigWarning[];
   /**

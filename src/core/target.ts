@@ -24,6 +24,11 @@ export interface Target {
   providerType: string;
   model: string;
   price: Price;
+  /**
+   * Where `price` came from: the policy's target, the model catalog, or neither (a local target,
+   * which costs nothing per token). Set on every target the router builds.
+   */
+  priceSource?: "policy" | "catalog" | "none";
   capabilities: Capabilities;
   limits: RateLimits;
   /** For the weighted strategy. @default 1 */

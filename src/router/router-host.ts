@@ -1,4 +1,5 @@
 import { ResponseCache } from "../cache/response-cache.js";
+import { narrowCapabilities } from "../catalog/index.js";
 import {
   type LoadedPolicy,
   type LoadPolicyOptions,
@@ -274,6 +275,7 @@ export class RouterHost implements RouterBackend {
     const { options, factories, policies } = this.#setup;
     return {
       ...(options.env ? { env: options.env } : {}),
+      ...(options.catalog !== undefined ? { catalog: options.catalog } : {}),
       providers: [...factories.values()],
       strategies: Object.keys(policies.strategies),
     };
@@ -356,15 +358,20 @@ export class RouterHost implements RouterBackend {
       if (!live) throw new SwitchyardError(`target ${id} names unknown provider ${declared.provider}`);
       const { provider } = live;
       const replicas = (await provider.replicas?.()) ?? [];
-      const { declared: declaredCapabilities, ...rest } = declared;
+      const { declared: declaredCapabilities, catalog, ...rest } = declared;
       const add = async (targetId: string, replica: string | undefined) => {
         const model = provider.languageModel(declared.model, replica);
         const described = (await provider.describe?.(declared.model, replica)) ?? {};
-        const capabilities: Capabilities = {
-          ...conservativeCapabilities,
+        const adapter: Partial<Capabilities> = {
           ...this.#setup.factories.get(provider.type)?.capabilities,
           ...model.capabilities,
           ...described,
+        };
+        // Precedence: the policy's fields, then the adapter narrowed by the catalog, then the least.
+        const capabilities: Capabilities = {
+          ...conservativeCapabilities,
+          ...adapter,
+          ...narrowCapabilities(adapter, catalog),
           ...declaredCapabilities,
         };
         if (provider.local) capabilities.local = true;

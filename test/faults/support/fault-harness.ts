@@ -15,7 +15,10 @@ import type { Upstream } from "./upstream.js";
 type TargetFile = PolicyFile["targets"][string];
 type RouteFile = PolicyFile["routes"][string];
 
-/** A target served by a scripted upstream; the other fields are the policy's target fields. */
+/**
+ * A target served by a scripted upstream; the other fields are the policy's target fields, priced
+ * at `testPrice` unless they say otherwise (`price: undefined`: the model catalog's price).
+ */
 export interface HarnessTarget extends Partial<Omit<TargetFile, "provider">> {
   upstream: Upstream;
 }
@@ -59,7 +62,15 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     const { upstream, ...fields } = "upstream" in entry ? entry : { upstream: entry };
     upstreams.push(upstream);
     providers[`${id}-provider`] = upstream.shape.providerConfig(upstream.baseURL, upstream.apiKey);
-    targets[id] = { provider: `${id}-provider`, model: upstream.shape.model, price: testPrice, ...fields };
+    const target: TargetFile = {
+      provider: `${id}-provider`,
+      model: upstream.shape.model,
+      price: testPrice,
+      ...fields,
+    };
+    // `price: undefined` leaves the price to the model catalog.
+    if (target.price === undefined) delete target.price;
+    targets[id] = target;
   }
   const policy: PolicyFile = {
     providers,
