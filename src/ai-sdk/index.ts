@@ -1,0 +1,11 @@
+/**
+ * `switchyard-ai/ai-sdk`: a router as a Vercel AI SDK provider. Imported on its own so that
+ * applications without the AI SDK never load this adapter.
+ */
+export type { LanguageModelOf, SpecificationVersion } from "./ai-sdk-spec.js";
+export {
+  createSwitchyard,
+  type SwitchyardProvider,
+  type SwitchyardProviderOptions,
+} from "./create-switchyard.js";
+export type { SwitchyardCallOptions } from "./switchyard-call-options.js";
