@@ -1,15 +1,10 @@
 import type {
-  LanguageModelV3,
   LanguageModelV3CallOptions,
-  LanguageModelV3Content,
-  LanguageModelV3GenerateResult,
   LanguageModelV3Prompt,
-  LanguageModelV3StreamPart,
-  LanguageModelV4,
   LanguageModelV4CallOptions,
   LanguageModelV4Prompt,
-  SharedV3Warning,
 } from "@ai-sdk/provider";
+import type { FinishReason, JsonValue } from "../core/index.js";
 
 /**
  * The AI SDK's language-model specifications Switchyard implements: "v3" (`ai` 6, and accepted by
@@ -18,43 +13,70 @@ import type {
  */
 export type SpecificationVersion = "v3" | "v4";
 
-/** The model type of a specification version. */
-export type LanguageModelOf<Version extends SpecificationVersion> = Version extends "v4"
-  ? LanguageModelV4
-  : LanguageModelV3;
-
 export type AnyCallOptions = LanguageModelV3CallOptions | LanguageModelV4CallOptions;
 export type AnyPrompt = LanguageModelV3Prompt | LanguageModelV4Prompt;
 
+/*
+ * What the model answers is typed here rather than with `@ai-sdk/provider`'s types: `@ai-sdk/provider`
+ * 4 spells JSON values as read-only where 3 does not, so its types and 3's do not fit each other, and
+ * an application may have either copy (or both). These plain shapes fit v3 and v4 of both copies.
+ */
+
 /** The warnings both specifications share. */
-export type Warning = Extract<SharedV3Warning, { type: "unsupported" | "other" }>;
+export type Warning =
+  | { type: "unsupported"; feature: string; details?: string }
+  | { type: "other"; message: string };
 
-/** The content Switchyard answers with, spelled the same in both specifications. */
-export type Content = Extract<LanguageModelV3Content, { type: "text" | "tool-call" }>;
+export type ProviderMetadata = Record<string, Record<string, JsonValue>>;
 
-export type GenerateResult = Omit<LanguageModelV3GenerateResult, "content" | "warnings"> & {
+export interface Usage {
+  inputTokens: {
+    total: number | undefined;
+    noCache: number | undefined;
+    cacheRead: number | undefined;
+    cacheWrite: number | undefined;
+  };
+  outputTokens: { total: number | undefined; text: number | undefined; reasoning: number | undefined };
+}
+
+export interface FinishReasonPart {
+  unified: FinishReason;
+  raw: string | undefined;
+}
+
+export interface ResponseMetadata {
+  id?: string;
+  timestamp?: Date;
+  modelId?: string;
+}
+
+/** The content Switchyard answers with: text and tool calls. */
+export type Content =
+  | { type: "text"; text: string }
+  | { type: "tool-call"; toolCallId: string; toolName: string; input: string };
+
+export interface GenerateResult {
   content: Content[];
+  finishReason: FinishReasonPart;
+  usage: Usage;
+  providerMetadata?: ProviderMetadata;
+  response?: ResponseMetadata;
   warnings: Warning[];
-};
+}
 
-/** The stream parts Switchyard sends, spelled the same in both specifications. */
-export type StreamPart = Extract<
-  LanguageModelV3StreamPart,
-  {
-    type:
-      | "stream-start"
-      | "text-start"
-      | "text-delta"
-      | "text-end"
-      | "tool-input-start"
-      | "tool-input-delta"
-      | "tool-input-end"
-      | "tool-call"
-      | "response-metadata"
-      | "finish"
-      | "error";
-  }
->;
+/** The stream parts Switchyard sends. */
+export type StreamPart =
+  | { type: "stream-start"; warnings: Warning[] }
+  | { type: "text-start"; id: string }
+  | { type: "text-delta"; id: string; delta: string }
+  | { type: "text-end"; id: string }
+  | { type: "tool-input-start"; id: string; toolName: string }
+  | { type: "tool-input-delta"; id: string; delta: string }
+  | { type: "tool-input-end"; id: string }
+  | Extract<Content, { type: "tool-call" }>
+  | ({ type: "response-metadata" } & ResponseMetadata)
+  | { type: "finish"; usage: Usage; finishReason: FinishReasonPart; providerMetadata?: ProviderMetadata }
+  | { type: "error"; error: unknown };
 
 export interface StreamResult {
   stream: ReadableStream<StreamPart>;

@@ -1,5 +1,5 @@
 import type { Router } from "../router/router.js";
-import type { LanguageModelOf, SpecificationVersion } from "./ai-sdk-spec.js";
+import type { SpecificationVersion } from "./ai-sdk-spec.js";
 import { SwitchyardLanguageModel } from "./switchyard-language-model.js";
 
 export interface SwitchyardProviderOptions<Version extends SpecificationVersion = "v3"> {
@@ -12,10 +12,14 @@ export interface SwitchyardProviderOptions<Version extends SpecificationVersion 
   specificationVersion?: Version;
 }
 
-/** `switchyard("route")`: a route of the router as an AI SDK language model. */
+/**
+ * `switchyard("route")`: a route of the router as an AI SDK language model. Its type is the model's
+ * own, narrower than `LanguageModelV3`/`V4` (only text and tool calls come out), so it fits the
+ * `LanguageModel` of whichever copy of `@ai-sdk/provider` an application's `ai` brings.
+ */
 export interface SwitchyardProvider<Version extends SpecificationVersion = "v3"> {
-  (route: string): LanguageModelOf<Version>;
-  languageModel(route: string): LanguageModelOf<Version>;
+  (route: string): SwitchyardLanguageModel<Version>;
+  languageModel(route: string): SwitchyardLanguageModel<Version>;
 }
 
 /**
@@ -31,9 +35,6 @@ export function createSwitchyard<Version extends SpecificationVersion = "v3">(
   options: SwitchyardProviderOptions<Version>,
 ): SwitchyardProvider<Version> {
   const version = (options.specificationVersion ?? "v3") as Version;
-  // The class implements what both specifications share; its result types are v3's, which v4
-  // spells the same for text, tool calls, usage and finish reasons.
-  const languageModel = (route: string) =>
-    new SwitchyardLanguageModel(options.router, route, version) as unknown as LanguageModelOf<Version>;
+  const languageModel = (route: string) => new SwitchyardLanguageModel(options.router, route, version);
   return Object.assign(languageModel, { languageModel });
 }

@@ -1,14 +1,15 @@
-import type {
-  LanguageModelV3FinishReason,
-  LanguageModelV3Usage,
-  SharedV3ProviderMetadata,
-} from "@ai-sdk/provider";
 import type { ChatResult, FinishReason, Usage } from "../core/index.js";
-import type { Warning } from "./ai-sdk-spec.js";
+import type {
+  Usage as AiSdkUsage,
+  FinishReasonPart,
+  ProviderMetadata,
+  ResponseMetadata,
+  Warning,
+} from "./ai-sdk-spec.js";
 import { plainJson } from "./plain-json.js";
 
 /** The router's usage in the AI SDK's shape: cached prompt tokens are `cacheRead`. */
-export function toUsage(usage: Usage): LanguageModelV3Usage {
+export function toUsage(usage: Usage): AiSdkUsage {
   const cached = usage.cachedInputTokens;
   return {
     inputTokens: {
@@ -22,7 +23,7 @@ export function toUsage(usage: Usage): LanguageModelV3Usage {
 }
 
 /** The router's finish reasons are the AI SDK's unified ones; `raw` keeps the router's word. */
-export function toFinishReason(reason: FinishReason): LanguageModelV3FinishReason {
+export function toFinishReason(reason: FinishReason): FinishReasonPart {
   return { unified: reason, raw: reason };
 }
 
@@ -31,7 +32,7 @@ export function toFinishReason(reason: FinishReason): LanguageModelV3FinishReaso
  * answered, the cost of every billed attempt, the router's warnings (a stream has no other place
  * for them) and the whole route trace (as `result.route`).
  */
-export function toProviderMetadata(result: ChatResult): SharedV3ProviderMetadata {
+export function toProviderMetadata(result: ChatResult): ProviderMetadata {
   return {
     switchyard: plainJson({
       callId: result.route.callId,
@@ -51,7 +52,7 @@ export function withRouterWarnings(warnings: readonly Warning[], result: ChatRes
 }
 
 /** Response metadata: the call id as the response id, the model that answered. */
-export function toResponseMetadata(result: ChatResult, timestamp: Date) {
+export function toResponseMetadata(result: ChatResult, timestamp: Date): ResponseMetadata {
   return {
     id: result.route.callId,
     timestamp,
