@@ -1,6 +1,14 @@
+import { createMistral } from "@ai-sdk/mistral";
 import { HttpResponse, http } from "msw";
 import { afterEach, describe, expect, it } from "vitest";
-import { checkPolicy, createRouter, type PolicyFile, ProviderSetupError, type Router } from "../../index.js";
+import {
+  aiSdkProviderType,
+  checkPolicy,
+  createRouter,
+  type PolicyFile,
+  ProviderSetupError,
+  type Router,
+} from "../../index.js";
 import { useMswServer } from "../../test/support/msw-server.js";
 import { sseData } from "../../test/support/sse-frames.js";
 import { sseResponse } from "../../test/support/sse-response.js";
@@ -294,5 +302,48 @@ describe("type: ai-sdk", () => {
       { env },
     );
     expect(report.warnings.map((issue) => issue.path)).toContain("providers.mistral.options.apiKey");
+  });
+
+  it("registers an AI SDK factory from code as a provider type of its own", async () => {
+    let authorization: string | null = null;
+    server.use(
+      http.post(`${mistralBaseURL}/chat/completions`, ({ request }) => {
+        authorization = request.headers.get("authorization");
+        return HttpResponse.json(
+          {
+            id: "4e0d1b5e9ac9431b8eb1b5b1a6ed0f4b",
+            object: "chat.completion",
+            created: 1741569952,
+            model: "mistral-small-latest",
+            choices: [
+              {
+                index: 0,
+                message: { role: "assistant", content: "Salut !", tool_calls: null },
+                finish_reason: "stop",
+              },
+            ],
+            usage: { prompt_tokens: 9, total_tokens: 12, completion_tokens: 3 },
+          },
+          { headers: mistralHeaders },
+        );
+      }),
+    );
+    const fromCode: PolicyFile = {
+      providers: {
+        mistral: { type: "mistral", options: { apiKey: ref("MISTRAL_API_KEY") }, baseURL: mistralBaseURL },
+      },
+      targets: {
+        mistral: { provider: "mistral", model: "mistral-small-latest", price: { input: 0.1, output: 0.3 } },
+      },
+      routes: { default: { targets: ["mistral"] } },
+    };
+    router = await createRouter({
+      policy: fromCode,
+      env,
+      providers: [aiSdkProviderType("mistral", createMistral)],
+    });
+    const result = await router.chat(ask);
+    expect(result.text).toBe("Salut !");
+    expect(authorization).toBe(`Bearer ${mistralKey}`);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { HttpResponse, http } from "msw";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -83,5 +84,26 @@ describe("examples/ai-sdk.ts", () => {
       steps: 2,
       output: { city: "Paris", temperatureC: 21 },
     });
+  });
+
+  it("shows in the README's AI SDK section only lines the example runs", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("## AI SDK\n"));
+    const block = section.slice(
+      section.indexOf("```ts\n") + 6,
+      section.indexOf("```\n", section.indexOf("```ts\n") + 6),
+    );
+    const exampleLines = new Set(
+      readFileSync(new URL("../../examples/ai-sdk.ts", import.meta.url), "utf8")
+        .split("\n")
+        .map((line) => line.trim()),
+    );
+    // The imports name the package (the example, the repository's files); the router is the example's.
+    const shown = block
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith("import ") && !line.startsWith("const router = "));
+    expect(shown.length).toBeGreaterThan(8);
+    expect(shown.filter((line) => !exampleLines.has(line))).toEqual([]);
   });
 });
