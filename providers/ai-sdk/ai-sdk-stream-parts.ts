@@ -78,8 +78,10 @@ export async function* fromAiSdkStream(
           throw new StreamErrorPart(part.error);
         case "finish": {
           // AI SDK providers end every stream with `finish`, also one the upstream cut off: then
-          // they saw no finish reason of the provider's (`raw` undefined) and report `other`.
-          if (part.finishReason.unified === "other" && part.finishReason.raw === undefined) {
+          // they saw no finish reason of the provider's (`raw` undefined) and report `other` (v3)
+          // or `interrupted` (v4).
+          const unified: string = part.finishReason.unified;
+          if (part.finishReason.raw === undefined && (unified === "other" || unified === "interrupted")) {
             throw new MissingFinishError();
           }
           const usage = toUsage(part.usage);
