@@ -232,6 +232,37 @@ describe("type: ai-sdk", () => {
     await expect(stream.result).rejects.toMatchObject({ name: "StreamInterruptedError", partialText: "Bon" });
   });
 
+  it("reads Gemini's 400 for a wrong API key as auth", async () => {
+    server.use(
+      ...googleHandlers([], {
+        generate: () =>
+          googleError(400, {
+            error: {
+              code: 400,
+              message: "API key not valid. Please pass a valid API key.",
+              status: "INVALID_ARGUMENT",
+              details: [
+                {
+                  "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                  reason: "API_KEY_INVALID",
+                  domain: "googleapis.com",
+                  metadata: { service: "generativelanguage.googleapis.com" },
+                },
+              ],
+            },
+          }),
+      }),
+    );
+    router = await createRouter({ policy: policy(), env });
+    const error = await router
+      .chat({ ...ask, targets: { only: ["gemini"] } })
+      .catch((failure: unknown) => failure);
+    expect((error as Error).cause).toMatchObject({ kind: "auth", status: 400, retryable: false });
+    expect((error as { trace: { attempts: unknown[] } }).trace.attempts).toEqual([
+      expect.objectContaining({ target: "gemini", errorKind: "auth", status: 400 }),
+    ]);
+  });
+
   it("names the package to install when it is missing", async () => {
     const missing = policy({
       google: { type: "ai-sdk", package: "@ai-sdk/amazon-bedrock", factory: "createAmazonBedrock" },

@@ -48,7 +48,9 @@ export function mapAiSdkError(error: unknown, context: AiSdkFailureContext): Pro
     const headers = new Headers(apiCall.responseHeaders ?? {});
     const body = parseBody(apiCall.responseBody);
     const failure = failureBody(body, apiCall.message);
-    const classified = classifyStatusFailure(apiCall.statusCode, failure);
+    const classified = rejectsTheKey(body)
+      ? { kind: "auth" as const, retryable: false }
+      : classifyStatusFailure(apiCall.statusCode, failure);
     return createProviderCallError({
       ...base,
       ...classified,
@@ -109,4 +111,15 @@ function failureBody(body: unknown, fallback: string): FailureBody {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Google answers a wrong API key with 400 INVALID_ARGUMENT and says so only in the details
+ * (`reason: "API_KEY_INVALID"`): an `auth` failure, which no other target of the same key fixes
+ * by retrying either.
+ */
+function rejectsTheKey(body: unknown): boolean {
+  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
+  const details = error && Array.isArray(error.details) ? error.details : [];
+  return details.some((detail) => isRecord(detail) && detail.reason === "API_KEY_INVALID");
 }
