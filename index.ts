@@ -10,6 +10,7 @@
  */
 
 import { builtinPolicies, builtinStrategies } from "./policies/index.js";
+import { aiSdkProvider } from "./providers/ai-sdk/index.js";
 import { anthropicProvider } from "./providers/anthropic/anthropic-factory.js";
 import { localProvider } from "./providers/local/local-factory.js";
 import { openaiProvider } from "./providers/openai/openai-factory.js";
@@ -27,7 +28,14 @@ import type { Builtins, CreateRouterOptions } from "./src/router/router-options.
 
 /** The providers and policies every router gets; its options add to them or replace some by name. */
 export const builtins: Builtins = {
-  providers: [openaiProvider, anthropicProvider, replicateProvider, openaiCompatibleProvider, localProvider],
+  providers: [
+    openaiProvider,
+    anthropicProvider,
+    replicateProvider,
+    openaiCompatibleProvider,
+    localProvider,
+    aiSdkProvider,
+  ],
   policies: {
     filters: () => builtinPolicies(),
     strategies: builtinStrategies,
@@ -107,6 +115,11 @@ export type {
   TokenAlternative,
   ToolCallFormat,
 } from "./local-engine/types.js";
+export {
+  type AiSdkProviderConfig,
+  type AiSdkTypeConfig,
+  aiSdkProviderType,
+} from "./providers/ai-sdk/index.js";
 export type { AnthropicProviderConfig } from "./providers/anthropic/anthropic-config-schema.js";
 export type { AnthropicProviderOptions } from "./providers/anthropic/anthropic-provider-options.js";
 export type {

@@ -59,7 +59,8 @@ function fileName(chunk) {
 
 await rm(out, { recursive: true, force: true });
 await build({
-  input: { index: join(root, "index.ts") },
+  // The package's entry and its subpath exports.
+  input: { index: join(root, "index.ts"), "src/ai-sdk/index": join(root, "src/ai-sdk/index.ts") },
   platform: "node",
   tsconfig: join(root, "tsconfig.build.json"),
   external: isExternal,

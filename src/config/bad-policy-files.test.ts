@@ -105,7 +105,7 @@ describe("bad policy files", () => {
   it("refuses ${VAR} outside secret fields", async () => {
     const error = await loadError("interpolation-outside-secret.yaml");
     expect(issueAt(error, "providers.together.baseURL").message).toContain(
-      "is only allowed in secret fields (apiKey, apiToken, header values, state.url)",
+      "is only allowed in secret fields (apiKey, apiToken, options.apiKey, options.accessKeyId, options.secretAccessKey, options.sessionToken, header values, state.url)",
     );
   });
 

@@ -44,10 +44,11 @@ function findWarnings({ parsed, written, loaded, registry, catalog }: PreparedPo
     if (!usedProviders.has(id))
       warnings.push({ path: ["providers", id], at: "key", message: "is not used by any target" });
     for (const field of secretFieldsOf(registry)) {
-      const value = valueAt(written, ["providers", id, field]);
+      const path = ["providers", id, ...field.split(".")];
+      const value = valueAt(written, path);
       if (typeof value === "string" && !value.includes("${")) {
         warnings.push({
-          path: ["providers", id, field],
+          path,
           message:
             // biome-ignore lint/suspicious/noTemplateCurlyInString: the text shows the literal ${ENV_NAME} syntax
             'is written in the policy; use "${ENV_NAME}" so the key stays out of files and version control',

@@ -77,4 +77,11 @@ describe("isSecretPath", () => {
     expect(isSecretPath(["providers", "openai", "baseURL"])).toBe(false);
     expect(isSecretPath(["targets", "t", "apiKey"])).toBe(false);
   });
+
+  it("reads a dotted secret field as a nested path", () => {
+    const fields = new Set(["apiKey", "options.apiKey"]);
+    expect(isSecretPath(["providers", "mistral", "options", "apiKey"], fields)).toBe(true);
+    expect(isSecretPath(["providers", "mistral", "options", "baseURL"], fields)).toBe(false);
+    expect(isSecretPath(["providers", "mistral", "options", "apiKey", "x"], fields)).toBe(false);
+  });
 });

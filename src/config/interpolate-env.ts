@@ -25,17 +25,17 @@ const defaultSecretFields: ReadonlySet<string> = new Set(DEFAULT_SECRET_FIELDS);
 
 /**
  * `providers.<id>.<secret field>` (the registered factories' `secretFields`, by default `apiKey`
- * and `apiToken`), `providers.<id>.headers.<name>`, and `state.url` (a Redis URL carries its
- * password).
+ * and `apiToken`; a nested one written with dots, e.g. `options.apiKey`),
+ * `providers.<id>.headers.<name>`, and `state.url` (a Redis URL carries its password).
  */
 export function isSecretPath(
   path: readonly PathSegment[],
   secretFields: ReadonlySet<string> = defaultSecretFields,
 ): boolean {
   if (path[0] === "state") return path.length === 2 && path[1] === "url";
-  if (path[0] !== "providers") return false;
-  if (path.length === 3) return secretFields.has(String(path[2]));
-  return path.length === 4 && path[2] === "headers";
+  if (path[0] !== "providers" || path.length < 3) return false;
+  if (path.length === 4 && path[2] === "headers") return true;
+  return secretFields.has(path.slice(2).join("."));
 }
 
 /**

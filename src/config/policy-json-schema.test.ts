@@ -57,6 +57,7 @@ describe("policy JSON Schema", () => {
       "replicate",
       "openai-compatible",
       "local",
+      "ai-sdk",
     ]);
     expect(variants.every((variant) => variant.additionalProperties === false)).toBe(true);
   });

@@ -147,7 +147,8 @@ export interface ProviderFactory<Config extends ProviderConfig = ProviderConfig>
   readonly capabilities: Partial<Capabilities>;
   /**
    * Entry fields holding secrets: `${ENV_NAME}` is expanded there (and in header values) and the
-   * values are redacted everywhere. @default ["apiKey", "apiToken"]
+   * values are redacted everywhere; a nested field is written with dots (`"options.apiKey"`).
+   * @default ["apiKey", "apiToken"]
    */
   readonly secretFields?: readonly string[];
   /** Adjusts a validated entry before `create` sees it, e.g. resolves paths against the policy's folder. */

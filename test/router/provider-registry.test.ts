@@ -123,7 +123,7 @@ describe("the provider registry", () => {
     const file = policyFile(mycorpYaml("    { type: mycrop, endpoint: x, token: y }"));
     const report = await checkPolicy(file, { providers: [mycorpFactory()] });
     expect(report.errors.map((issue) => `${issue.line}:${issue.column} ${issue.message}`)).toEqual([
-      '3:13 expected one of `openai`, `anthropic`, `replicate`, `openai-compatible`, `local`, `mycorp` (got "mycrop") (did you mean `mycorp`?)',
+      '3:13 expected one of `openai`, `anthropic`, `replicate`, `openai-compatible`, `local`, `ai-sdk`, `mycorp` (got "mycrop") (did you mean `mycorp`?)',
     ]);
   });
 

@@ -1,0 +1,2 @@
+export type { AiSdkProviderConfig, AiSdkTypeConfig } from "./ai-sdk-config-schema.js";
+export { aiSdkProvider, aiSdkProviderType } from "./ai-sdk-factory.js";

@@ -1,0 +1,12 @@
+/**
+ * `switchyard-ai/ai-sdk`: a router as a Vercel AI SDK provider. Imported on its own so that
+ * applications without the AI SDK never load this adapter.
+ */
+export type { SpecificationVersion } from "./ai-sdk-spec.js";
+export {
+  createSwitchyard,
+  type SwitchyardProvider,
+  type SwitchyardProviderOptions,
+} from "./create-switchyard.js";
+export type { SwitchyardCallOptions } from "./switchyard-call-options.js";
+export type { SwitchyardLanguageModel } from "./switchyard-language-model.js";
