@@ -30,6 +30,12 @@ import {
 } from "../estimate/index.js";
 import { RetryBudget } from "../state/index.js";
 import { openRoutingState, type RoutingState } from "../state/redis/index.js";
+import {
+  loadOpenTelemetry,
+  type OpenTelemetry,
+  type OpenTelemetryApi,
+  openTelemetry,
+} from "../telemetry/index.js";
 import type { TelemetrySink } from "./call-observer.js";
 import { defaultMaxTokens } from "./call-options.js";
 import { conservativeCapabilities } from "./conservative-capabilities.js";
@@ -37,6 +43,7 @@ import { Occupancy } from "./occupancy.js";
 import { PrefixAffinity } from "./prefix-affinity.js";
 import type { RouterBackend } from "./router.js";
 import type { CreateRouterOptions, PolicyKit } from "./router-options.js";
+import { routerReadings } from "./router-readings.js";
 import type { RoutingContext } from "./routing-context.js";
 import { SecretRedactor } from "./secret-redactor.js";
 import { buildTelemetry } from "./telemetry.js";
@@ -88,15 +95,24 @@ export class RouterHost implements RouterBackend {
   readonly #affinity = new PrefixAffinity();
   /** Everything that watches calls; kept across reloads. */
   readonly #telemetry: TelemetrySink;
+  /** Spans and metrics, when `@opentelemetry/api` is installed and not turned off. */
+  readonly #openTelemetry: OpenTelemetry | undefined;
 
-  private constructor(setup: HostSetup) {
+  private constructor(setup: HostSetup, api: OpenTelemetryApi | undefined) {
     this.#setup = setup;
-    this.#telemetry = buildTelemetry(setup.options, this.#emit);
+    this.#openTelemetry = api
+      ? openTelemetry(api, setup.options.telemetry ?? {}, {
+          redact: (text) => this.#redactor.redact(text),
+          providerType: (id) => this.#providers.get(id)?.provider.type,
+          readings: () => routerReadings(this.#context),
+        })
+      : undefined;
+    this.#telemetry = buildTelemetry(setup.options, this.#emit, this.#openTelemetry?.sinks);
   }
 
   /** Loads the policy, opens the state and creates the providers; a failure leaves nothing open. */
   static async start(setup: HostSetup): Promise<RouterHost> {
-    const host = new RouterHost(setup);
+    const host = new RouterHost(setup, await loadOpenTelemetry(setup.options.telemetry));
     // The tokenizer is imported here rather than at package import, and before the first call,
     // so that no call waits for it (it holds the event loop ~100 ms while its tables are built).
     const [loaded] = await Promise.all([host.#load(), loadTokenizer()]);
@@ -151,6 +167,7 @@ export class RouterHost implements RouterBackend {
 
   /** Closes every limiter, provider and the store; rejects with the first failure once all are closed. */
   async #release(): Promise<void> {
+    this.#openTelemetry?.close();
     this.#state.limiters.close(new RouterClosedError());
     const providers = [...this.#live];
     this.#live.clear();

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, vi } from "vitest";
 import {
+  type CreateRouterOptions,
   createRouter,
   InMemoryStateStore,
   type ProviderFactory,
@@ -34,6 +35,8 @@ export interface HarnessOptions {
   providers?: ProviderFactory[];
   /** @default a new InMemoryStateStore */
   store?: StateStore;
+  /** The router's `telemetry` option (OpenTelemetry). */
+  telemetry?: CreateRouterOptions["telemetry"];
 }
 
 export interface Harness {
@@ -74,6 +77,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     random: () => 0,
     onEvent: (event) => events.push(event),
     ...(options.providers ? { providers: options.providers } : {}),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   });
   return { router, events, store, policy };
 }

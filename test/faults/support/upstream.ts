@@ -28,9 +28,11 @@ export class Upstream {
   constructor(
     readonly id: string,
     readonly shape: ProviderShape,
+    /** @default a canary named after the id */
+    apiKey?: string,
   ) {
     this.baseURL = shape.baseURL(id);
-    this.apiKey = `sk-canary-${id}-5f2c9e7a1b3d4c6e`;
+    this.apiKey = apiKey ?? `sk-canary-${id}-5f2c9e7a1b3d4c6e`;
   }
 
   /** Sets the script: the n-th request gets the n-th reply, later ones the last reply. */
