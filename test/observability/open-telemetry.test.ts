@@ -2,9 +2,18 @@ import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { AggregationTemporality, MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
-import { AbortedError, AllTargetsFailedError, InvalidRequestError } from "../../index.js";
+import {
+  AbortedError,
+  AllTargetsFailedError,
+  createRouter,
+  InvalidOptionsError,
+  InvalidRequestError,
+  type LocalProviderConfig,
+  type ProviderFactory,
+} from "../../index.js";
 import { startHarness } from "../faults/support/fault-harness.js";
 import { openaiShape } from "../faults/support/provider-shapes.js";
+import { replicatedProvider } from "../faults/support/replicated-provider.js";
 import { answer, fail, frames, hang, timed } from "../faults/support/replies.js";
 import { leakedSecrets } from "../faults/support/secret-scan.js";
 import { Upstream } from "../faults/support/upstream.js";
@@ -415,6 +424,51 @@ describe("OpenTelemetry metrics", () => {
     await router.close();
   });
 
+  it("observes each local engine's slots and queue once per replica, however many targets it serves", async () => {
+    const replicated = replicatedProvider([]);
+    const load = {
+      gpu0: { busySlots: 3, slots: 4, queueDepth: 2 },
+      gpu1: { busySlots: 0, slots: 4, queueDepth: 0 },
+    };
+    const engine: ProviderFactory<LocalProviderConfig> = {
+      ...replicated,
+      async create(id, config, providerContext) {
+        const provider = await replicated.create(id, config, providerContext);
+        return { ...provider, metrics: (replica) => load[replica as keyof typeof load] };
+      },
+    };
+    const a = new Upstream("a", openaiShape).replies(answer());
+    const { router } = await startHarness({
+      targets: { a },
+      extraProviders: { engine: { type: "local", model: "./models/tiny-llama.gguf" } },
+      extraTargets: {
+        small: { provider: "engine", model: "tiny-llama" },
+        small2: { provider: "engine", model: "tiny-llama" },
+      },
+      providers: [engine],
+    });
+    const collected = await sdk.collect();
+    const busy = collected.get("switchyard.engine.busy_slots");
+    expect(
+      pointsOf(busy, { "switchyard.provider": "engine" }).map((point) => [
+        point.attributes["switchyard.replica"],
+        point.value,
+      ]),
+    ).toEqual([
+      ["gpu0", 3],
+      ["gpu1", 0],
+    ]);
+    expect(
+      pointsOf(collected.get("switchyard.engine.slots"), { "switchyard.replica": "gpu1" })[0]?.value,
+    ).toBe(4);
+    expect(
+      pointsOf(collected.get("switchyard.engine.queue_depth"), { "switchyard.replica": "gpu0" })[0]?.value,
+    ).toBe(2);
+    // The remote target has no engine: nothing is reported for it.
+    expect(pointsOf(busy, { "switchyard.provider": "a-provider" })).toEqual([]);
+    await router.close();
+  });
+
   it("uses the meter it is given, and stops observing once the router is closed", async () => {
     const reader = new DeltaReader();
     const provider = new MeterProvider({ readers: [reader] });
@@ -484,5 +538,57 @@ describe("OpenTelemetry and secrets", () => {
     expect(leakedSecrets(exported, [canary])).toEqual([]);
     expect(leakedSecrets([...(await sdk.collect()).values()], [canary])).toEqual([]);
     await router.close();
+  });
+});
+
+describe("the telemetry option", () => {
+  const policy = {
+    providers: {
+      p: {
+        type: "openai" as const,
+        apiKey: "test-canary-not-a-real-key-options",
+        baseURL: "http://127.0.0.1:9/v1",
+      },
+    },
+    targets: { t: { provider: "p", model: "gpt-4o-mini", price: { input: 1, output: 1 } } },
+    routes: { default: { targets: ["t"] } },
+  };
+  const refusal = async (telemetry: unknown) => {
+    const error = await createRouter({ policy, telemetry } as never).catch((caught: unknown) => caught);
+    expect(InvalidOptionsError.isInstance(error)).toBe(true);
+    return (error as InvalidOptionsError).message;
+  };
+
+  it("refuses a malformed value, naming the field that is wrong", async () => {
+    expect(await refusal(true)).toContain("telemetry: expected an object");
+    expect(await refusal({ tracng: false })).toContain("telemetry.tracng is not an option");
+    expect(await refusal({ tracing: "yes" })).toContain("telemetry.tracing expected a boolean or an object");
+    expect(await refusal({ tracing: { tracer: {} } })).toContain(
+      "telemetry.tracing.tracer expected an OpenTelemetry Tracer",
+    );
+    expect(await refusal({ tracing: { tracer: " " } })).toContain(
+      "telemetry.tracing.tracer is an empty name",
+    );
+    expect(await refusal({ metrics: { meter: 3 } })).toContain(
+      "telemetry.metrics.meter expected an OpenTelemetry Meter",
+    );
+    expect(await refusal({ metrics: { metadataKeys: ["plan", ""] } })).toContain(
+      "telemetry.metrics.metadataKeys[1] must be a non-empty string",
+    );
+    expect(await refusal({ recordContent: "no" })).toContain("telemetry.recordContent expected a boolean");
+    expect(await refusal({ metadataKeys: "tenant" })).toContain("telemetry.metadataKeys expected an array");
+  });
+
+  it("accepts every documented shape", async () => {
+    const tracer = sdk.tracerProvider.getTracer("x");
+    for (const telemetry of [
+      {},
+      { tracing: false, metrics: false },
+      { tracing: { tracer }, metrics: { meter: "my-meter", metadataKeys: ["plan"] } },
+      { tracing: { tracer: "my-tracer" }, recordContent: true, metadataKeys: ["tenant"] },
+    ]) {
+      const router = await createRouter({ policy, telemetry });
+      await router.close();
+    }
   });
 });
