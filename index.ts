@@ -175,4 +175,8 @@ export type { RedisLimiterOptions } from "./src/state/redis/limits/redis-limiter
 export type { RedisLinkOptions, UnavailableMode } from "./src/state/redis/redis-link.js";
 export { RedisStateStore } from "./src/state/redis/redis-state-store.js";
 export { StateUnavailableError } from "./src/state/redis/state-unavailable-error.js";
-export type { TelemetryOptions } from "./src/telemetry/index.js";
+export type {
+  OpenTelemetryMeter,
+  OpenTelemetryTracer,
+  TelemetryOptions,
+} from "./src/telemetry/telemetry-options.js";

@@ -30,12 +30,7 @@ import {
 } from "../estimate/index.js";
 import { RetryBudget } from "../state/index.js";
 import { openRoutingState, type RoutingState } from "../state/redis/index.js";
-import {
-  loadOpenTelemetry,
-  type OpenTelemetry,
-  type OpenTelemetryApi,
-  openTelemetry,
-} from "../telemetry/index.js";
+import { type OpenTelemetry, openTelemetry } from "../telemetry/index.js";
 import type { TelemetrySink } from "./call-observer.js";
 import { defaultMaxTokens } from "./call-options.js";
 import { conservativeCapabilities } from "./conservative-capabilities.js";
@@ -98,21 +93,23 @@ export class RouterHost implements RouterBackend {
   /** Spans and metrics, when `@opentelemetry/api` is installed and not turned off. */
   readonly #openTelemetry: OpenTelemetry | undefined;
 
-  private constructor(setup: HostSetup, api: OpenTelemetryApi | undefined) {
+  private constructor(setup: HostSetup, otel: OpenTelemetry | undefined) {
     this.#setup = setup;
-    this.#openTelemetry = api
-      ? openTelemetry(api, setup.options.telemetry ?? {}, {
-          redact: (text) => this.#redactor.redact(text),
-          providerType: (id) => this.#providers.get(id)?.provider.type,
-          readings: () => routerReadings(this.#context),
-        })
-      : undefined;
-    this.#telemetry = buildTelemetry(setup.options, this.#emit, this.#openTelemetry?.sinks);
+    this.#openTelemetry = otel;
+    this.#telemetry = buildTelemetry(setup.options, this.#emit, otel ? [otel.sink] : []);
   }
 
   /** Loads the policy, opens the state and creates the providers; a failure leaves nothing open. */
   static async start(setup: HostSetup): Promise<RouterHost> {
-    const host = new RouterHost(setup, await loadOpenTelemetry(setup.options.telemetry));
+    // The sinks read the host only once calls run or a metric reader collects.
+    const host: RouterHost = new RouterHost(
+      setup,
+      await openTelemetry(setup.options.telemetry, {
+        redact: (text) => host.#redactor.redact(text),
+        providerType: (id) => host.#providers.get(id)?.provider.type,
+        readings: () => routerReadings(host.#context),
+      }),
+    );
     // The tokenizer is imported here rather than at package import, and before the first call,
     // so that no call waits for it (it holds the event loop ~100 ms while its tables are built).
     const [loaded] = await Promise.all([host.#load(), loadTokenizer()]);

@@ -1,6 +1,6 @@
 import type { PolicyFile } from "../config/index.js";
 import type { DifficultyScorer, Filter, ProviderFactory, StateStore, Strategy } from "../core/index.js";
-import type { TelemetryOptions } from "../telemetry/index.js";
+import type { TelemetryOptions } from "../telemetry/telemetry-options.js";
 import type { RouterEvent } from "./routing-context.js";
 
 /** What a strategy is built with, once per loaded policy. */

@@ -1,4 +1,4 @@
-export { loadOpenTelemetry, type OpenTelemetryApi } from "./load-open-telemetry.js";
+export type { OpenTelemetryApi } from "./load-open-telemetry.js";
 export { type OpenTelemetry, openTelemetry } from "./open-telemetry.js";
 export type { RouterReadings, SinkEnvironment } from "./sink-environment.js";
-export type { TelemetryOptions } from "./telemetry-options.js";
+export type { OpenTelemetryMeter, OpenTelemetryTracer, TelemetryOptions } from "./telemetry-options.js";

@@ -57,7 +57,7 @@ export function metricSink(
 ): MetricSink {
   const setting = typeof options.metrics === "object" ? options.metrics : {};
   const name = typeof setting.meter === "string" ? setting.meter : instrumentationScope;
-  const given: Meter | undefined = typeof setting.meter === "object" ? setting.meter : undefined;
+  const given = typeof setting.meter === "object" ? (setting.meter as Meter) : undefined;
   const metadataKeys = setting.metadataKeys ?? [];
   const noopMeter = api.createNoopMeter();
   let provider: MeterProvider | undefined;

@@ -32,7 +32,7 @@ export function traceSink(
   const { SpanKind, SpanStatusCode, trace, context } = api;
   const setting = typeof options.tracing === "object" ? options.tracing.tracer : undefined;
   const name = typeof setting === "string" ? setting : instrumentationScope;
-  const given: Tracer | undefined = typeof setting === "object" ? setting : undefined;
+  const given = typeof setting === "object" ? (setting as Tracer) : undefined;
   const metadataKeys = options.metadataKeys ?? [];
   const recordContent = options.recordContent === true;
   const redact = environment.redact;
@@ -138,7 +138,8 @@ export function traceSink(
                     }
                   : {}),
               });
-              if (record.outcome !== "success") {
+              // A hedge's loser or an attempt the caller aborted was stopped, not failed.
+              if (record.outcome === "error" || record.outcome === "interrupted") {
                 attempt.setStatus({
                   code: SpanStatusCode.ERROR,
                   ...(record.errorMessage ? { message: record.errorMessage } : {}),

@@ -241,6 +241,7 @@ describe("OpenTelemetry spans", () => {
     );
     const loser = attempts.find((span) => span.attributes["switchyard.target"] === "a");
     expect(loser?.attributes["switchyard.outcome"]).toBe("aborted");
+    expect(loser?.status.code).toBe(SpanStatusCode.UNSET);
     expect(loser?.ended).toBe(true);
     await router.close();
   });
