@@ -1,6 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { AggregationTemporality, MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import {
   AbortedError,
@@ -183,6 +184,29 @@ describe("OpenTelemetry spans", () => {
       ["b", 1, undefined, SpanStatusCode.UNSET],
     ]);
     expect(attempts[0]?.attributes["http.response.status_code"]).toBe(500);
+    await router.close();
+  });
+
+  it("notes a 429-paused target the call skipped as an event, and the prompt tokens a cache served", async () => {
+    const a = new Upstream("a", openaiShape).replies(fail("rate-limit", { headers: { "retry-after": "5" } }));
+    const b = new Upstream("b", openaiShape).replies((_call, shape) => {
+      const body = shape.answer("cached", { inputTokens: 40, outputTokens: 2 }) as {
+        usage: Record<string, unknown>;
+      };
+      body.usage.prompt_tokens_details = { cached_tokens: 32 };
+      return HttpResponse.json(body);
+    });
+    const { router } = await startHarness({ targets: { a, b } });
+    await router.chat({ messages });
+    const call = callSpan(sdk.spans());
+    expect(call.events.find((event) => event.name === "switchyard.paused")?.attributes).toMatchObject({
+      "switchyard.target": "a",
+      "switchyard.paused.reason": "retry-after",
+      "switchyard.paused.action": "skipped",
+    });
+    expect(call.attributes["gen_ai.usage.cache_read.input_tokens"]).toBe(32);
+    const answered = attemptSpans(sdk.spans()).find((span) => span.attributes["switchyard.target"] === "b");
+    expect(answered?.attributes["gen_ai.usage.cache_read.input_tokens"]).toBe(32);
     await router.close();
   });
 
