@@ -43,7 +43,9 @@ class DeltaReader extends MetricReader {
 const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
 
 describe("OpenTelemetry spans", () => {
-  it("makes a call span under the caller's active span and a CLIENT attempt span under it, in the GenAI conventions", async () => {
+  it("makes a call span under the caller's active span and a CLIENT attempt span under it, in the GenAI conventions", {
+    timeout: 20_000,
+  }, async () => {
     const a = new Upstream("a", openaiShape).replies(answer("from a", { inputTokens: 12, outputTokens: 3 }));
     const { router } = await startHarness({ targets: { a } });
     const tracer = trace.getTracer("the-app");
@@ -231,6 +233,21 @@ describe("OpenTelemetry spans", () => {
     expect(invalid?.attributes["error.type"]).toBe("InvalidRequestError");
     expect(invalid?.status.code).toBe(SpanStatusCode.ERROR);
     expect(attemptSpans(spans)).toHaveLength(1);
+    await router.close();
+  });
+
+  it("lists the targets a policy rejected, with the policy and its reason, on the call span", async () => {
+    const a = new Upstream("a", openaiShape).replies(answer());
+    const b = { upstream: new Upstream("b", openaiShape).replies(answer()), tools: false };
+    const { router } = await startHarness({ targets: { b, a } });
+    const tools = [{ name: "t", description: "d", parameters: { type: "object", properties: {} } }];
+    await router.chat({ messages, tools });
+    const call = callSpan(sdk.spans());
+    expect(call.attributes["switchyard.rejected.targets"]).toEqual(["b"]);
+    expect(call.attributes["switchyard.rejected.reasons"]).toEqual([
+      expect.stringMatching(/^b \(capabilities\): .*tool/),
+    ]);
+    expect(call.attributes["switchyard.target"]).toBe("a");
     await router.close();
   });
 

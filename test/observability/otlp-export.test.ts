@@ -66,7 +66,9 @@ const value = (span: OtlpSpan, key: string) => {
 };
 
 describe("OTLP/HTTP export", () => {
-  it("sends the call and attempt spans to a collector, with their attributes and parenting", async () => {
+  it("sends the call and attempt spans to a collector, with their attributes and parenting", {
+    timeout: 20_000,
+  }, async () => {
     // The exporter's request goes to the real loopback receiver, not to a mock.
     msw.use(http.post(url, () => passthrough()));
     const canary = "test-canary-not-a-real-key-otlp-93b2";
