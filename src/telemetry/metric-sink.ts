@@ -8,7 +8,7 @@ import type {
   Observable,
 } from "@opentelemetry/api";
 import type { ChatRequest } from "../core/index.js";
-import type { AttemptObserver, TelemetrySink } from "../router/call-observer.js";
+import { noCall, type TelemetrySink } from "../router/call-observer.js";
 import { traceOf } from "../router/event-sink.js";
 import {
   durationBuckets,
@@ -33,8 +33,6 @@ interface Instruments {
   stop(): void;
 }
 
-const noAttempt: AttemptObserver = { firstToken() {}, ended() {}, run: (work) => work() };
-const noCall = { started() {}, attempt: () => noAttempt, event() {}, ended() {} };
 const breakerStates = ["closed", "half-open", "open"] as const;
 
 export interface MetricSink extends TelemetrySink {

@@ -1,4 +1,4 @@
-import { fanOut, type TelemetrySink } from "../router/call-observer.js";
+import { fanOut, noCall, type TelemetrySink } from "../router/call-observer.js";
 import { givesInstruments, loadOpenTelemetry, openTelemetryRegistered } from "./load-open-telemetry.js";
 import { metricSink } from "./metric-sink.js";
 import type { SinkEnvironment } from "./sink-environment.js";
@@ -11,13 +11,6 @@ export interface OpenTelemetry {
   /** Unregisters the router's observable gauges from the meter. */
   close(): void;
 }
-
-const noCall = {
-  started() {},
-  attempt: () => ({ firstToken() {}, ended() {}, run: <T>(work: () => T) => work() }),
-  event() {},
-  ended() {},
-};
 
 /**
  * OpenTelemetry for a router, or nothing when both signals are off. `@opentelemetry/api` is

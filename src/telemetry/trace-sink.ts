@@ -1,6 +1,6 @@
 import type { Attributes, Context, Tracer } from "@opentelemetry/api";
 import type { ChatRequest, ChatResult } from "../core/index.js";
-import type { AttemptObserver, CallEnd, CallEvent, TelemetrySink } from "../router/call-observer.js";
+import { type CallEnd, type CallEvent, noCall, type TelemetrySink } from "../router/call-observer.js";
 import { traceOf } from "../router/event-sink.js";
 import {
   boundedTags,
@@ -11,13 +11,6 @@ import {
 import type { OpenTelemetryApi } from "./load-open-telemetry.js";
 import type { SinkEnvironment } from "./sink-environment.js";
 import type { TelemetryOptions } from "./telemetry-options.js";
-
-const noCall = {
-  started() {},
-  attempt: (): AttemptObserver => ({ firstToken() {}, ended() {}, run: (work) => work() }),
-  event() {},
-  ended() {},
-};
 
 /**
  * Spans in the GenAI semantic conventions: `chat <route>` for the routed call (a child of the
@@ -47,14 +40,13 @@ export function traceSink(
   };
 
   return {
-    begin({ callId, streaming, startedAt }) {
+    begin({ callId, streaming }) {
       const tracer = currentTracer();
       if (!tracer) return noCall;
       const parent = context.active();
       const span = tracer.startSpan(
         "chat",
         {
-          startTime: startedAt,
           attributes: {
             "gen_ai.operation.name": "chat",
             "gen_ai.request.stream": streaming,
