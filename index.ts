@@ -211,3 +211,8 @@ export type {
   CallLogFunctionOptions,
   CallLogOptions,
 } from "./src/telemetry/call-log-writer.js";
+export type {
+  OpenTelemetryMeter,
+  OpenTelemetryTracer,
+  TelemetryOptions,
+} from "./src/telemetry/telemetry-options.js";

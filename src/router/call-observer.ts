@@ -94,13 +94,14 @@ export interface AttemptObserver {
   run<T>(work: () => T): T;
 }
 
-const noAttempt: AttemptObserver = {
+/** Observers that watch nothing: what a sink returns for a call it does not report. */
+export const noAttempt: AttemptObserver = {
   firstToken() {},
   ended() {},
   run: (work) => work(),
 };
 
-const noCall: CallObserver = {
+export const noCall: CallObserver = {
   started() {},
   attempt: () => noAttempt,
   event() {},

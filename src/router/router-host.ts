@@ -37,6 +37,7 @@ import { RetryBudget } from "../state/index.js";
 import { openRoutingState, type RoutingState } from "../state/redis/index.js";
 import { callLogSink } from "../telemetry/call-log-sink.js";
 import { type CallLogWriter, fileCallLog, functionCallLog } from "../telemetry/call-log-writer.js";
+import { type OpenTelemetry, openTelemetry } from "../telemetry/index.js";
 import { logRouterEvent, logSink } from "../telemetry/log-sink.js";
 import { RouterLogger } from "../telemetry/router-logger.js";
 import type { TelemetrySink } from "./call-observer.js";
@@ -46,6 +47,7 @@ import { Occupancy } from "./occupancy.js";
 import { PrefixAffinity } from "./prefix-affinity.js";
 import type { RouterBackend } from "./router.js";
 import type { CreateRouterOptions, PolicyKit } from "./router-options.js";
+import { routerReadings } from "./router-readings.js";
 import type { RoutingContext } from "./routing-context.js";
 import { SecretRedactor } from "./secret-redactor.js";
 import { buildTelemetry } from "./telemetry.js";
@@ -101,8 +103,10 @@ export class RouterHost implements RouterBackend {
   readonly #log: RouterLogger;
   /** Where the call log goes, when the options ask for one; closed by `close`. */
   readonly #callLog: CallLogWriter | undefined;
+  /** Spans and metrics, when `@opentelemetry/api` is installed and not turned off. */
+  readonly #openTelemetry: OpenTelemetry | undefined;
 
-  private constructor(setup: HostSetup) {
+  private constructor(setup: HostSetup, otel: OpenTelemetry | undefined) {
     this.#setup = setup;
     const { options } = setup;
     this.#log = new RouterLogger(options.logger, options.logLevel ?? "info", this.#redactor);
@@ -120,6 +124,8 @@ export class RouterHost implements RouterBackend {
         }),
       );
     }
+    this.#openTelemetry = otel;
+    if (otel) sinks.push(otel.sink);
     this.#telemetry = buildTelemetry(options, this.#emit, sinks);
   }
 
@@ -139,7 +145,15 @@ export class RouterHost implements RouterBackend {
 
   /** Loads the policy, opens the state and creates the providers; a failure leaves nothing open. */
   static async start(setup: HostSetup): Promise<RouterHost> {
-    const host = new RouterHost(setup);
+    // The sinks read the host only once calls run or a metric reader collects.
+    const host: RouterHost = new RouterHost(
+      setup,
+      await openTelemetry(setup.options.telemetry, {
+        redact: (text) => host.#redactor.redact(text),
+        providerType: (id) => host.#providers.get(id)?.provider.type,
+        readings: () => routerReadings(host.#context),
+      }),
+    );
     let loaded: LoadedPolicy;
     try {
       await host.#openCallLog();
@@ -201,6 +215,7 @@ export class RouterHost implements RouterBackend {
 
   /** Closes every limiter, provider and the store; rejects with the first failure once all are closed. */
   async #release(): Promise<void> {
+    this.#openTelemetry?.close();
     this.#state.limiters.close(new RouterClosedError());
     const providers = [...this.#live];
     this.#live.clear();

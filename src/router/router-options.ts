@@ -10,6 +10,7 @@ import type {
   Strategy,
 } from "../core/index.js";
 import type { CallLogOptions } from "../telemetry/call-log-writer.js";
+import type { TelemetryOptions } from "../telemetry/telemetry-options.js";
 import type { RouterEvent } from "./routing-context.js";
 
 /** What a strategy is built with, once per loaded policy. */
@@ -93,4 +94,11 @@ export interface CreateRouterOptions {
   watch?: boolean;
   /** Random source for jitter and the weighted strategy. @default Math.random */
   random?: () => number;
+  /**
+   * OpenTelemetry spans and metrics (GenAI semantic conventions), made whenever the application
+   * registered a tracer or meter provider; these options turn them off, name a tracer or meter,
+   * opt into content capture and choose the metadata keys exported.
+   * @default { tracing: true, metrics: true, recordContent: false, metadataKeys: [] }
+   */
+  telemetry?: TelemetryOptions;
 }

@@ -7,6 +7,7 @@ import type { RouterEvent } from "./routing-context.js";
 export function buildTelemetry(
   options: CreateRouterOptions,
   emit: (event: RouterEvent) => void,
+  /** Sinks built elsewhere (OpenTelemetry's, which need the API loaded first). */
   extra: readonly TelemetrySink[] = [],
 ): TelemetrySink {
   const sinks: TelemetrySink[] = [...extra];

@@ -1,7 +1,9 @@
 import { suggestion } from "../config/did-you-mean.js";
 import { configSchemaProblem } from "../config/index.js";
 import { InvalidOptionsError, type ProviderFactory } from "../core/index.js";
+import { isRecord, kindOf } from "./describe-value.js";
 import type { CreateRouterOptions } from "./router-options.js";
+import { validateTelemetryOptions } from "./validate-telemetry-options.js";
 
 /** Says what is wrong with one option's value, or undefined when it is fine. */
 type Check = (value: unknown, option: string) => string | undefined;
@@ -73,6 +75,7 @@ const checks: Record<keyof CreateRouterOptions, Check> = {
       ? undefined
       : `expected a boolean, got ${kindOf(value)}`,
   random: optionalFunction,
+  telemetry: (value) => validateTelemetryOptions(value),
 };
 
 const known = Object.keys(checks);
@@ -130,10 +133,6 @@ export function validateRouterOptions(options: unknown): CreateRouterOptions {
   return options as unknown as CreateRouterOptions;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function optionalFunction(value: unknown): string | undefined {
   return value === undefined || typeof value === "function"
     ? undefined
@@ -181,16 +180,4 @@ function listProblem(
       return `${at} (${entry.name}) has ${other} as well: a ${kind} only ${method === "filter" ? "filters" : "ranks"}`;
   }
   return undefined;
-}
-
-/** What a value is, for a message; strings are never quoted, since they may be secrets. */
-function kindOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
-    return `${typeof value} ${String(value)}`;
-  }
-  if (typeof value === "object") return "an object";
-  if (typeof value === "undefined") return "undefined";
-  return `a ${typeof value}`;
 }

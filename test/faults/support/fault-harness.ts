@@ -40,6 +40,8 @@ export interface HarnessOptions {
   store?: StateStore;
   /** More router options (a logger, a call log). */
   router?: Omit<CreateRouterOptions, "policy" | "state" | "onEvent">;
+  /** The router's `telemetry` option (OpenTelemetry). */
+  telemetry?: CreateRouterOptions["telemetry"];
 }
 
 export interface Harness {
@@ -89,6 +91,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ...options.router,
     onEvent: (event) => events.push(event),
     ...(options.providers ? { providers: options.providers } : {}),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   });
   return { router, events, store, policy };
 }

@@ -28,10 +28,12 @@ export class Upstream {
   constructor(
     readonly id: string,
     readonly shape: ProviderShape,
-    options: { apiKey?: string } = {},
+    /** The key, or `{ apiKey }`. @default a canary named after the id */
+    options: string | { apiKey?: string } = {},
   ) {
     this.baseURL = shape.baseURL(id);
-    this.apiKey = options.apiKey ?? `sk-canary-${id}-5f2c9e7a1b3d4c6e`;
+    const apiKey = typeof options === "string" ? options : options.apiKey;
+    this.apiKey = apiKey ?? `test-canary-not-a-real-key-${id}-5f2c9e7a1b3d4c6e`;
   }
 
   /** Sets the script: the n-th request gets the n-th reply, later ones the last reply. */
