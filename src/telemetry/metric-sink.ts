@@ -150,6 +150,7 @@ export function metricSink(
             "switchyard.outcome": end.outcome,
             ...(route ? { "switchyard.route": route } : {}),
             ...(target ? { "switchyard.target": target } : {}),
+            ...(trace?.cache ? { "switchyard.cache": trace.cache } : {}),
             ...(end.outcome === "success" ? {} : { "error.type": errorType(end.error) }),
             ...labels,
           });

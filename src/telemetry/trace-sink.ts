@@ -240,7 +240,8 @@ function endAttributes(
     }
     if (trace.fallbacks?.length) {
       attributes["switchyard.fallbacks"] = trace.fallbacks.map((entry) => `${entry.from}→${entry.to}`);
-    }
+    } // "hit" (served from the route's response cache, no attempt), "miss" or "bypass".
+    if (trace.cache) attributes["switchyard.cache"] = trace.cache;
   }
   if (answerFirstMs !== undefined) attributes["gen_ai.response.time_to_first_chunk"] = answerFirstMs / 1000;
   if (end.outcome === "success") {

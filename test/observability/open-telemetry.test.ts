@@ -189,6 +189,23 @@ describe("OpenTelemetry spans", () => {
     await router.close();
   });
 
+  it("marks a call served from the route's response cache, with no attempt span", async () => {
+    const a = new Upstream("a", openaiShape).replies(answer("remembered"));
+    const { router } = await startHarness({
+      targets: { a },
+      routes: { default: { targets: ["a"], cache: { ttlMs: 60_000 } } },
+    });
+    await router.chat({ messages, temperature: 0 });
+    const before = sdk.spans().length;
+    const hit = await router.chat({ messages, temperature: 0 });
+    expect(hit.route.cache).toBe("hit");
+    const spans = sdk.spans().slice(before);
+    expect(callSpan(spans).attributes["switchyard.cache"]).toBe("hit");
+    expect(attemptSpans(spans)).toEqual([]);
+    expect(a.count).toBe(1);
+    await router.close();
+  });
+
   it("notes a 429-paused target the call skipped as an event, and the prompt tokens a cache served", async () => {
     const a = new Upstream("a", openaiShape).replies(fail("rate-limit", { headers: { "retry-after": "5" } }));
     const b = new Upstream("b", openaiShape).replies((_call, shape) => {
