@@ -1,5 +1,6 @@
 import type { Capabilities, Route, RouteRule, Target } from "../core/index.js";
 import type { BreakerOptions, EjectionOptions } from "../state/health-options.js";
+import type { GatewaySettings } from "./gateway-schema.js";
 import type { ProviderEntry } from "./provider-schema.js";
 
 /**
@@ -87,6 +88,8 @@ export interface ResolvedPolicy {
   state: StateSettings;
   /** @default { whenAllOpen: "fail" } */
   health: HealthSettings;
+  /** The gateway's keys and limits (`switchyard serve`); the router ignores them. */
+  gateway?: GatewaySettings;
 }
 
 export interface LoadedPolicy {
