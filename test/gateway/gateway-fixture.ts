@@ -8,6 +8,7 @@ import { type OpenAIUpstream, startOpenAIUpstream } from "./openai-upstream.js";
 export const upstreamKey = "test-canary-not-a-real-key-upstream-0001";
 export const teamKey = "test-canary-not-a-real-key-team-0001";
 export const limitedKey = "test-canary-not-a-real-key-limited-0001";
+export const frugalKey = "test-canary-not-a-real-key-frugal-0001";
 
 /** The policy of these tests: one OpenAI-wire upstream on loopback, three routes, `extra` appended. */
 export function gatewayPolicy(baseURL: string, extra = ""): string {
@@ -34,6 +35,9 @@ export const keysSection = `gateway:
     limited:
       hash: "${hashKey(limitedKey)}"
       limits: { rpm: 1 }
+    frugal:
+      hash: "${hashKey(frugalKey)}"
+      dailyUsd: 0.0000001
 `;
 
 export interface Started {
