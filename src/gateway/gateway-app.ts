@@ -2,6 +2,7 @@ import type { HttpBindings } from "@hono/node-server";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Router } from "../router/router.js";
+import { anthropicErrorResponse, anthropicMessages } from "./anthropic-messages.js";
 import { GatewayError } from "./api-error.js";
 import { CallContext } from "./call-context.js";
 import { embeddings } from "./embeddings.js";
@@ -42,7 +43,7 @@ function authenticate(state: GatewayState, headers: Headers): VirtualKey | undef
   return key;
 }
 
-/** The gateway's HTTP API over hono: OpenAI-compatible endpoints, health and metrics. */
+/** The gateway's HTTP API over hono: OpenAI- and Anthropic-compatible endpoints, health and metrics. */
 export function createGatewayApp(host: GatewayHost): Hono<Env> {
   const app = new Hono<Env>();
   const { metrics } = host;
@@ -112,6 +113,7 @@ export function createGatewayApp(host: GatewayHost): Hono<Env> {
   });
   app.post("/v1/chat/completions", (context) => openaiChat(context, host.router(), context.get("call")));
   app.post("/v1/embeddings", (context) => embeddings(context, host.router(), context.get("call")));
+  app.post("/v1/messages", (context) => anthropicMessages(context, host.router(), context.get("call")));
 
   app.notFound((context) =>
     openaiErrorResponse(
@@ -125,6 +127,9 @@ export function createGatewayApp(host: GatewayHost): Hono<Env> {
       ),
     ),
   );
-  app.onError((error) => openaiErrorResponse(error));
+  // Each API's errors in its own shape, whichever step (auth, limits, body, router) failed.
+  app.onError((error, context) =>
+    context.req.path === "/v1/messages" ? anthropicErrorResponse(error) : openaiErrorResponse(error),
+  );
   return app;
 }
