@@ -1,5 +1,5 @@
 import { QueueFullError } from "../core/index.js";
-import { LimiterWaitError, TargetLimiter } from "../limits/index.js";
+import { type LimiterPool, LimiterWaitError } from "../limits/index.js";
 import { GatewayError } from "./api-error.js";
 import type { VirtualKey } from "./virtual-keys.js";
 
@@ -10,33 +10,41 @@ export interface KeyAdmission {
 
 const free: KeyAdmission = { release() {} };
 
+/** A key's limiter id: ":" is no character of a target id, so no target's limiter shares it. */
+function limiterId(key: VirtualKey): string {
+  return `gateway-key:${key.name}`;
+}
+
 /**
  * Each key's rpm, tpm and concurrency, enforced without queueing: a key over any of them gets a
- * 429 with `retry-after` at once, and nothing is sent upstream. Counted in this process.
+ * 429 with `retry-after` at once, and nothing is sent upstream. Counted by the pool: in this
+ * process, or shared by every replica through Redis when the policy's `state` is `redis`.
  */
 export class KeyLimits {
-  readonly #limiters = new Map<string, TargetLimiter>();
+  readonly #pool: LimiterPool;
 
-  constructor(keys: readonly VirtualKey[]) {
-    for (const key of keys) {
-      const { rpm, tpm, maxConcurrent } = key.limits;
-      if (rpm === undefined && tpm === undefined && maxConcurrent === undefined) continue;
-      this.#limiters.set(
-        key.name,
-        new TargetLimiter(`key ${key.name}`, {
-          ...(rpm !== undefined ? { rpm } : {}),
-          ...(tpm !== undefined ? { tpm } : {}),
-          ...(maxConcurrent !== undefined ? { maxConcurrent } : {}),
-          // With noWait only calls admitted at once queue here, for the moment Bottleneck takes.
-          maxQueue: 10_000,
-        }),
-      );
-    }
+  constructor(pool: LimiterPool) {
+    this.#pool = pool;
+  }
+
+  /** Follows a (re)loaded policy: unchanged keys keep their counts. */
+  update(keys: readonly VirtualKey[]): void {
+    const limited = keys.filter(
+      ({ limits }) =>
+        limits.rpm !== undefined || limits.tpm !== undefined || limits.maxConcurrent !== undefined,
+    );
+    this.#pool.update(
+      limited.map((key) => ({
+        id: limiterId(key),
+        // With noWait only calls admitted at once queue, for the moment the limiter takes.
+        limits: { ...key.limits, maxQueue: 10_000 },
+      })),
+    );
   }
 
   /** Admits a call reserving `tokens` against tpm, or throws a 429 `GatewayError`. */
   async admit(key: VirtualKey | undefined, tokens: number, signal: AbortSignal): Promise<KeyAdmission> {
-    const limiter = key && this.#limiters.get(key.name);
+    const limiter = key && this.#pool.get(limiterId(key));
     if (!limiter) return free;
     let release: () => void;
     try {
@@ -48,10 +56,7 @@ export class KeyLimits {
         429,
         "rate_limit_error",
         `key "${key.name}" is over its rate limits (rpm, tpm or concurrency)`,
-        {
-          code: "key_rate_limited",
-          retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
-        },
+        { code: "key_rate_limited", retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) },
       );
     }
     let released = false;
@@ -66,6 +71,6 @@ export class KeyLimits {
   }
 
   close(): void {
-    for (const limiter of this.#limiters.values()) limiter.close();
+    this.#pool.close();
   }
 }

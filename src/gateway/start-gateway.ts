@@ -5,6 +5,7 @@ import type { LoadedPolicy } from "../config/index.js";
 import { InvalidOptionsError } from "../core/index.js";
 import type { Router } from "../router/router.js";
 import type { RouterEvent } from "../router/routing-context.js";
+import { openRoutingState } from "../state/redis/index.js";
 import { createGatewayApp } from "./gateway-app.js";
 import { GatewayMetrics } from "./gateway-metrics.js";
 import type { Gateway, GatewayEntry, GatewayOptions } from "./gateway-options.js";
@@ -17,7 +18,7 @@ const defaults = { host: "127.0.0.1", port: 4000, maxHeaderBytes: 16_384 };
 const flushMs = 1000;
 
 /** The gateway's view of a loaded policy; a key naming a route that does not exist is refused. */
-function gatewayState(loaded: LoadedPolicy): GatewayState {
+function gatewayState(loaded: LoadedPolicy, limits: KeyLimits): GatewayState {
   const settings = loaded.policy.gateway ?? {
     maxBodyBytes: 4 * 1024 * 1024,
     maxConcurrent: 1024,
@@ -36,7 +37,8 @@ function gatewayState(loaded: LoadedPolicy): GatewayState {
     });
   }
   const keys = new KeyRing(settings.keys);
-  return { settings, keys, limits: new KeyLimits(keys.keys), routes };
+  limits.update(keys.keys);
+  return { settings, keys, limits, routes };
 }
 
 /**
@@ -45,25 +47,42 @@ function gatewayState(loaded: LoadedPolicy): GatewayState {
  */
 export async function startGateway(entry: GatewayEntry, options: GatewayOptions): Promise<Gateway> {
   const env = options.env ?? process.env;
-  let state = gatewayState(await entry.loadPolicy(options.policy, { env }));
+  const loaded = await entry.loadPolicy(options.policy, { env });
+  // The keys' limiters live where the router's do: in this process, or in the policy's Redis.
+  const shared = await openRoutingState(loaded.policy.state);
+  const limits = new KeyLimits(shared.limiters);
+  let state: GatewayState;
+  try {
+    state = gatewayState(loaded, limits);
+  } catch (error) {
+    await closeShared();
+    throw error;
+  }
+  async function closeShared() {
+    limits.close();
+    await shared.store.close?.();
+  }
   const refresh = async () => {
-    const next = gatewayState(await entry.loadPolicy(options.policy, { env }));
-    const previous = state;
-    state = next;
-    previous.limits.close();
+    state = gatewayState(await entry.loadPolicy(options.policy, { env }), limits);
   };
   const onEvent = (event: RouterEvent) => {
     // The router reloaded itself (its `watch`): the keys follow.
     if (event.type === "policy-reload" && event.ok && !reloading) refresh().catch(() => {});
   };
   let reloading = false;
-  const router: Router = await entry.createRouter({
-    policy: options.policy,
-    env,
-    onEvent,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
+  let router: Router;
+  try {
+    router = await entry.createRouter({
+      policy: options.policy,
+      env,
+      onEvent,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+  } catch (error) {
+    await closeShared();
+    throw error;
+  }
   let draining = false;
   const metrics = new GatewayMetrics();
   const app = createGatewayApp({
@@ -88,6 +107,7 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
     });
   } catch (error) {
     await router.close();
+    await closeShared();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -115,7 +135,7 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
         while (metrics.inFlight > 0 && Date.now() < flushed)
           await new Promise((resolve) => setTimeout(resolve, 10));
         server.closeAllConnections();
-        state.limits.close();
+        await closeShared();
         await closed;
       })();
       return closing;
