@@ -93,7 +93,9 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
     draining: () => draining,
   });
   const server = createServer(
-    { maxHeaderSize: options.maxHeaderBytes ?? defaults.maxHeaderBytes, requestTimeout: 0 },
+    // The whole request (headers and body) must arrive within a minute; responses and streams
+    // take as long as they take.
+    { maxHeaderSize: options.maxHeaderBytes ?? defaults.maxHeaderBytes, requestTimeout: 60_000 },
     getRequestListener(app.fetch, { overrideGlobalObjects: false }),
   );
   const host = options.host ?? defaults.host;

@@ -1,8 +1,11 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Started, startGateway, upstreamKey } from "./gateway-fixture.js";
 import { hangingStreamReply, statusReply, textReply, toolReply } from "./openai-upstream.js";
 
+const execFileAsync = promisify(execFile);
 let started: Started;
 let client: OpenAI;
 
@@ -74,6 +77,28 @@ describe("the OpenAI-compatible gateway", () => {
     expect(frames.at(-1)).toBe("data: [DONE]");
     // Without include_usage there is no usage chunk.
     expect(frames.some((frame) => frame.includes('"usage"'))).toBe(false);
+  });
+
+  it("streams SSE that curl reads frame by frame", async () => {
+    // Asynchronous: the gateway answers from this same process.
+    const { stdout } = await execFileAsync(
+      "curl",
+      [
+        "-sN",
+        `${started.gateway.url}/v1/chat/completions`,
+        "-H",
+        "content-type: application/json",
+        "-d",
+        JSON.stringify({ model: "default", messages: [{ role: "user", content: "Hi" }], stream: true }),
+      ],
+      { encoding: "utf8", timeout: 10_000 },
+    );
+    const frames = stdout.split("\n\n").filter(Boolean);
+    const chunks = frames
+      .slice(0, -1)
+      .map((frame) => JSON.parse(frame.replace(/^data: /, "")) as Record<string, unknown>);
+    expect(chunks.every((chunk) => chunk.object === "chat.completion.chunk")).toBe(true);
+    expect(frames.at(-1)).toBe("data: [DONE]");
   });
 
   it("passes tools to the route and returns the model's tool calls, whole and streamed", async () => {
