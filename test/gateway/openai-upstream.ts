@@ -194,3 +194,10 @@ export const embeddingReply: UpstreamReply = (request, response) => {
     }),
   );
 };
+
+/** Streams one token, then drops the connection: a stream that breaks mid-way. */
+export const brokenStreamReply: UpstreamReply = (_request, response) => {
+  response.writeHead(200, { "content-type": "text/event-stream" });
+  response.write(`data: ${JSON.stringify(chunk({ role: "assistant", content: "partial" }))}\n\n`);
+  setTimeout(() => response.destroy(), 5);
+};
