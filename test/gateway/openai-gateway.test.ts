@@ -297,6 +297,10 @@ describe("operations", () => {
     expect(text).toMatch(
       /switchyard_gateway_requests_total\{endpoint="\/v1\/chat\/completions",status="200"\} \d+/,
     );
+    // Refused requests are counted with their status too.
+    expect(text).toMatch(
+      /switchyard_gateway_requests_total\{endpoint="\/v1\/chat\/completions",status="400"\} \d+/,
+    );
     expect(text).toMatch(/switchyard_gateway_cost_usd_total\{route="default",key=""\} [0-9.e-]+/);
     expect(text).toContain("# TYPE switchyard_gateway_request_duration_seconds histogram");
   });
