@@ -14,6 +14,8 @@ const serveOptions = {
   "drain-ms": { type: "string" },
 } as const;
 
+const loopbackHosts = new Set(["127.0.0.1", "::1", "localhost"]);
+
 /**
  * `switchyard serve`: the gateway until SIGTERM or Ctrl-C, which drain it (calls and streams in
  * flight finish within the grace period); SIGHUP reloads the policy.
@@ -32,6 +34,11 @@ export async function runServe(argv: string[], io: CliIo, dependencies: CliDepen
   const policy = resolvePolicyPath(values.policy, io, dependencies);
   const gateway = await dependencies.startGateway({ policy, host: values.host, port, env: io.env });
   io.stderr(`switchyard gateway listening on ${gateway.url} (policy ${policy})\n`);
+  if (!gateway.requiresKey && !loopbackHosts.has(values.host)) {
+    io.stderr(
+      `warning: ${values.host} is reachable from other machines and the policy lists no gateway.keys: anyone who reaches it can spend\n`,
+    );
+  }
   const cleanups: (() => void)[] = [];
   const signal = await new Promise<string>((resolve) => {
     const onInterrupt = () => resolve("SIGINT");

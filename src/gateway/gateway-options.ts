@@ -24,6 +24,8 @@ export interface Gateway {
   readonly url: string;
   readonly port: number;
   readonly router: Router;
+  /** Whether callers must present a virtual key (the policy lists `gateway.keys`). */
+  readonly requiresKey: boolean;
   /** Re-reads the policy (routes, targets, keys); a bad edit keeps the last good one and rejects. */
   reload(): Promise<void>;
   /**

@@ -118,6 +118,9 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
     router,
+    get requiresKey() {
+      return state.keys.enabled;
+    },
     async reload() {
       reloading = true;
       try {

@@ -156,6 +156,8 @@ describe("the serve and keys commands", () => {
       .toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
     const url = /listening on (\S+)/.exec(output.stderr)?.[1] as string;
     expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+    // Loopback without keys is the safe default: nothing to warn about.
+    expect(output.stderr).not.toContain("warning:");
     handlers.get("SIGHUP")?.();
     await expect.poll(() => output.stderr).toContain("policy reloaded");
     handlers.get("SIGTERM")?.();

@@ -31,6 +31,7 @@ async function failure(promise: Promise<unknown>): Promise<InstanceType<typeof O
 
 describe("virtual keys", () => {
   it("answers 401 for a missing or unknown key, and calls no provider", async () => {
+    expect(started.gateway.requiresKey).toBe(true);
     const before = started.upstream.requests.length;
     const missing = await fetch(`${started.gateway.url}/v1/chat/completions`, {
       method: "POST",
