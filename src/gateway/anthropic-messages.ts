@@ -34,9 +34,17 @@ export async function anthropicMessages(
     }
   }
   const encoder = anthropicEncoder(body.model);
-  return streamResponse(router.stream(request), (part) => encoder.encode(part), call, admission, {
-    "x-switchyard-route": body.model,
-  });
+  const { stream, slot } = call.stream(router, request);
+  return streamResponse(
+    stream,
+    (part) => encoder.encode(part),
+    call,
+    admission,
+    () => ({
+      "x-switchyard-route": body.model,
+      ...(slot.callId ? { "x-switchyard-call-id": slot.callId } : {}),
+    }),
+  );
 }
 
 /** Anthropic's error response for any failure of a call. */

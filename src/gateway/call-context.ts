@@ -1,9 +1,17 @@
+import type { AsyncLocalStorage } from "node:async_hooks";
 import type { ChatRequest, EmbedRequest } from "../core/index.js";
+import type { Router } from "../router/router.js";
+import type { ChatStream } from "../router/stream-outputs.js";
 import { GatewayError } from "./api-error.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
 import type { GatewayState } from "./gateway-state.js";
 import type { KeyAdmission } from "./key-limits.js";
 import type { VirtualKey } from "./virtual-keys.js";
+
+/** Where the router's `call-start` event leaves the id of the call started in its context. */
+export interface CallIdSlot {
+  callId?: string;
+}
 
 /** Output tokens a call without `max_tokens` reserves against its key's tpm (the router's default). */
 const defaultMaxTokens = 1024;
@@ -14,7 +22,17 @@ export class CallContext {
     readonly state: GatewayState,
     readonly key: VirtualKey | undefined,
     readonly metrics: GatewayMetrics,
+    readonly callIds: AsyncLocalStorage<CallIdSlot>,
   ) {}
+
+  /**
+   * Starts a stream and learns its call id as soon as the router has one (its `call-start` event,
+   * emitted in this call's async context), before the first part: a stream's headers carry it.
+   */
+  stream(router: Router, request: ChatRequest): { stream: ChatStream; slot: CallIdSlot } {
+    const slot: CallIdSlot = {};
+    return { stream: this.callIds.run(slot, () => router.stream(request)), slot };
+  }
 
   /** 404 for a `model` that is no route, 403 for a route the key may not use. */
   checkRoute(model: string): void {

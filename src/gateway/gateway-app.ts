@@ -1,10 +1,11 @@
+import type { AsyncLocalStorage } from "node:async_hooks";
 import type { HttpBindings } from "@hono/node-server";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Router } from "../router/router.js";
 import { anthropicErrorResponse, anthropicMessages } from "./anthropic-messages.js";
 import { GatewayError } from "./api-error.js";
-import { CallContext } from "./call-context.js";
+import { CallContext, type CallIdSlot } from "./call-context.js";
 import { embeddings } from "./embeddings.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
 import type { GatewayState } from "./gateway-state.js";
@@ -15,6 +16,8 @@ import { presentedKey, type VirtualKey } from "./virtual-keys.js";
 export interface GatewayHost {
   router(): Router;
   state(): GatewayState;
+  /** Filled by the router's `call-start` events (see `CallContext.stream`). */
+  callIds: AsyncLocalStorage<CallIdSlot>;
   metrics: GatewayMetrics;
   /** False while the policy loads or local engines start, and once draining. */
   ready(): boolean;
@@ -85,7 +88,7 @@ export function createGatewayApp(host: GatewayHost): Hono<Env> {
       metrics.inFlight -= 1;
     });
     const key = authenticate(state, context.req.raw.headers);
-    context.set("call", new CallContext(state, key, metrics));
+    context.set("call", new CallContext(state, key, metrics, host.callIds));
     const limit = bodyLimit({
       maxSize: state.settings.maxBodyBytes,
       onError: () => {

@@ -36,9 +36,17 @@ export async function openaiChat(context: Context, router: Router, call: CallCon
     includeUsage: body.stream_options?.include_usage === true,
     logprobs: withLogprobs,
   });
-  return streamResponse(router.stream(request), (part) => encoder.encode(part), call, admission, {
-    "x-switchyard-route": body.model,
-  });
+  const { stream, slot } = call.stream(router, request);
+  return streamResponse(
+    stream,
+    (part) => encoder.encode(part),
+    call,
+    admission,
+    () => ({
+      "x-switchyard-route": body.model,
+      ...(slot.callId ? { "x-switchyard-call-id": slot.callId } : {}),
+    }),
+  );
 }
 
 /** OpenAI's error response for any failure of a call. */

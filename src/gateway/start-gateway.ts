@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
@@ -6,6 +7,7 @@ import { InvalidOptionsError } from "../core/index.js";
 import type { Router } from "../router/router.js";
 import type { RouterEvent } from "../router/routing-context.js";
 import { openRoutingState } from "../state/redis/index.js";
+import type { CallIdSlot } from "./call-context.js";
 import { createGatewayApp } from "./gateway-app.js";
 import { GatewayMetrics } from "./gateway-metrics.js";
 import type { Gateway, GatewayEntry, GatewayOptions } from "./gateway-options.js";
@@ -65,7 +67,12 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
   const refresh = async () => {
     state = gatewayState(await entry.loadPolicy(options.policy, { env }), limits);
   };
+  const callIds = new AsyncLocalStorage<CallIdSlot>();
   const onEvent = (event: RouterEvent) => {
+    if (event.type === "call-start") {
+      const slot = callIds.getStore();
+      if (slot) slot.callId = event.callId;
+    }
     // The router reloaded itself (its `watch`): the keys follow.
     if (event.type === "policy-reload" && event.ok && !reloading) refresh().catch(() => {});
   };
@@ -88,6 +95,7 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
   const app = createGatewayApp({
     router: () => router,
     state: () => state,
+    callIds,
     metrics,
     ready: () => !draining,
     draining: () => draining,

@@ -20,7 +20,8 @@ export async function streamResponse(
   encode: (part: StreamPart) => string,
   call: CallContext,
   admission: KeyAdmission,
-  headers: Record<string, string>,
+  /** Read once the first part arrived (the call id is known by then). */
+  headers: () => Record<string, string>,
 ): Promise<Response> {
   const iterator = stream[Symbol.asyncIterator]();
   let first: IteratorResult<StreamPart>;
@@ -76,5 +77,5 @@ export async function streamResponse(
     },
     { highWaterMark: 0 },
   );
-  return new Response(events, { status: 200, headers: { ...sseHeaders, ...headers } });
+  return new Response(events, { status: 200, headers: { ...sseHeaders, ...headers() } });
 }

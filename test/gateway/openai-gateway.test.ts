@@ -65,6 +65,27 @@ describe("the OpenAI-compatible gateway", () => {
     expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 3 });
   });
 
+  it("sends each stream's own call id in its headers, before the first token", async () => {
+    const first = await client.chat.completions
+      .create({ model: "default", messages: [{ role: "user", content: "Hi" }], stream: true })
+      .withResponse();
+    for await (const _chunk of first.data) {
+      // drain
+    }
+    const second = await client.chat.completions
+      .create({ model: "default", messages: [{ role: "user", content: "Hi" }], stream: true })
+      .withResponse();
+    for await (const _chunk of second.data) {
+      // drain
+    }
+    const ids = [first.response, second.response].map((response) =>
+      response.headers.get("x-switchyard-call-id"),
+    );
+    expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ids[1]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+
   it("frames the raw stream as data lines and ends it with data: [DONE]", async () => {
     const { status, text } = await raw("/v1/chat/completions", {
       method: "POST",
