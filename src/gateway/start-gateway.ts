@@ -38,9 +38,7 @@ function gatewayState(loaded: LoadedPolicy, limits: KeyLimits): GatewayState {
       }
     });
   }
-  const keys = new KeyRing(settings.keys);
-  limits.update(keys.keys);
-  return { settings, keys, limits, routes };
+  return { settings, keys: new KeyRing(settings.keys), limits, routes };
 }
 
 /**
@@ -54,8 +52,13 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
   const shared = await openRoutingState(loaded.policy.state);
   const limits = new KeyLimits(shared.limiters);
   let state: GatewayState;
+  /** The keys' limiters follow the state in use. */
+  const use = (next: GatewayState) => {
+    limits.update(next.keys.keys);
+    state = next;
+  };
   try {
-    state = gatewayState(loaded, limits);
+    use(gatewayState(loaded, limits));
   } catch (error) {
     await closeShared();
     throw error;
@@ -65,7 +68,7 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
     await shared.store.close?.();
   }
   const refresh = async () => {
-    state = gatewayState(await entry.loadPolicy(options.policy, { env }), limits);
+    use(gatewayState(await entry.loadPolicy(options.policy, { env }), limits));
   };
   const callIds = new AsyncLocalStorage<CallIdSlot>();
   const onEvent = (event: RouterEvent) => {
@@ -132,8 +135,10 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
     async reload() {
       reloading = true;
       try {
+        // The gateway's part is checked first: a bad key section leaves router and keys as they were.
+        const next = gatewayState(await entry.loadPolicy(options.policy, { env }), limits);
         await router.reload();
-        await refresh();
+        use(next);
       } finally {
         reloading = false;
       }

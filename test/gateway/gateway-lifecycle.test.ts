@@ -96,6 +96,21 @@ describe("reloading", () => {
     await expect(gateway.reload()).rejects.toThrow(/hash/);
     const still = await fetch(`${gateway.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
     expect(still.status).toBe(200);
+    // A key naming no route is refused before the router reloads: the route added with it is not served.
+    await writeFile(
+      policyFile,
+      gatewayPolicy(
+        upstream.baseURL,
+        `gateway:\n  keys:\n    fresh: { hash: "${hashKey(key)}", routes: [ghost] }\n`,
+      ).replace("  vectors:", "  later: { targets: [mini] }\n  vectors:"),
+    );
+    await expect(gateway.reload()).rejects.toThrow(/gateway\.keys\.fresh\.routes\[0\]/);
+    const unchanged = await fetch(`${gateway.url}/v1/models`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    const ids = ((await unchanged.json()) as { data: { id: string }[] }).data.map((model) => model.id);
+    expect(ids).toContain("added");
+    expect(ids).not.toContain("later");
   });
 });
 
