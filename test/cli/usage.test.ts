@@ -67,7 +67,9 @@ describe("switchyard usage", () => {
 
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(/^error: name a command: chat, check, explain, init, engine, serve, keys\n\nUsage:/);
+    expect(run.stderr).toMatch(
+      /^error: name a command: chat, check, explain, init, engine, serve, keys\n\nUsage:/,
+    );
   });
 
   it("exits 2 naming an unknown command", async () => {
