@@ -102,6 +102,24 @@ module.exports = {
       to: { path: "^(src/(?!core/)|providers/|policies/|index\\.ts)" },
     },
     {
+      name: "gateway-server-only-in-gateway",
+      severity: "error",
+      comment: "Only src/gateway imports the HTTP server library (hono).",
+      from: { pathNot: ["^src/gateway/", notTests] },
+      to: { path: "node_modules/(hono|@hono/node-server)/" },
+    },
+    {
+      name: "gateway-loaded-lazily",
+      severity: "error",
+      comment:
+        "The entry and the CLI reach the gateway's server through a dynamic import: a caller who never serves never loads hono.",
+      from: { path: "^(index\\.ts|src/cli/|bin/)" },
+      to: {
+        path: "^src/gateway/(?!gateway-options\\.ts$|virtual-keys\\.ts$)",
+        dependencyTypesNot: ["dynamic-import", "type-only"],
+      },
+    },
+    {
       name: "policies-core-only",
       severity: "error",
       from: { path: "^policies/", pathNot: notTests },

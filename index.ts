@@ -23,6 +23,7 @@ import type {
   PolicyFile,
   PolicyRegistryOptions,
 } from "./src/config/index.js";
+import type { Gateway, GatewayOptions } from "./src/gateway/gateway-options.js";
 import type { Router } from "./src/router/router.js";
 import type { Builtins, CreateRouterOptions } from "./src/router/router-options.js";
 
@@ -52,6 +53,21 @@ export const builtins: Builtins = {
 export async function createRouter(options: CreateRouterOptions): Promise<Router> {
   const { createRouterWith } = await import("./src/router/create-router.js");
   return createRouterWith(builtins, options);
+}
+
+/**
+ * Starts the HTTP gateway (`switchyard serve`): the router over the policy file behind an
+ * OpenAI-compatible API, with the policy's virtual keys, health checks and Prometheus metrics.
+ * Its server library (hono) is imported here, on first use, never by `import "switchyard-ai"`.
+ *
+ * @example
+ * const gateway = await createGateway({ policy: "./routing.yaml", port: 4000 });
+ * // POST http://127.0.0.1:4000/v1/chat/completions { "model": "default", "messages": [...] }
+ * await gateway.close({ graceMs: 10_000 });
+ */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const { startGateway } = await import("./src/gateway/start-gateway.js");
+  return startGateway({ createRouter, loadPolicy }, options);
 }
 
 /** The options with the built-in provider types and strategies in front of the caller's own. */
@@ -163,6 +179,7 @@ export type {
   DailyBudget,
   DailyBudgets,
   Environment,
+  GatewaySettings,
   HealthSettings,
   LoadedPolicy,
   LoadPolicyOptions,
@@ -179,6 +196,7 @@ export type {
   StateSettings,
 } from "./src/config/index.js";
 export * from "./src/core/index.js";
+export type { Gateway, GatewayOptions } from "./src/gateway/gateway-options.js";
 export type { CachePreview } from "./src/router/cached-call.js";
 export type { RoutePlan } from "./src/router/plan-route.js";
 export type { CloseOptions, Router } from "./src/router/router.js";

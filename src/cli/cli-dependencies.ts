@@ -1,3 +1,4 @@
+import type { Gateway, GatewayOptions } from "../gateway/gateway-options.js";
 import type { Router } from "../router/router.js";
 
 /** What `switchyard engine build` reports. */
@@ -32,6 +33,8 @@ export interface CliDependencies {
     file: string,
     options: { env: Record<string, string | undefined> },
   ): Promise<{ ok: boolean; report: string }>;
+  /** Starts the HTTP gateway (`serve`); absent where the entry wires none. */
+  startGateway?(options: GatewayOptions): Promise<Gateway>;
   /** The policy used when none is named. */
   defaultPolicy: string;
   /** The model file the bundled policy points at, generated on first use when missing. */

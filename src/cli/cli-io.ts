@@ -11,4 +11,6 @@ export interface CliIo {
   cwd: string;
   /** Aborts the call in flight (Ctrl-C): the upstream request is cancelled and the CLI exits 130. */
   signal?: AbortSignal;
+  /** Calls `handler` on each delivery of a process signal (`serve`: SIGTERM drains, SIGHUP reloads); returns its removal. */
+  onSignal?: (signal: "SIGTERM" | "SIGHUP", handler: () => void) => () => void;
 }

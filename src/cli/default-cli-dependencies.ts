@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { LoadPolicyOptions, PolicyCheckReport } from "../config/index.js";
+import type { Gateway, GatewayOptions } from "../gateway/gateway-options.js";
 import type { Router } from "../router/router.js";
 import type { CreateRouterOptions } from "../router/router-options.js";
 import type { CliDependencies, EngineTools } from "./cli-dependencies.js";
@@ -14,6 +15,7 @@ export interface SwitchyardEntry {
   createRouter(options: CreateRouterOptions): Promise<Router>;
   checkPolicy(file: string, options: LoadPolicyOptions): Promise<PolicyCheckReport>;
   formatCheckReport(report: PolicyCheckReport): string;
+  createGateway?(options: GatewayOptions): Promise<Gateway>;
 }
 
 /**
@@ -34,6 +36,7 @@ export function defaultCliDependencies(
       const report = await entry.checkPolicy(file, options);
       return { ok: report.ok, report: entry.formatCheckReport(report) };
     },
+    ...(entry.createGateway ? { startGateway: entry.createGateway } : {}),
     defaultPolicy,
     // examples/default.yaml says `model: ../models/tiny-llama.gguf`.
     defaultPolicyModel: join(dirname(defaultPolicy), "..", "models", "tiny-llama.gguf"),

@@ -24,5 +24,9 @@ export function nodeCliIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     signal: interrupt.signal,
+    onSignal: (signal, handler) => {
+      process.on(signal, handler);
+      return () => process.off(signal, handler);
+    },
   };
 }

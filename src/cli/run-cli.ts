@@ -7,6 +7,8 @@ import { runCheck } from "./run-check.js";
 import { runEngine } from "./run-engine.js";
 import { runExplain } from "./run-explain.js";
 import { runInit } from "./run-init.js";
+import { runKeys } from "./run-keys.js";
+import { runServe } from "./run-serve.js";
 import { usage } from "./usage.js";
 import { UsageError } from "./usage-error.js";
 
@@ -16,6 +18,8 @@ const commands = {
   explain: runExplain,
   init: runInit,
   engine: runEngine,
+  serve: runServe,
+  keys: runKeys,
 } as const;
 const commandList = Object.keys(commands).join(", ");
 

@@ -55,6 +55,25 @@ Run it once after installing or upgrading; re-runs are incremental. --debug buil
 UBSan into build/Debug (used with SWITCHYARD_NATIVE_DEBUG=1); --jobs sets parallel compiles (2).
 
 Exit codes: 0 built; 1 the build failed or node-llama-cpp is missing; 2 bad usage.`,
+  serve: `Usage:
+  switchyard serve [--policy FILE] [--host 127.0.0.1] [--port 4000] [--drain-ms N]
+
+Runs the policy as an OpenAI-compatible HTTP gateway: POST /v1/chat/completions, /v1/embeddings,
+GET /v1/models (the routes, as models), /health/live, /health/ready, /metrics. Callers present a
+virtual key of the policy's gateway.keys (Authorization: Bearer KEY) when it lists any.
+Binds loopback unless --host says otherwise. SIGTERM or Ctrl-C drains (calls and streams in flight
+finish within --drain-ms, default the policy's gateway.drainMs, 30000), SIGHUP reloads the policy.
+${policyDefault}
+
+Exit codes: 0 stopped after draining; 1 the policy or the port failed; 2 bad usage.`,
+  keys: `Usage:
+  switchyard keys hash KEY
+  switchyard keys hash --generate
+
+Prints the sha256:<hex> that gateway.keys.<name>.hash stores for KEY (the key itself never goes in
+the policy); --generate makes a new random key and prints it with its hash.
+
+Exit codes: 0 printed; 2 bad usage.`,
 } as const;
 
 export type CommandName = keyof typeof commandUsage;
@@ -68,6 +87,8 @@ export const usage = `Usage:
   switchyard explain [--policy FILE] --request REQUEST.json [--stream] [--json]
   switchyard init [--force] [FILE]
   switchyard engine build [--debug] [--jobs N]
+  switchyard serve [--policy FILE] [--host 127.0.0.1] [--port 4000] [--drain-ms N]
+  switchyard keys hash KEY | --generate
   switchyard help | --help | -h      (also: switchyard <command> --help)
   switchyard --version | -v
 
@@ -81,8 +102,10 @@ explain  a dry run: the candidates, every rejection with its policy and reason, 
 init     writes a starter ./switchyard.yaml from the API keys set in the environment (and the
          local engine when built); never overwrites without --force.
 engine   build: compiles the local engine's addon (needs node-llama-cpp@3.21.1 installed).
+serve    runs the policy as an OpenAI-compatible HTTP gateway with virtual keys (loopback by default).
+keys     hash: prints the sha256:<hex> a policy stores for a virtual key (--generate: a new key).
 
-Without --policy, chat and explain use $SWITCHYARD_POLICY, else ./switchyard.yaml, else the bundled
+Without --policy, chat, explain and serve use $SWITCHYARD_POLICY, else ./switchyard.yaml, else the bundled
 offline policy (the local engine on a tiny generated model, written on first use when missing).
 A prompt that starts with "-" goes after "--".
 

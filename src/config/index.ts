@@ -1,5 +1,6 @@
 export { checkPolicy, formatCheckReport, type PolicyCheckReport } from "./check-policy.js";
 export { didYouMean } from "./did-you-mean.js";
+export { type GatewaySettings, KEY_HASH_PATTERN, keySpendTag } from "./gateway-schema.js";
 export { type Environment, interpolateEnv } from "./interpolate-env.js";
 export { loadPolicy, loadPolicyText } from "./load-policy.js";
 export { policyJsonSchema, policyJsonSchemaText } from "./policy-json-schema.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { gatewaySchema } from "./gateway-schema.js";
 import { healthSchema } from "./health-schema.js";
 import type { PolicyRegistry } from "./policy-registry.js";
 import { providerSchemaFor, strategySchemaFor } from "./provider-schema.js";
@@ -92,6 +93,7 @@ export function createPolicySchema(registry: PolicyRegistry) {
       security: securitySchema.prefault({}).describe("Limits on what the policy may point at."),
       state: stateSchema.optional(),
       health: healthSchema.prefault({}),
+      gateway: gatewaySchema.optional(),
     })
     .strict()
     .meta({

@@ -1,5 +1,6 @@
 import type { Capabilities, Route } from "../core/index.js";
 import { isLocalProvider } from "./check-policy-rules.js";
+import { keySpendTag } from "./gateway-schema.js";
 import { factoryOf, type PolicyRegistry } from "./policy-registry.js";
 import type { ParsedPolicy } from "./policy-schema.js";
 import type { ProviderEntry } from "./provider-schema.js";
@@ -112,7 +113,7 @@ export function resolvePolicy(
     defaultRoute,
     select: policy.select?.map((rule) => ({ route: rule.route, when: structuredClone(rule.when) })),
     budgets: {
-      tags: nullPrototype(Object.entries(policy.budgets?.tags ?? {})),
+      tags: nullPrototype([...Object.entries(policy.budgets?.tags ?? {}), ...keyBudgets(policy)]),
       targets: nullPrototype(Object.entries(policy.budgets?.targets ?? {})),
       providers: nullPrototype(Object.entries(policy.budgets?.providers ?? {})),
     },
@@ -127,5 +128,13 @@ export function resolvePolicy(
       halfOpenProbes: policy.health.halfOpenProbes,
       whenAllOpen: policy.health.whenAllOpen,
     }),
+    gateway: policy.gateway ? structuredClone(policy.gateway) : undefined,
   });
+}
+
+/** A virtual key's daily budget is a tag budget on the tag its calls carry. */
+function keyBudgets(policy: ParsedPolicy): [string, { dailyUsd: number }][] {
+  return Object.entries(policy.gateway?.keys ?? {}).flatMap(([name, key]) =>
+    key.dailyUsd === undefined ? [] : [[keySpendTag(name), { dailyUsd: key.dailyUsd }]],
+  );
 }

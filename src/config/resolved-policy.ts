@@ -1,6 +1,7 @@
 import type { CatalogEntry, CatalogSources } from "../catalog/index.js";
 import type { Capabilities, Route, RouteRule, Target } from "../core/index.js";
 import type { BreakerOptions, EjectionOptions } from "../state/health-options.js";
+import type { GatewaySettings } from "./gateway-schema.js";
 import type { ProviderEntry } from "./provider-schema.js";
 
 /**
@@ -101,6 +102,8 @@ export interface ResolvedPolicy {
   state: StateSettings;
   /** @default { whenAllOpen: "fail" } */
   health: HealthSettings;
+  /** The gateway's keys and limits (`switchyard serve`); the router ignores them. */
+  gateway?: GatewaySettings;
 }
 
 export interface LoadedPolicy {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { FinishReason, StreamPart, SwitchyardError } from "../core/index.js";
+import type { FinishReason, StreamPart, SwitchyardError, TokenLogprob } from "../core/index.js";
 
 /**
  * How a stream's parts are written as Server-Sent Events:
@@ -19,6 +19,11 @@ export interface SseOptions {
   model?: string;
   /** OpenAI format: a last chunk with `usage` and no choices (`stream_options.include_usage`). @default true */
   includeUsage?: boolean;
+  /**
+   * OpenAI format: each `logprobs` part as a chunk with an empty delta and `logprobs.content`
+   * (what a request with `logprobs: true` receives). @default false (log-probs parts are left out)
+   */
+  logprobs?: boolean;
 }
 
 /** Turns parts into SSE frames, one encoder per stream (the OpenAI format keeps a little state). */
@@ -40,7 +45,8 @@ function switchyardEncoder(): SseEncoder {
   };
 }
 
-const openaiFinish: Record<FinishReason, string> = {
+/** Switchyard's finish reasons as OpenAI names them. */
+export const openaiFinish: Record<FinishReason, string> = {
   stop: "stop",
   length: "length",
   "tool-calls": "tool_calls",
@@ -55,7 +61,12 @@ function openaiEncoder(options: SseOptions): SseEncoder {
   let roleSent = false;
   /** Tool calls whose fragments were streamed: their complete `tool-call` part adds nothing. */
   const streamedCalls = new Set<number>();
-  const chunk = (delta: Record<string, unknown>, finishReason: string | null = null, model?: string) => {
+  const chunk = (
+    delta: Record<string, unknown>,
+    finishReason: string | null = null,
+    model?: string,
+    logprobs: Record<string, unknown> | null = null,
+  ) => {
     const role = roleSent ? {} : { role: "assistant" };
     roleSent = true;
     return frame(
@@ -64,7 +75,7 @@ function openaiEncoder(options: SseOptions): SseEncoder {
         object: "chat.completion.chunk",
         created,
         model: options.model ?? model ?? "switchyard",
-        choices: [{ index: 0, delta: { ...role, ...delta }, logprobs: null, finish_reason: finishReason }],
+        choices: [{ index: 0, delta: { ...role, ...delta }, logprobs, finish_reason: finishReason }],
       }),
     );
   };
@@ -97,7 +108,8 @@ function openaiEncoder(options: SseOptions): SseEncoder {
             ],
           });
         case "logprobs":
-          return "";
+          if (!options.logprobs) return "";
+          return chunk({}, null, undefined, { content: openaiLogprobs(part.logprobs), refusal: null });
         case "finish": {
           const { result } = part;
           const model = result.route.model ?? result.route.route;
@@ -134,6 +146,22 @@ function openaiEncoder(options: SseOptions): SseEncoder {
       }
     },
   };
+}
+
+const utf8 = new TextEncoder();
+
+/** OpenAI's `logprobs.content` entries, each token with its UTF-8 bytes. */
+export function openaiLogprobs(logprobs: readonly TokenLogprob[]): Record<string, unknown>[] {
+  return logprobs.map((entry) => ({
+    token: entry.token,
+    logprob: entry.logprob,
+    bytes: [...utf8.encode(entry.token)],
+    top_logprobs: entry.topLogprobs.map((top) => ({
+      token: top.token,
+      logprob: top.logprob,
+      bytes: [...utf8.encode(top.token)],
+    })),
+  }));
 }
 
 function errorJson(error: SwitchyardError): Record<string, unknown> {

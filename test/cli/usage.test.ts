@@ -67,7 +67,9 @@ describe("switchyard usage", () => {
 
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(/^error: name a command: chat, check, explain, init, engine\n\nUsage:/);
+    expect(run.stderr).toMatch(
+      /^error: name a command: chat, check, explain, init, engine, serve, keys\n\nUsage:/,
+    );
   });
 
   it("exits 2 naming an unknown command", async () => {
@@ -75,7 +77,7 @@ describe("switchyard usage", () => {
 
     expect(run.code).toBe(2);
     expect(linesOf(run.stderr)[0]).toBe(
-      'error: unknown command "chatt" (commands: chat, check, explain, init, engine)',
+      'error: unknown command "chatt" (commands: chat, check, explain, init, engine, serve, keys)',
     );
     expect(run.stderr).toContain("Usage:");
   });
