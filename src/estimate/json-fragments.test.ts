@@ -29,7 +29,8 @@ describe("jsonFragments", () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         expect(sorted(reversed(value))).toBe(sorted(value));
-        expect(JSON.parse(sorted(value))).toEqual(value);
+        // What JSON can carry of it (-0 is written as 0, as JSON.stringify writes it).
+        expect(JSON.parse(sorted(value))).toEqual(JSON.parse(JSON.stringify(value)));
       }),
       { numRuns: 300 },
     );

@@ -12,6 +12,7 @@ import {
   SwitchyardError,
 } from "../core/index.js";
 import { type CachePreview, cachedCall, previewCache } from "./cached-call.js";
+import type { CallObserver } from "./call-observer.js";
 import { PartChannel } from "./chat-stream.js";
 import { executeCall } from "./execute-call.js";
 import { embeddingView, executeEmbed } from "./execute-embed.js";
@@ -98,43 +99,21 @@ export class Router {
   async embed(request: EmbedRequest): Promise<EmbedResult> {
     this.#assertOpen();
     const context = embeddingView(this.#host.context());
-    const link = linkSignals([]);
-    const callId = randomUUID();
-    const began = performance.now();
-    const observer = context.telemetry.begin({ callId, streaming: false, startedAt: Date.now() });
-    const result = untilClosed(validateEmbed(context, request), link.signal, this.#closedReason)
-      .then((valid) => {
-        const call = linkSignals([valid.request.signal, link.signal]);
-        const routed = { ...valid, request: { ...valid.request, signal: call.signal } };
-        observer.started({ request: routed.request, route: valid.route });
-        return executeEmbed(context, routed, { callId, observer }).finally(() => call.dispose());
-      })
-      .then((value) => {
-        const scrubbed = { ...value, route: context.secrets.scrub(value.route) };
-        observer.ended({
-          outcome: "success",
-          result: embedAsResult(scrubbed),
-          durationMs: performance.now() - began,
-        });
-        return scrubbed;
-      })
-      .catch((error: unknown) => {
-        const scrubbed = context.secrets.scrub(this.#stoppedByClose(error) ?? error);
-        if (SwitchyardError.isInstance(scrubbed)) scrubbed.callId = callId;
-        const aborted = AbortedError.isInstance(scrubbed) || RouterClosedError.isInstance(scrubbed);
-        observer.ended({
-          outcome: aborted ? "aborted" : "error",
-          error: scrubbed,
-          durationMs: performance.now() - began,
-        });
-        throw scrubbed;
-      })
-      .finally(() => {
-        link.dispose();
-        this.#calls.delete(link);
-      });
-    this.#calls.set(link, result);
-    return result;
+    return this.#track(
+      context,
+      false,
+      [],
+      ({ callId, observer, link }) =>
+        untilClosed(validateEmbed(context, request), link.signal, this.#closedReason).then((valid) => {
+          const call = linkSignals([valid.request.signal, link.signal]);
+          const routed = { ...valid, request: { ...valid.request, signal: call.signal } };
+          observer.started({ request: routed.request, route: valid.route });
+          return executeEmbed(context, routed, { callId, observer })
+            .then((value) => ({ ...value, route: context.secrets.scrub(value.route) }))
+            .finally(() => call.dispose());
+        }),
+      embedAsResult,
+    );
   }
 
   /**
@@ -235,28 +214,64 @@ export class Router {
     signals: readonly AbortSignal[] = [],
   ): Promise<ChatResult> {
     const context = this.#host.context();
+    return this.#track(
+      context,
+      streaming,
+      signals,
+      ({ callId, observer, link }) =>
+        untilClosed(validateCall(context, request), link.signal, this.#closedReason).then(
+          ({ request: valid, route, selection }) => {
+            const call = linkSignals([valid.signal, link.signal]);
+            const routed = { ...valid, route: route.name, signal: call.signal };
+            observer.started({ request: routed, route, ...(selection ? { selection } : {}) });
+            const calling = { callId, observer, ...(selection ? { selection } : {}) };
+            return cachedCall(
+              {
+                context,
+                request: routed,
+                route,
+                streaming,
+                sink,
+                callId,
+                ...(selection ? { selection } : {}),
+              },
+              (sent) => executeCall(context, sent, streaming, sink, calling),
+            )
+              .finally(() => call.dispose())
+              .then((value) => context.secrets.scrub(value));
+          },
+        ),
+      (result) => result,
+    );
+  }
+
+  /**
+   * Runs one call under a signal `close` can abort and keeps it in `#calls` until it ends
+   * (validation included). Gives it its id and observer (begun synchronously, before anything is
+   * awaited, so an observer may capture the caller's context), and is the boundary of its errors:
+   * whatever an adapter or a server put in them, no secret leaves in an error (message, fields,
+   * cause chain, attempts) — `work` scrubs its result the same way — and every error carries the
+   * call's id.
+   */
+  #track<T>(
+    context: RoutingContext,
+    streaming: boolean,
+    signals: readonly AbortSignal[],
+    work: (call: { callId: string; observer: CallObserver; link: LinkedSignal }) => Promise<T>,
+    asResult: (value: T) => ChatResult,
+  ): Promise<T> {
     const link = linkSignals(signals);
     const callId = randomUUID();
     const began = performance.now();
-    // Synchronously, before anything is awaited: an observer may capture the caller's context.
     const observer = context.telemetry.begin({ callId, streaming, startedAt: Date.now() });
-    const result = untilClosed(validateCall(context, request), link.signal, this.#closedReason)
-      .then(({ request: valid, route, selection }) => {
-        const call = linkSignals([valid.signal, link.signal]);
-        const routed = { ...valid, route: route.name, signal: call.signal };
-        observer.started({ request: routed, route, ...(selection ? { selection } : {}) });
-        const calling = { callId, observer, ...(selection ? { selection } : {}) };
-        return cachedCall(
-          { context, request: routed, route, streaming, sink, callId, ...(selection ? { selection } : {}) },
-          (sent) => executeCall(context, sent, streaming, sink, calling),
-        ).finally(() => call.dispose());
-      })
-      // The boundary: whatever an adapter or a server put in them, no secret leaves in a result
-      // (text, tool calls, trace) or an error (message, fields, cause chain, attempts).
+    const result = work({ callId, observer, link })
       .then((value) => {
-        const scrubbed = context.secrets.scrub(value);
-        observer.ended({ outcome: "success", result: scrubbed, durationMs: performance.now() - began });
-        return scrubbed;
+        observer.ended({
+          outcome: "success",
+          result: asResult(value),
+          durationMs: performance.now() - began,
+        });
+        return value;
       })
       .catch((error: unknown) => {
         const scrubbed = context.secrets.scrub(this.#stoppedByClose(error) ?? error);
