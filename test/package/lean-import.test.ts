@@ -15,7 +15,21 @@ export async function resolve(specifier, context, next) {
   if (name && !seen.has(name)) { seen.add(name); process.stderr.write("package " + name + "\\n"); }
   return result;
 }`;
-const register = `import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
+/**
+ * In-thread hooks where Node has them (≥ 22.15): the hooks thread of \`register\` writes to stderr
+ * asynchronously, and a child that exits right after its last import can lose those lines.
+ */
+const syncHooks = `
+const seen = new Set();
+registerHooks({ resolve(specifier, context, next) {
+  const result = next(specifier, context);
+  const name = result.url.match(/node_modules\\/((?:@[^/]+\\/)?[^/]+)/)?.[1];
+  if (name && !seen.has(name)) { seen.add(name); process.stderr.write("package " + name + "\\n"); }
+  return result;
+} });`;
+const register = `import * as nodeModule from "node:module";
+if (nodeModule.registerHooks) { const { registerHooks } = nodeModule; ${syncHooks} }
+else nodeModule.register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
 
 /** The packages a fresh Node process loads to run `code` (an ES module). */
 async function packagesLoadedBy(code: string): Promise<string[]> {
