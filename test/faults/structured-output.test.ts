@@ -118,7 +118,9 @@ describe.each(providerShapes)("structured output ($name)", (shape) => {
     await router.close();
   });
 
-  it("retries the same target when the route's retryOn names invalid_output", async () => {
+  it("retries the same target when the route's retryOn names invalid_output", {
+    timeout: 30_000,
+  }, async () => {
     const a = new Upstream("a", shape).replies(answer("{"), answer('{"city":"Oslo","celsius":-3}'));
     const { router } = await startHarness({
       targets: { a },
