@@ -43,9 +43,10 @@ function lookUpInWorker(queries: CatalogQuery[]): Promise<CatalogAnswer> {
   const source = `const { parentPort, workerData } = require("node:worker_threads");
 (${String(runCatalogWorker)})(require, (url) => import(url), parentPort, workerData);`;
   return new Promise((resolve, reject) => {
-    // The source is a CommonJS script; a parent started with `--input-type=module` would pass
-    // that flag on and have it read as a module.
-    const execArgv = process.execArgv.filter((flag) => !flag.startsWith("--input-type"));
+    // The source is a self-contained CommonJS script: it takes none of the parent's flags, which a
+    // worker would otherwise inherit (`--input-type=module` would make it a module, and flags such
+    // as `--expose-gc` are refused in workers, failing `createRouter` in an app started with them).
+    const execArgv: string[] = [];
     const worker = new Worker(source, { eval: true, workerData: data, execArgv });
     let settled = false;
     const settle = (finish: () => void) => {

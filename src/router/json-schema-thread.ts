@@ -111,6 +111,8 @@ export class JsonSchemaThread {
     const worker = new Worker(source, {
       eval: true,
       workerData: this.#setup,
+      // Self-contained: none of the parent's flags (`--expose-gc` and others are refused in workers).
+      execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: 256, stackSizeMb: 16 },
     });
     worker.on("message", (reply: JsonSchemaWorkerReply) => {
