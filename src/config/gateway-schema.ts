@@ -50,6 +50,35 @@ export const virtualKeySchema = z
   })
   .strict();
 
+export const dashboardSchema = z
+  .object({
+    enabled: z.boolean().default(false).describe("Serve the dashboard at /ui. Default false (off)."),
+    hash: z
+      .string()
+      .regex(
+        KEY_HASH_PATTERN,
+        "expected sha256:<64 lowercase hex digits> (print one with `switchyard keys hash`)",
+      )
+      .optional()
+      .describe("sha256:<hex> of a dedicated admin key that opens the dashboard (and only the dashboard)."),
+    keys: z
+      .array(keyNameSchema)
+      .min(1)
+      .optional()
+      .describe("Virtual keys (names under gateway.keys) that may open the dashboard."),
+    recentCalls: z
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(100)
+      .describe("Last calls the dashboard keeps (in this process), with their route traces. Default 100."),
+  })
+  .strict()
+  .refine((dashboard) => !dashboard.enabled || dashboard.hash !== undefined || dashboard.keys !== undefined, {
+    message: "an enabled dashboard needs a key: set `hash` (an admin key) or `keys` (virtual keys)",
+  })
+  .describe("The live dashboard at /ui: routes, target health, limiters, today's spend and the last calls.");
+
 export const gatewaySchema = z
   .object({
     keys: z
@@ -78,6 +107,7 @@ export const gatewaySchema = z
       .describe(
         "On SIGTERM, how long calls and streams in flight may finish before they are stopped, ms. Default 30000.",
       ),
+    dashboard: dashboardSchema.optional(),
   })
   .strict()
   .describe("Settings of the HTTP gateway (`switchyard serve`); the router ignores them.");

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
-import type { LoadedPolicy } from "../config/index.js";
+import { keySpendTag, type LoadedPolicy } from "../config/index.js";
 import { InvalidOptionsError } from "../core/index.js";
 import type { Router } from "../router/router.js";
 import type { RouterEvent } from "../router/routing-context.js";
@@ -13,9 +13,12 @@ import { GatewayMetrics } from "./gateway-metrics.js";
 import type { Gateway, GatewayEntry, GatewayOptions } from "./gateway-options.js";
 import type { GatewayState } from "./gateway-state.js";
 import { KeyLimits } from "./key-limits.js";
+import { RecentCalls } from "./recent-calls.js";
 import { KeyRing } from "./virtual-keys.js";
 
 const defaults = { host: "127.0.0.1", port: 4000, maxHeaderBytes: 16_384 };
+/** The dashboard's `recentCalls` when the policy leaves it out (the schema's default). */
+const defaultRecentCalls = 100;
 /** After the router closed, how long responses may take to write their last bytes, ms. */
 const flushMs = 1000;
 
@@ -38,6 +41,15 @@ function gatewayState(loaded: LoadedPolicy, limits: KeyLimits): GatewayState {
       }
     });
   }
+  settings.dashboard?.keys?.forEach((name, index) => {
+    if (!Object.hasOwn(settings.keys ?? {}, name)) {
+      throw new InvalidOptionsError(
+        "gateway",
+        `gateway.dashboard.keys[${index}]`,
+        `"${name}" is not a key of gateway.keys (keys: ${Object.keys(settings.keys ?? {}).join(", ") || "none"})`,
+      );
+    }
+  });
   return { settings, keys: new KeyRing(settings.keys), limits, routes };
 }
 
@@ -51,10 +63,15 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
   // The keys' limiters live where the router's do: in this process, or in the policy's Redis.
   const shared = await openRoutingState(loaded.policy.state);
   const limits = new KeyLimits(shared.limiters);
+  const keyPrefix = keySpendTag("");
+  const recentCalls = new RecentCalls(defaultRecentCalls, (tags) =>
+    tags.find((tag) => tag.startsWith(keyPrefix))?.slice(keyPrefix.length),
+  );
   let state: GatewayState;
-  /** The keys' limiters follow the state in use. */
+  /** The keys' limiters and the dashboard's ring follow the state in use. */
   const use = (next: GatewayState) => {
     limits.update(next.keys.keys);
+    recentCalls.resize(next.settings.dashboard?.recentCalls ?? defaultRecentCalls);
     state = next;
   };
   try {
@@ -72,6 +89,8 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
   };
   const callIds = new AsyncLocalStorage<CallIdSlot>();
   const onEvent = (event: RouterEvent) => {
+    // Only while the dashboard is on: its ring costs nothing otherwise.
+    if (state.settings.dashboard?.enabled) recentCalls.record(event);
     if (event.type === "call-start") {
       const slot = callIds.getStore();
       if (slot) slot.callId = event.callId;
@@ -100,6 +119,7 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
     state: () => state,
     callIds,
     metrics,
+    recentCalls,
     ready: () => !draining,
     draining: () => draining,
   });
