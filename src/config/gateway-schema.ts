@@ -4,7 +4,7 @@ import { nameSchema, usdSchema } from "./schema-primitives.js";
 /** How a virtual key is stored: the SHA-256 of the key's UTF-8 bytes, hex; never the key itself. */
 export const KEY_HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
-/** A key's name becomes the spend tag `key.<name>`, which must stay a valid tag name (≤ 64). */
+/** A key's name becomes the spend tag `key:<name>`, which must stay within a tag's 64 characters. */
 const keyNameSchema = nameSchema.refine(
   (name) => name.length <= 60,
   "expected a key name of at most 60 characters",
@@ -40,7 +40,7 @@ export const virtualKeySchema = z
       .describe("Routes (the `model` of a request) this key may use. Default: every route."),
     dailyUsd: usdSchema
       .optional()
-      .describe("Most this key's calls may spend per UTC day, US dollars (the spend tag `key.<name>`)."),
+      .describe("Most this key's calls may spend per UTC day, US dollars (the spend tag `key:<name>`)."),
     limits: keyLimitsSchema.optional(),
     metadata: z
       .record(z.string().min(1).max(64), z.string().max(256))
@@ -114,7 +114,11 @@ export const gatewaySchema = z
 
 export type GatewaySettings = z.infer<typeof gatewaySchema>;
 
-/** The spend tag a key's calls carry: its daily budget is a tag budget on it. */
+/**
+ * The spend tag a key's calls carry: its daily budget is a tag budget on it. ":" is no character
+ * of a policy name, so no tag of the policy (`budgets.tags`, a key's `tags`) can be one; the
+ * gateway refuses callers' tags that start with `key:`.
+ */
 export function keySpendTag(name: string): string {
-  return `key.${name}`;
+  return `key:${name}`;
 }

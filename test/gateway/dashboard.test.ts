@@ -92,7 +92,7 @@ describe("the dashboard's state", () => {
       outcome: "success",
       target: "mini",
       model: "gpt-4o-mini",
-      tags: ["key.app", "web"],
+      tags: ["key:app", "web"],
       trace: [{ type: "attempt", target: "mini", attempt: 1, outcome: "success" }],
     });
     expect(call?.costUsd).toBeGreaterThan(0);
