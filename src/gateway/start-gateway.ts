@@ -84,8 +84,21 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
     limits.close();
     await shared.store.close?.();
   }
+  // The keys' limiters, like the router's, live in the state opened at start-up.
+  const startState = JSON.stringify(loaded.policy.state);
+  const reloaded = async (): Promise<GatewayState> => {
+    const next = await entry.loadPolicy(options.policy, { env });
+    if (JSON.stringify(next.policy.state) !== startState) {
+      throw new InvalidOptionsError(
+        "gateway",
+        "state",
+        "the state section changed: it is read at start-up (the router and the keys' limits keep counting where they started), so applying it takes a restart",
+      );
+    }
+    return gatewayState(next, limits);
+  };
   const refresh = async () => {
-    use(gatewayState(await entry.loadPolicy(options.policy, { env }), limits));
+    use(await reloaded());
   };
   const callIds = new AsyncLocalStorage<CallIdSlot>();
   const onEvent = (event: RouterEvent) => {
@@ -155,8 +168,9 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
     async reload() {
       reloading = true;
       try {
-        // The gateway's part is checked first: a bad key section leaves router and keys as they were.
-        const next = gatewayState(await entry.loadPolicy(options.policy, { env }), limits);
+        // The gateway's part is checked first: a bad key section, or a changed state section,
+        // leaves router and keys as they were.
+        const next = await reloaded();
         await router.reload();
         use(next);
       } finally {
