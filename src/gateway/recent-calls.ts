@@ -68,6 +68,12 @@ export class RecentCalls {
     if (this.#ended.length > capacity) this.#ended.splice(0, this.#ended.length - capacity);
   }
 
+  /** Forgets every call (the dashboard was turned off: the calls running now will not be followed). */
+  clear(): void {
+    this.#ended.length = 0;
+    this.#running.clear();
+  }
+
   record(event: RouterEvent): void {
     switch (event.type) {
       case "call-start": {

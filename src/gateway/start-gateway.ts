@@ -17,7 +17,7 @@ import { RecentCalls } from "./recent-calls.js";
 import { KeyRing } from "./virtual-keys.js";
 
 const defaults = { host: "127.0.0.1", port: 4000, maxHeaderBytes: 16_384 };
-/** The dashboard's `recentCalls` when the policy leaves it out (the schema's default). */
+/** The dashboard's ring until a policy with the dashboard on sizes it (the schema's default). */
 const defaultRecentCalls = 100;
 /** After the router closed, how long responses may take to write their last bytes, ms. */
 const flushMs = 1000;
@@ -71,7 +71,9 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
   /** The keys' limiters and the dashboard's ring follow the state in use. */
   const use = (next: GatewayState) => {
     limits.update(next.keys.keys);
-    recentCalls.resize(next.settings.dashboard?.recentCalls ?? defaultRecentCalls);
+    if (next.settings.dashboard?.enabled) {
+      recentCalls.resize(next.settings.dashboard.recentCalls);
+    } else recentCalls.clear();
     state = next;
   };
   try {

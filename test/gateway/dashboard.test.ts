@@ -6,6 +6,7 @@ import { loadPolicy } from "../../index.js";
 import type { DashboardState } from "../../src/gateway/dashboard.js";
 import { inertJson } from "../../src/gateway/dashboard.js";
 import { RecentCalls } from "../../src/gateway/recent-calls.js";
+import { hashKey } from "../../src/gateway/virtual-keys.js";
 import {
   adminKey,
   appKey,
@@ -16,7 +17,7 @@ import {
   opsKey,
   startDashboardGateway,
 } from "./dashboard-fixture.js";
-import { startGateway, upstreamKey } from "./gateway-fixture.js";
+import { gatewayPolicy, startGateway, upstreamKey } from "./gateway-fixture.js";
 import { statusReply } from "./openai-upstream.js";
 
 let started: DashboardGateway;
@@ -38,11 +39,24 @@ async function dashboardState(): Promise<{ text: string; state: DashboardState }
 }
 
 describe("the dashboard's access", () => {
-  it("is an unknown endpoint unless the policy enables it", async () => {
+  it("is an unknown endpoint unless the policy enables it, and a reload turns it on", async () => {
     const plain = await startGateway();
     try {
       const response = await fetch(`${plain.gateway.url}/ui`);
       expect(response.status).toBe(404);
+      await writeFile(
+        plain.policyFile,
+        gatewayPolicy(
+          plain.upstream.baseURL,
+          `gateway:\n  dashboard: { enabled: true, hash: "${hashKey(adminKey)}" }\n`,
+        ),
+      );
+      await plain.gateway.reload();
+      expect((await fetch(`${plain.gateway.url}/ui`)).status).toBe(401);
+      const opened = await fetch(`${plain.gateway.url}/ui/state`, {
+        headers: { authorization: `Bearer ${adminKey}` },
+      });
+      expect(opened.status).toBe(200);
     } finally {
       await plain.stop();
     }
@@ -180,5 +194,30 @@ describe("the dashboard's settings", () => {
     ]);
     recent.resize(1);
     expect(recent.list().map((call) => call.callId)).toEqual(["d", "c"]);
+    recent.clear();
+    expect(recent.list()).toEqual([]);
+  });
+
+  it("keeps a call's first 32 steps and counts the rest", () => {
+    const recent = new RecentCalls(5, () => undefined);
+    recent.record({ type: "call-start", callId: "long", route: "default", streaming: false });
+    for (let attempt = 1; attempt <= 40; attempt++) {
+      recent.record({
+        type: "attempt",
+        callId: "long",
+        route: "default",
+        target: "mini",
+        provider: "upstream",
+        model: "gpt-4o-mini",
+        attempt,
+        outcome: "error",
+        ms: 1,
+        costUsd: 0,
+        possiblyBilled: false,
+      });
+    }
+    const [call] = recent.list();
+    expect(call?.trace).toHaveLength(32);
+    expect(call?.moreSteps).toBe(8);
   });
 });
