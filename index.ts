@@ -206,6 +206,13 @@ export type {
   PolicyKit,
   StrategyBuildOptions,
 } from "./src/router/router-options.js";
+export type {
+  RouterStatus,
+  RouteStatus,
+  TargetHealthStatus,
+  TargetLimiterStatus,
+  TargetStatus,
+} from "./src/router/router-status.js";
 export type { AdmissionGate, CallOutcome, RouterEvent } from "./src/router/routing-context.js";
 export type { SseFormat, SseOptions } from "./src/router/sse-encoding.js";
 export type { ChatStream, SseResponseOptions } from "./src/router/stream-outputs.js";

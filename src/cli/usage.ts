@@ -60,7 +60,8 @@ Exit codes: 0 built; 1 the build failed or node-llama-cpp is missing; 2 bad usag
 
 Runs the policy as an OpenAI-compatible HTTP gateway: POST /v1/chat/completions, /v1/embeddings,
 GET /v1/models (the routes, as models), /health/live, /health/ready, /metrics. Callers present a
-virtual key of the policy's gateway.keys (Authorization: Bearer KEY) when it lists any.
+virtual key of the policy's gateway.keys (Authorization: Bearer KEY) when it lists any. With
+gateway.dashboard.enabled, GET /ui is a live dashboard behind its admin key or listed keys.
 Binds loopback unless --host says otherwise. SIGTERM or Ctrl-C drains (calls and streams in flight
 finish within --drain-ms, default the policy's gateway.drainMs, 30000), SIGHUP reloads the policy.
 ${policyDefault}

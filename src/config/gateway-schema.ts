@@ -4,7 +4,7 @@ import { nameSchema, usdSchema } from "./schema-primitives.js";
 /** How a virtual key is stored: the SHA-256 of the key's UTF-8 bytes, hex; never the key itself. */
 export const KEY_HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
-/** A key's name becomes the spend tag `key.<name>`, which must stay a valid tag name (≤ 64). */
+/** A key's name becomes the spend tag `key:<name>`, which must stay within a tag's 64 characters. */
 const keyNameSchema = nameSchema.refine(
   (name) => name.length <= 60,
   "expected a key name of at most 60 characters",
@@ -40,7 +40,7 @@ export const virtualKeySchema = z
       .describe("Routes (the `model` of a request) this key may use. Default: every route."),
     dailyUsd: usdSchema
       .optional()
-      .describe("Most this key's calls may spend per UTC day, US dollars (the spend tag `key.<name>`)."),
+      .describe("Most this key's calls may spend per UTC day, US dollars (the spend tag `key:<name>`)."),
     limits: keyLimitsSchema.optional(),
     metadata: z
       .record(z.string().min(1).max(64), z.string().max(256))
@@ -49,6 +49,35 @@ export const virtualKeySchema = z
     tags: z.array(nameSchema).max(8).optional().describe("Tags added to every call made with this key."),
   })
   .strict();
+
+export const dashboardSchema = z
+  .object({
+    enabled: z.boolean().default(false).describe("Serve the dashboard at /ui. Default false (off)."),
+    hash: z
+      .string()
+      .regex(
+        KEY_HASH_PATTERN,
+        "expected sha256:<64 lowercase hex digits> (print one with `switchyard keys hash`)",
+      )
+      .optional()
+      .describe("sha256:<hex> of a dedicated admin key that opens the dashboard (and only the dashboard)."),
+    keys: z
+      .array(keyNameSchema)
+      .min(1)
+      .optional()
+      .describe("Virtual keys (names under gateway.keys) that may open the dashboard."),
+    recentCalls: z
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(100)
+      .describe("Last calls the dashboard keeps (in this process), with their route traces. Default 100."),
+  })
+  .strict()
+  .refine((dashboard) => !dashboard.enabled || dashboard.hash !== undefined || dashboard.keys !== undefined, {
+    message: "an enabled dashboard needs a key: set `hash` (an admin key) or `keys` (virtual keys)",
+  })
+  .describe("The live dashboard at /ui: routes, target health, limiters, today's spend and the last calls.");
 
 export const gatewaySchema = z
   .object({
@@ -78,13 +107,18 @@ export const gatewaySchema = z
       .describe(
         "On SIGTERM, how long calls and streams in flight may finish before they are stopped, ms. Default 30000.",
       ),
+    dashboard: dashboardSchema.optional(),
   })
   .strict()
   .describe("Settings of the HTTP gateway (`switchyard serve`); the router ignores them.");
 
 export type GatewaySettings = z.infer<typeof gatewaySchema>;
 
-/** The spend tag a key's calls carry: its daily budget is a tag budget on it. */
+/**
+ * The spend tag a key's calls carry: its daily budget is a tag budget on it. ":" is no character
+ * of a policy name, so no tag of the policy (`budgets.tags`, a key's `tags`) can be one; the
+ * gateway refuses callers' tags that start with `key:`.
+ */
 export function keySpendTag(name: string): string {
-  return `key.${name}`;
+  return `key:${name}`;
 }

@@ -8,7 +8,7 @@ import { resultHeaders } from "./chat-completion-response.js";
 import { messagesBodySchema } from "./messages-body.js";
 import { parseBody } from "./parse-body.js";
 import { readJsonBody } from "./read-json-body.js";
-import { streamResponse } from "./stream-response.js";
+import { streamResponse, streamResultHeader } from "./stream-response.js";
 import { toMessagesRequest } from "./to-messages-request.js";
 
 /** `POST /v1/messages`: Anthropic's Messages API over the route `model` names, answered or streamed. */
@@ -44,6 +44,7 @@ export async function anthropicMessages(
       "x-switchyard-route": body.model,
       ...(slot.callId ? { "x-switchyard-call-id": slot.callId } : {}),
     }),
+    context.req.header(streamResultHeader) === "1",
   );
 }
 

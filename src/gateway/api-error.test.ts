@@ -47,7 +47,7 @@ describe("gateway statuses", () => {
 
   it("answers a spent daily budget with 429 until the next UTC day, a per-call cap with 400", () => {
     const daily = toApiError(
-      new BudgetExceededError({ budget: "tag:key.team", limitUsd: 1, spentUsd: 1, estimatedUsd: 0.1 }),
+      new BudgetExceededError({ budget: "tag:key:team", limitUsd: 1, spentUsd: 1, estimatedUsd: 0.1 }),
     );
     expect(daily).toMatchObject({ status: 429, type: "insufficient_quota" });
     expect(daily.retryAfterSeconds).toBeGreaterThan(0);

@@ -6,10 +6,12 @@ import type { Router } from "../router/router.js";
 import { anthropicErrorResponse, anthropicMessages } from "./anthropic-messages.js";
 import { GatewayError } from "./api-error.js";
 import { CallContext, type CallIdSlot } from "./call-context.js";
+import { dashboard } from "./dashboard.js";
 import { embeddings } from "./embeddings.js";
 import type { GatewayMetrics } from "./gateway-metrics.js";
 import type { GatewayState } from "./gateway-state.js";
 import { openaiChat, openaiErrorResponse } from "./openai-chat.js";
+import type { RecentCalls } from "./recent-calls.js";
 import { presentedKey, type VirtualKey } from "./virtual-keys.js";
 
 /** What the app reads at each request: the live router and policy state, and the process's status. */
@@ -19,6 +21,8 @@ export interface GatewayHost {
   /** Filled by the router's `call-start` events (see `CallContext.stream`). */
   callIds: AsyncLocalStorage<CallIdSlot>;
   metrics: GatewayMetrics;
+  /** The last calls, for the dashboard. */
+  recentCalls: RecentCalls;
   /** False while the policy loads or local engines start, and once draining. */
   ready(): boolean;
   /** True once SIGTERM (or `close`) began: new API calls get 503. */
@@ -66,6 +70,11 @@ export function createGatewayApp(host: GatewayHost): Hono<Env> {
   app.get("/metrics", (context) =>
     context.text(metrics.text(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }),
   );
+
+  // The dashboard, when the policy enables it; else these are unknown endpoints like any other.
+  for (const path of ["/ui", "/ui/state"]) {
+    app.get(path, async (context) => (await dashboard(context, host)) ?? context.notFound());
+  }
 
   app.use("/v1/*", async (context, next) => {
     const state = host.state();

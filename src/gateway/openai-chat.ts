@@ -8,7 +8,7 @@ import { chatCompletionBodySchema } from "./chat-completion-body.js";
 import { chatCompletion, resultHeaders } from "./chat-completion-response.js";
 import { parseBody } from "./parse-body.js";
 import { readJsonBody } from "./read-json-body.js";
-import { streamResponse } from "./stream-response.js";
+import { streamResponse, streamResultHeader } from "./stream-response.js";
 import { toChatRequest } from "./to-chat-request.js";
 
 /** `POST /v1/chat/completions`: one call through the route `model` names, answered or streamed. */
@@ -46,6 +46,7 @@ export async function openaiChat(context: Context, router: Router, call: CallCon
       "x-switchyard-route": body.model,
       ...(slot.callId ? { "x-switchyard-call-id": slot.callId } : {}),
     }),
+    context.req.header(streamResultHeader) === "1",
   );
 }
 

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
-import type { LoadedPolicy } from "../config/index.js";
+import { keySpendTag, type LoadedPolicy } from "../config/index.js";
 import { InvalidOptionsError } from "../core/index.js";
 import type { Router } from "../router/router.js";
 import type { RouterEvent } from "../router/routing-context.js";
@@ -13,9 +13,12 @@ import { GatewayMetrics } from "./gateway-metrics.js";
 import type { Gateway, GatewayEntry, GatewayOptions } from "./gateway-options.js";
 import type { GatewayState } from "./gateway-state.js";
 import { KeyLimits } from "./key-limits.js";
+import { RecentCalls } from "./recent-calls.js";
 import { KeyRing } from "./virtual-keys.js";
 
 const defaults = { host: "127.0.0.1", port: 4000, maxHeaderBytes: 16_384 };
+/** The dashboard's ring until a policy with the dashboard on sizes it (the schema's default). */
+const defaultRecentCalls = 100;
 /** After the router closed, how long responses may take to write their last bytes, ms. */
 const flushMs = 1000;
 
@@ -38,6 +41,15 @@ function gatewayState(loaded: LoadedPolicy, limits: KeyLimits): GatewayState {
       }
     });
   }
+  settings.dashboard?.keys?.forEach((name, index) => {
+    if (!Object.hasOwn(settings.keys ?? {}, name)) {
+      throw new InvalidOptionsError(
+        "gateway",
+        `gateway.dashboard.keys[${index}]`,
+        `"${name}" is not a key of gateway.keys (keys: ${Object.keys(settings.keys ?? {}).join(", ") || "none"})`,
+      );
+    }
+  });
   return { settings, keys: new KeyRing(settings.keys), limits, routes };
 }
 
@@ -51,10 +63,17 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
   // The keys' limiters live where the router's do: in this process, or in the policy's Redis.
   const shared = await openRoutingState(loaded.policy.state);
   const limits = new KeyLimits(shared.limiters);
+  const keyPrefix = keySpendTag("");
+  const recentCalls = new RecentCalls(defaultRecentCalls, (tags) =>
+    tags.find((tag) => tag.startsWith(keyPrefix))?.slice(keyPrefix.length),
+  );
   let state: GatewayState;
-  /** The keys' limiters follow the state in use. */
+  /** The keys' limiters and the dashboard's ring follow the state in use. */
   const use = (next: GatewayState) => {
     limits.update(next.keys.keys);
+    if (next.settings.dashboard?.enabled) {
+      recentCalls.resize(next.settings.dashboard.recentCalls);
+    } else recentCalls.clear();
     state = next;
   };
   try {
@@ -67,11 +86,26 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
     limits.close();
     await shared.store.close?.();
   }
+  // The keys' limiters, like the router's, live in the state opened at start-up.
+  const startState = JSON.stringify(loaded.policy.state);
+  const reloaded = async (): Promise<GatewayState> => {
+    const next = await entry.loadPolicy(options.policy, { env });
+    if (JSON.stringify(next.policy.state) !== startState) {
+      throw new InvalidOptionsError(
+        "gateway",
+        "state",
+        "the state section changed: it is read at start-up (the router and the keys' limits keep counting where they started), so applying it takes a restart",
+      );
+    }
+    return gatewayState(next, limits);
+  };
   const refresh = async () => {
-    use(gatewayState(await entry.loadPolicy(options.policy, { env }), limits));
+    use(await reloaded());
   };
   const callIds = new AsyncLocalStorage<CallIdSlot>();
   const onEvent = (event: RouterEvent) => {
+    // Only while the dashboard is on: its ring costs nothing otherwise.
+    if (state.settings.dashboard?.enabled) recentCalls.record(event);
     if (event.type === "call-start") {
       const slot = callIds.getStore();
       if (slot) slot.callId = event.callId;
@@ -100,6 +134,7 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
     state: () => state,
     callIds,
     metrics,
+    recentCalls,
     ready: () => !draining,
     draining: () => draining,
   });
@@ -135,8 +170,9 @@ export async function startGateway(entry: GatewayEntry, options: GatewayOptions)
     async reload() {
       reloading = true;
       try {
-        // The gateway's part is checked first: a bad key section leaves router and keys as they were.
-        const next = gatewayState(await entry.loadPolicy(options.policy, { env }), limits);
+        // The gateway's part is checked first: a bad key section, or a changed state section,
+        // leaves router and keys as they were.
+        const next = await reloaded();
         await router.reload();
         use(next);
       } finally {

@@ -1,6 +1,7 @@
 import type { ChatResult, StreamPart } from "../core/index.js";
 import type { ChatStream } from "../router/stream-outputs.js";
 import type { CallContext } from "./call-context.js";
+import { resultHeaders } from "./chat-completion-response.js";
 import type { KeyAdmission } from "./key-limits.js";
 
 const sseHeaders = {
@@ -9,6 +10,19 @@ const sseHeaders = {
   connection: "keep-alive",
   "x-accel-buffering": "no",
 };
+
+/** The request header that asks for a stream's result comment (`x-switchyard-stream-result: 1`). */
+export const streamResultHeader = "x-switchyard-stream-result";
+
+/**
+ * What a stream learns only at its end, as one SSE comment line before its final events:
+ * `: x-switchyard-result {"x-switchyard-target":"mini",…,"x-switchyard-cost-usd":"0.00000400"}`,
+ * the non-streaming response's headers. SSE parsers skip comments, so clients that did not ask
+ * for it would not notice it either; it is sent only when asked, so the chunks stay OpenAI's own.
+ */
+function resultComment(result: ChatResult): string {
+  return `: x-switchyard-result ${JSON.stringify(resultHeaders(result))}\n\n`;
+}
 
 /**
  * A stream's Server-Sent Events response in the encoding of one API. Nothing is sent before the
@@ -22,6 +36,8 @@ export async function streamResponse(
   admission: KeyAdmission,
   /** Read once the first part arrived (the call id is known by then). */
   headers: () => Record<string, string>,
+  /** Send the result comment before the final events (the caller sent `x-switchyard-stream-result: 1`). */
+  withResult = false,
 ): Promise<Response> {
   const iterator = stream[Symbol.asyncIterator]();
   let first: IteratorResult<StreamPart>;
@@ -59,7 +75,8 @@ export async function streamResponse(
             return;
           }
           const part = next.value;
-          const text = encode(part);
+          const encoded = encode(part);
+          const text = withResult && part.type === "finish" ? resultComment(part.result) + encoded : encoded;
           if (text) controller.enqueue(bytes.encode(text));
           if (part.type === "finish" || part.type === "error") {
             end(part.type === "finish" ? part.result : undefined);

@@ -19,6 +19,7 @@ import { embeddingView, executeEmbed } from "./execute-embed.js";
 import { type LinkedSignal, linkSignals } from "./link-signals.js";
 import type { PartSink } from "./part-sink.js";
 import { planRoute, type RoutePlan } from "./plan-route.js";
+import { type RouterStatus, routerStatus } from "./router-status.js";
 import type { RoutingContext } from "./routing-context.js";
 import { type ChatStream, chatStream } from "./stream-outputs.js";
 import { type UsageReport, usageReport } from "./usage-report.js";
@@ -148,6 +149,17 @@ export class Router {
     const entries: Record<string, ReturnType<NonNullable<Provider["metrics"]>>> = {};
     for (const provider of this.#host.providers()) entries[provider.id] = provider.metrics?.();
     return entries;
+  }
+
+  /**
+   * The policy in force as it stands now: its routes, and each target's health (breaker, failures,
+   * ejection), latency, limiter (limits, expected wait, 429 pause), calls in flight and engine load.
+   * Read from the state store (shared over replicas on Redis) and this process's counters.
+   * Rejects with `RouterClosedError` once closed, and with `StateUnavailableError` while Redis is down.
+   */
+  async status(): Promise<RouterStatus> {
+    this.#assertOpen();
+    return routerStatus(this.#host.context());
   }
 
   /**

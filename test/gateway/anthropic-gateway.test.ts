@@ -133,3 +133,28 @@ describe("the Anthropic-compatible gateway", () => {
     expect(started.upstream.requests.length).toBe(before);
   });
 });
+
+describe("a Messages stream's result", () => {
+  it("comes as an SSE comment before message_stop when asked, and the SDK still reads the stream", async () => {
+    const response = await fetch(`${started.gateway.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-switchyard-stream-result": "1" },
+      body: JSON.stringify({
+        model: "default",
+        max_tokens: 64,
+        stream: true,
+        messages: [{ role: "user", content: "Hi" }],
+      }),
+    });
+    const text = await response.text();
+    const comment = text.indexOf(": x-switchyard-result {");
+    expect(comment).toBeGreaterThan(0);
+    expect(comment).toBeLessThan(text.indexOf("event: message_stop"));
+    expect(text.slice(comment).split("\n")[0]).toContain('"x-switchyard-target":"mini"');
+    const stream = client.messages.stream(
+      { model: "default", max_tokens: 64, messages: [{ role: "user", content: "Hi" }] },
+      { headers: { "x-switchyard-stream-result": "1" } },
+    );
+    expect(await stream.finalText()).toBe("Hello!");
+  });
+});

@@ -114,6 +114,24 @@ describe("reloading", () => {
   });
 });
 
+describe("reloading the state section", () => {
+  it("refuses a changed state section, which takes a restart, and keeps routes, keys and their counts", async () => {
+    started = await startGateway();
+    const { gateway, upstream, policyFile } = started;
+    await writeFile(
+      policyFile,
+      gatewayPolicy(upstream.baseURL, "state:\n  store: redis\n  url: redis://127.0.0.1:6390\n").replace(
+        "  vectors:",
+        "  later: { targets: [mini] }\n  vectors:",
+      ),
+    );
+    await expect(gateway.reload()).rejects.toThrow(/state section changed[\s\S]*restart/);
+    const models = await fetch(`${gateway.url}/v1/models`);
+    const ids = ((await models.json()) as { data: { id: string }[] }).data.map((model) => model.id);
+    expect(ids).not.toContain("later");
+  });
+});
+
 describe("the serve and keys commands", () => {
   const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 

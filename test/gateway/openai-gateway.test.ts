@@ -18,14 +18,14 @@ afterAll(() => started.stop());
 async function raw(
   path: string,
   init: RequestInit,
-): Promise<{ status: number; body: Record<string, unknown>; text: string }> {
+): Promise<{ status: number; headers: Headers; body: Record<string, unknown>; text: string }> {
   const response = await fetch(`${started.gateway.url}${path}`, init);
   const text = await response.text();
   let body: Record<string, unknown> = {};
   try {
     body = JSON.parse(text) as Record<string, unknown>;
   } catch {}
-  return { status: response.status, body, text };
+  return { status: response.status, headers: response.headers, body, text };
 }
 
 describe("the OpenAI-compatible gateway", () => {
@@ -98,6 +98,37 @@ describe("the OpenAI-compatible gateway", () => {
     expect(frames.at(-1)).toBe("data: [DONE]");
     // Without include_usage there is no usage chunk.
     expect(frames.some((frame) => frame.includes('"usage"'))).toBe(false);
+  });
+
+  it("ends a stream that asks for it with its target and cost as an SSE comment, which the SDK skips", async () => {
+    const { status, headers, text } = await raw("/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-switchyard-stream-result": "1" },
+      body: JSON.stringify({ model: "default", messages: [{ role: "user", content: "Hi" }], stream: true }),
+    });
+    expect(status).toBe(200);
+    const frames = text.split("\n\n").filter(Boolean);
+    const comments = frames.filter((frame) => frame.startsWith(": "));
+    expect(comments).toHaveLength(1);
+    const comment = comments[0] ?? "";
+    expect(comment).toMatch(/^: x-switchyard-result \{/);
+    const result = JSON.parse(comment.slice(": x-switchyard-result ".length)) as Record<string, string>;
+    expect(result).toMatchObject({
+      "x-switchyard-call-id": headers.get("x-switchyard-call-id"),
+      "x-switchyard-route": "default",
+      "x-switchyard-target": "mini",
+      "x-switchyard-provider": "upstream",
+    });
+    expect(Number(result["x-switchyard-cost-usd"])).toBeGreaterThan(0);
+    // Before the final chunk and [DONE]: a client that stops reading at [DONE] has seen it.
+    expect(frames.indexOf(comment)).toBeLessThan(frames.length - 2);
+    const stream = await client.chat.completions.create(
+      { model: "default", messages: [{ role: "user", content: "Hi" }], stream: true },
+      { headers: { "x-switchyard-stream-result": "1" } },
+    );
+    let streamed = "";
+    for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? "";
+    expect(streamed).toBe("Hello!");
   });
 
   it("streams SSE that curl reads frame by frame", async () => {

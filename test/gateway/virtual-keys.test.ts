@@ -81,7 +81,7 @@ describe("virtual keys", () => {
 
   it("keeps a caller from spending under another key's tag", async () => {
     const refused = await failure(
-      clientWith(teamKey).chat.completions.create(hello, { headers: { "x-switchyard-tags": "key.limited" } }),
+      clientWith(teamKey).chat.completions.create(hello, { headers: { "x-switchyard-tags": "key:limited" } }),
     );
     expect(refused.status).toBe(400);
     expect((refused.error as { param?: string }).param).toBe("tags");
@@ -103,8 +103,35 @@ describe("key rules", () => {
       "x-switchyard-metadata": '{"team":"red","user":"u1"}',
     });
     const { fields } = callSettings(headers, undefined, ring.find(teamKey));
-    expect(fields.tags).toEqual(["batch", "key.team", "web"]);
+    expect(fields.tags).toEqual(["batch", "key:team", "web"]);
     expect(fields.metadata).toEqual({ team: "blue", user: "u1" });
+  });
+
+  it("keeps a key's budget apart from a policy tag of the same name, and lets callers use that tag", async () => {
+    const policy = gatewayPolicy(
+      "http://127.0.0.1:9/v1",
+      `budgets:\n  tags:\n    key.team: { dailyUsd: 100 }\n    team: { dailyUsd: 50 }\n${keysSection}`,
+    );
+    const { writeFile, mkdtemp, rm } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const folder = await mkdtemp(join(tmpdir(), "switchyard-keys-"));
+    const file = join(folder, "policy.yaml");
+    await writeFile(file, policy);
+    try {
+      const loaded = await loadPolicy(file, { env: { UPSTREAM_KEY: "test-canary-not-a-real-key-x" } });
+      expect(loaded.policy.budgets.tags["key.team"]).toEqual({ dailyUsd: 100 });
+      expect(loaded.policy.budgets.tags.team).toEqual({ dailyUsd: 50 });
+      expect(loaded.policy.budgets.tags["key:team"]).toEqual({ dailyUsd: 5 });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+    const { fields } = callSettings(
+      new Headers({ "x-switchyard-tags": "key.team" }),
+      undefined,
+      ring.find(teamKey),
+    );
+    expect(fields.tags).toEqual(["key.team", "key:team", "web"]);
   });
 
   it("refuses a policy whose key is stored in plain text, naming the field", async () => {
