@@ -101,6 +101,7 @@ export class CallState {
       usage?: Usage;
       finishReason?: FinishReason;
       text?: string;
+      reasoning?: string;
       hedge?: boolean;
     },
   ): Promise<void> {
@@ -129,6 +130,7 @@ export class CallState {
       ...(observed.usage ? { usage: observed.usage } : {}),
       ...(observed.finishReason ? { finishReason: observed.finishReason } : {}),
       ...(observed.text !== undefined ? { text: observed.text } : {}),
+      ...(observed.reasoning ? { reasoning: observed.reasoning } : {}),
     });
     const counts = record.outcome !== "aborted" && record.errorKind !== "aborted";
     // Tokens go to the ledger beside the cost (a free local target's too), for `router.usage()`.
