@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Router, StreamPart } from "../../index.js";
+import type { PolicyFile } from "../../src/config/index.js";
+import { reasoningReply } from "../ai-sdk/openai-replies.js";
+import { startHarness } from "../faults/support/fault-harness.js";
+import { openaiShape } from "../faults/support/provider-shapes.js";
+import { Upstream } from "../faults/support/upstream.js";
+import { useMswServer } from "../support/msw-server.js";
+
+useMswServer();
+
+let router: Router | undefined;
+afterEach(async () => {
+  await router?.close();
+  router = undefined;
+});
+
+async function routerOver(
+  upstream: Upstream,
+  routes?: Record<string, PolicyFile["routes"][string]>,
+): Promise<Router> {
+  ({ router } = await startHarness({ targets: { a: upstream }, ...(routes ? { routes } : {}) }));
+  return router;
+}
+
+const request = { messages: [{ role: "user" as const, content: "Hi" }], temperature: 0 };
+
+async function readAll(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const parts: StreamPart[] = [];
+  for await (const part of stream) parts.push(part);
+  return parts;
+}
+
+async function sseText(body: ReadableStream<Uint8Array>): Promise<string> {
+  return new Response(body).text();
+}
+
+describe("reasoning through the router", () => {
+  it("streams reasoning deltas before the text, and the result keeps them apart with reasoning tokens", async () => {
+    const upstream = new Upstream("a", openaiShape).replies(
+      reasoningReply(["The user ", "greets."], "Hello!"),
+    );
+    const chat = (await routerOver(upstream)).stream(request);
+    const parts = await readAll(chat);
+    expect(parts.slice(0, 3)).toEqual([
+      { type: "reasoning-delta", text: "The user " },
+      { type: "reasoning-delta", text: "greets." },
+      { type: "text-delta", text: "Hello!" },
+    ]);
+    const result = await chat.result;
+    expect(result).toMatchObject({
+      text: "Hello!",
+      reasoning: "The user greets.",
+      message: { content: "Hello!" },
+    });
+    expect(result.message).not.toHaveProperty("reasoning");
+    expect(result.usage).toMatchObject({ outputTokens: 40, reasoningTokens: 32 });
+  });
+
+  it("answers chat with the reasoning of a whole response", async () => {
+    const upstream = new Upstream("a", openaiShape).replies(reasoningReply(["Think."], "Done."));
+    const result = await (await routerOver(upstream)).chat(request);
+    expect(result).toMatchObject({ text: "Done.", reasoning: "Think." });
+  });
+
+  it("writes reasoning as delta.reasoning_content in the OpenAI SSE format and as its own event in Switchyard's", async () => {
+    const upstream = new Upstream("a", openaiShape).replies(
+      reasoningReply(["Think."], "Done."),
+      reasoningReply(["Think."], "Done."),
+    );
+    const routed = await routerOver(upstream);
+    const openai = await sseText(routed.stream(request).toSSEStream({ format: "openai" }));
+    const chunks = openai
+      .split("\n\n")
+      .filter((frame) => frame.startsWith("data: {"))
+      .map((frame) => JSON.parse(frame.slice("data: ".length)) as Record<string, unknown>);
+    const deltas = chunks.flatMap((chunk) =>
+      (chunk.choices as { delta: Record<string, unknown> }[]).map((c) => c.delta),
+    );
+    expect(deltas[0]).toEqual({ role: "assistant", reasoning_content: "Think." });
+    expect(deltas[1]).toEqual({ content: "Done." });
+    expect(chunks.at(-1)?.usage).toMatchObject({ completion_tokens_details: { reasoning_tokens: 32 } });
+    const switchyard = await sseText(routed.stream(request).toSSEStream());
+    expect(switchyard).toContain(
+      'event: reasoning-delta\ndata: {"type":"reasoning-delta","text":"Think."}\n\n',
+    );
+  });
+
+  it("replays a cached answer's reasoning before its text", async () => {
+    const upstream = new Upstream("a", openaiShape).replies(reasoningReply(["Think."], "Done."));
+    const routed = await routerOver(upstream, { default: { targets: ["a"], cache: { ttlMs: 60_000 } } });
+    await routed.chat(request);
+    const chat = routed.stream(request);
+    const parts = await readAll(chat);
+    expect(upstream.count).toBe(1);
+    expect(parts.slice(0, 2)).toEqual([
+      { type: "reasoning-delta", text: "Think." },
+      { type: "text-delta", text: "Done." },
+    ]);
+    expect(await chat.result).toMatchObject({ reasoning: "Think.", route: { cache: "hit" } });
+  });
+});
