@@ -71,7 +71,7 @@ describe("the Anthropic-compatible gateway", () => {
       max_tokens: 50,
       messages: [{ role: "user", content: "Hi" }],
     });
-    const thinking = { type: "thinking", thinking: "The user greets.", signature: "" };
+    const thinking = { type: "thinking" as const, thinking: "The user greets.", signature: "" };
     expect(answer.content).toEqual([thinking, { type: "text", text: "Hello!" }]);
     const streamed = await client.messages
       .stream({ model: "default", max_tokens: 50, messages: [{ role: "user", content: "Hi" }] })
