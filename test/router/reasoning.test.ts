@@ -1,11 +1,21 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Router, StreamPart } from "../../index.js";
+import {
+  blockStop,
+  messageDelta,
+  messageStart,
+  messageStop,
+  textBlockStart,
+  textDelta,
+} from "../../providers/anthropic/test/anthropic-wire.js";
 import type { PolicyFile } from "../../src/config/index.js";
 import { reasoningReply } from "../ai-sdk/openai-replies.js";
 import { startHarness } from "../faults/support/fault-harness.js";
-import { openaiShape } from "../faults/support/provider-shapes.js";
-import { Upstream } from "../faults/support/upstream.js";
+import { anthropicShape, openaiShape } from "../faults/support/provider-shapes.js";
+import { type Reply, Upstream } from "../faults/support/upstream.js";
 import { useMswServer } from "../support/msw-server.js";
+import { sseEvent } from "../support/sse-frames.js";
+import { sseResponse } from "../support/sse-response.js";
 
 useMswServer();
 
@@ -35,7 +45,8 @@ async function sseText(body: ReadableStream<Uint8Array>): Promise<string> {
   return new Response(body).text();
 }
 
-describe("reasoning through the router", () => {
+// The first call of a file loads the router and the provider SDKs: slow on a busy machine.
+describe("reasoning through the router", { timeout: 30_000 }, () => {
   it("streams reasoning deltas before the text, and the result keeps them apart with reasoning tokens", async () => {
     const upstream = new Upstream("a", openaiShape).replies(
       reasoningReply(["The user ", "greets."], "Hello!"),
@@ -98,5 +109,55 @@ describe("reasoning through the router", () => {
       { type: "text-delta", text: "Done." },
     ]);
     expect(await chat.result).toMatchObject({ reasoning: "Think.", route: { cache: "hit" } });
+  });
+
+  it("asks Anthropic for extended thinking through providerOptions and streams its thinking as reasoning", async () => {
+    const thinkingStream: Reply = () =>
+      sseResponse([
+        messageStart({ inputTokens: 9 }),
+        sseEvent("content_block_start", {
+          type: "content_block_start",
+          index: 0,
+          content_block: { type: "thinking", thinking: "", signature: "" },
+        }),
+        sseEvent("content_block_delta", {
+          type: "content_block_delta",
+          index: 0,
+          delta: { type: "thinking_delta", thinking: "A greeting. " },
+        }),
+        sseEvent("content_block_delta", {
+          type: "content_block_delta",
+          index: 0,
+          delta: { type: "thinking_delta", thinking: "Be brief." },
+        }),
+        sseEvent("content_block_delta", {
+          type: "content_block_delta",
+          index: 0,
+          delta: {
+            type: "signature_delta",
+            signature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds",
+          },
+        }),
+        blockStop(0),
+        textBlockStart(1),
+        textDelta(1, "Hello!"),
+        blockStop(1),
+        messageDelta("end_turn", 30),
+        messageStop,
+      ]);
+    const upstream = new Upstream("a", anthropicShape).replies(thinkingStream);
+    const chat = (await routerOver(upstream)).stream({
+      messages: [{ role: "user", content: "Hi" }],
+      maxTokens: 4096,
+      providerOptions: { anthropic: { thinking: { type: "enabled", budget_tokens: 2048 } } },
+    });
+    const parts = await readAll(chat);
+    expect(upstream.calls[0]?.body.thinking).toEqual({ type: "enabled", budget_tokens: 2048 });
+    expect(parts.slice(0, 3)).toEqual([
+      { type: "reasoning-delta", text: "A greeting. " },
+      { type: "reasoning-delta", text: "Be brief." },
+      { type: "text-delta", text: "Hello!" },
+    ]);
+    expect(await chat.result).toMatchObject({ text: "Hello!", reasoning: "A greeting. Be brief." });
   });
 });
