@@ -31,6 +31,8 @@ export class CallState {
   hedged = false;
   /** Text delivered by interrupted attempts that a later target continues. */
   continuation = "";
+  /** Reasoning those attempts delivered: the caller read it, so the result's reasoning starts with it. */
+  continuationReasoning = "";
   continuationUsage: Usage = { inputTokens: 0, outputTokens: 0 };
   readonly startedAt = performance.now();
   /** 429 pauses this call knows of (its plans' snapshots and its own 429s), until when (ms since epoch). */

@@ -185,13 +185,14 @@ function buildResult(
   usage: Usage,
 ): ChatResult {
   const text = state.continuation + collector.text;
+  const reasoning = state.continuationReasoning + collector.reasoning;
   const toolCalls = collector.toolCalls;
   state.trace.target = targetId;
   state.trace.provider = provider;
   state.trace.model = model;
   return {
     text,
-    ...(collector.reasoning ? { reasoning: collector.reasoning } : {}),
+    ...(reasoning ? { reasoning } : {}),
     message: { role: "assistant", content: text, ...(toolCalls.length ? { toolCalls } : {}) },
     finishReason: collector.finishReason ?? "other",
     usage: {

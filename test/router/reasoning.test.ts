@@ -8,13 +8,15 @@ import {
   textBlockStart,
   textDelta,
 } from "../../providers/anthropic/test/anthropic-wire.js";
+import { chunk, textChunk } from "../../providers/openai/fixtures/openai-wire.js";
 import type { PolicyFile } from "../../src/config/index.js";
 import { reasoningReply } from "../ai-sdk/openai-replies.js";
 import { startHarness } from "../faults/support/fault-harness.js";
 import { anthropicShape, openaiShape } from "../faults/support/provider-shapes.js";
+import { dropAfter } from "../faults/support/replies.js";
 import { type Reply, Upstream } from "../faults/support/upstream.js";
 import { useMswServer } from "../support/msw-server.js";
-import { sseEvent } from "../support/sse-frames.js";
+import { sseData, sseEvent } from "../support/sse-frames.js";
 import { sseResponse } from "../support/sse-response.js";
 
 useMswServer();
@@ -159,5 +161,25 @@ describe("reasoning through the router", { timeout: 30_000 }, () => {
       { type: "text-delta", text: "Hello!" },
     ]);
     expect(await chat.result).toMatchObject({ text: "Hello!", reasoning: "A greeting. Be brief." });
+  });
+
+  it("keeps the reasoning an interrupted attempt delivered when the next target continues", async () => {
+    const a = new Upstream("a", openaiShape).replies(
+      dropAfter(() => [
+        sseData(chunk({ delta: { role: "assistant", content: null, reasoning_content: "First. " } })),
+        sseData(textChunk("Hel")),
+      ]),
+    );
+    const b = new Upstream("b", openaiShape).replies(reasoningReply(["Again."], "lo!"));
+    ({ router } = await startHarness({
+      targets: { a, b },
+      routes: { default: { targets: ["a", "b"], continueOnInterrupt: true } },
+    }));
+    const chat = router.stream({ messages: [{ role: "user", content: "Hi" }] });
+    const parts = await readAll(chat);
+    const thought = parts.flatMap((part) => (part.type === "reasoning-delta" ? [part.text] : [])).join("");
+    const result = await chat.result;
+    expect(result).toMatchObject({ text: "Hello!", reasoning: "First. Again." });
+    expect(thought).toBe(result.reasoning);
   });
 });
