@@ -60,9 +60,11 @@ export class AiSdkLanguageModel implements LanguageModel {
       throw this.#error(error, options.signal, mayHaveBeenSent, false);
     }
     let text = "";
+    let reasoning = "";
     const toolCalls: ToolCall[] = [];
     for (const part of result.content) {
       if (part.type === "text") text += part.text;
+      if (part.type === "reasoning") reasoning += part.text;
       if (part.type === "tool-call" && !part.providerExecuted) {
         toolCalls.push({ id: part.toolCallId, name: part.toolName, arguments: part.input });
       }
@@ -71,6 +73,7 @@ export class AiSdkLanguageModel implements LanguageModel {
     const requestId = result.response?.id;
     return this.#redactor.result({
       text,
+      ...(reasoning ? { reasoning } : {}),
       toolCalls,
       finishReason: toFinishReason(result.finishReason),
       ...(usage ? { usage } : {}),

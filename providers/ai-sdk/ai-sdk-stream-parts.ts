@@ -20,9 +20,10 @@ export class MissingFinishError extends Error {
 }
 
 /**
- * An AI SDK model's stream parts as the router's: text deltas, tool input deltas under one index
- * per tool call (`tool-input-*` where the package streams them, else the whole `tool-call`), then
- * `finish`. Reasoning, sources and metadata parts are left out. `onPart` sees every part first (the
+ * An AI SDK model's stream parts as the router's: text and reasoning deltas, tool input deltas
+ * under one index per tool call (`tool-input-*` where the package streams them, else the whole
+ * `tool-call`), then `finish`. Sources and metadata parts are left out, and so are
+ * `reasoning-start`/`reasoning-end` (the router's reasoning is one text). `onPart` sees every part first (the
  * first one tells the caller the answer started).
  */
 export async function* fromAiSdkStream(
@@ -48,6 +49,9 @@ export async function* fromAiSdkStream(
       switch (part.type) {
         case "text-delta":
           if (part.delta) yield { type: "text-delta", text: part.delta };
+          break;
+        case "reasoning-delta":
+          if (part.delta) yield { type: "reasoning-delta", text: part.delta };
           break;
         case "tool-input-start":
           yield {

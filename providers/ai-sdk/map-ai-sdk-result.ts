@@ -21,7 +21,13 @@ export function toUsage(usage: LanguageModelV3Usage | undefined): Usage | undefi
   const output = usage?.outputTokens.total;
   if (input === undefined || output === undefined) return undefined;
   const cached = usage?.inputTokens.cacheRead;
-  return { inputTokens: input, outputTokens: output, ...(cached ? { cachedInputTokens: cached } : {}) };
+  const reasoning = usage?.outputTokens.reasoning;
+  return {
+    inputTokens: input,
+    outputTokens: output,
+    ...(cached ? { cachedInputTokens: cached } : {}),
+    ...(reasoning ? { reasoningTokens: reasoning } : {}),
+  };
 }
 
 /** An AI SDK warning as one line (the router's warnings are strings). */

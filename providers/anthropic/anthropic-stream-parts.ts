@@ -8,6 +8,8 @@ import { mapStopReason } from "./map-stop-reason.js";
 
 type BlockState =
   | { kind: "text" }
+  /** Extended thinking: `thinking_delta`s are reasoning; the closing `signature_delta` is not kept. */
+  | { kind: "thinking" }
   | { kind: "tool"; ordinal: number; id: string; name: string; arguments: string }
   /** The forced JSON tool: its input streams out as the answer's text. */
   | { kind: "json" }
@@ -21,7 +23,8 @@ export interface AnthropicStreamContext {
 
 /**
  * Raw Messages API stream events → stream parts. The SDK drops `ping` and throws `error` events
- * as APIError; unknown event and block types are skipped. Only `message_stop` ends the stream
+ * as APIError; unknown event and block types are skipped, and so are `redacted_thinking` blocks
+ * (encrypted, nothing to read). Only `message_stop` ends the stream
  * successfully: the body ending before it is a truncation, never a success.
  */
 export async function* anthropicStreamParts(
@@ -49,6 +52,9 @@ export async function* anthropicStreamParts(
           if (block.type === "text") {
             blocks.set(event.index, { kind: "text" });
             if (block.text) yield { type: "text-delta", text: block.text };
+          } else if (block.type === "thinking") {
+            blocks.set(event.index, { kind: "thinking" });
+            if (block.thinking) yield { type: "reasoning-delta", text: block.thinking };
           } else if (block.type === "tool_use" && block.name === request.jsonToolName) {
             blocks.set(event.index, { kind: "json" });
             answeredThroughJsonTool = true;
@@ -78,6 +84,8 @@ export async function* anthropicStreamParts(
           const delta = event.delta;
           if (delta.type === "text_delta" && block?.kind !== "skipped") {
             yield { type: "text-delta", text: delta.text };
+          } else if (delta.type === "thinking_delta" && block?.kind === "thinking") {
+            yield { type: "reasoning-delta", text: delta.thinking };
           } else if (delta.type === "input_json_delta" && block?.kind === "json") {
             yield { type: "text-delta", text: delta.partial_json };
           } else if (delta.type === "input_json_delta" && block?.kind === "tool") {

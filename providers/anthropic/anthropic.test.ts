@@ -369,7 +369,7 @@ describe("anthropic streams", () => {
     expect(parts.map((part) => part.type)).toEqual([...fixture.textDeltas.map(() => "text-delta"), "finish"]);
   });
 
-  it("keeps thinking out of the answer", async () => {
+  it("streams thinking as reasoning parts, kept out of the answer, and skips redacted thinking", async () => {
     server.use(
       streamWith([
         messageStart(fixture.usage),
@@ -392,15 +392,25 @@ describe("anthropic streams", () => {
           },
         }),
         blockStop(0),
-        textBlockStart(1),
-        textDelta(1, fixture.text),
+        sseEvent("content_block_start", {
+          type: "content_block_start",
+          index: 1,
+          content_block: {
+            type: "redacted_thinking",
+            data: "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr",
+          },
+        }),
         blockStop(1),
+        textBlockStart(2),
+        textDelta(2, fixture.text),
+        blockStop(2),
         messageDelta("end_turn", fixture.usage.outputTokens),
         messageStop,
       ]),
     );
     const { parts } = await collectStream(() => languageModel().doStream(callOptions()));
     expect(parts).toEqual([
+      { type: "reasoning-delta", text: "The user wants a greeting." },
       { type: "text-delta", text: fixture.text },
       { type: "finish", finishReason: "stop", usage: fixture.usage, requestId: fixture.requestId },
     ]);
@@ -456,6 +466,42 @@ describe("anthropic streams", () => {
 });
 
 describe("anthropic results", () => {
+  it("returns thinking blocks as the result's reasoning, apart from the text", async () => {
+    server.use(
+      respondWith(
+        messageBody({
+          content: [
+            {
+              type: "thinking",
+              thinking: "A greeting is wanted. ",
+              signature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds",
+            },
+            {
+              type: "redacted_thinking",
+              data: "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr",
+            },
+            {
+              type: "thinking",
+              thinking: "Keep it short.",
+              signature: "EuYBCkQYAiJAgCs1le6/Pol5Z4/JMomVOouGrWdhYNsH3ukzUECbB6iWrSQtsQuRHJID6lWV",
+            },
+            { type: "text", text: fixture.text },
+          ],
+          stopReason: "end_turn",
+          usage: wireUsage(fixture.usage),
+        }),
+      ),
+    );
+    const result = await languageModel().doGenerate(callOptions());
+    expect(result.reasoning).toBe("A greeting is wanted. Keep it short.");
+    expect(result.text).toBe(fixture.text);
+  });
+
+  it("has no reasoning when the answer has no thinking block", async () => {
+    server.use(respondWith(textMessage));
+    expect(await languageModel().doGenerate(callOptions())).not.toHaveProperty("reasoning");
+  });
+
   it.each([
     ["max_tokens", "length"],
     ["stop_sequence", "stop"],

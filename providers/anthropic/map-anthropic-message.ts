@@ -5,9 +5,9 @@ import { mapAnthropicUsage } from "./map-anthropic-usage.js";
 import { mapStopReason } from "./map-stop-reason.js";
 
 /**
- * A complete Messages API response → GenerateResult. Text blocks are joined; thinking and
- * server-tool blocks are not part of the answer and are skipped. With the forced JSON tool,
- * that tool's input is the answer.
+ * A complete Messages API response → GenerateResult. Text blocks are joined into the answer,
+ * thinking blocks into its reasoning; redacted thinking (encrypted) and server-tool blocks are
+ * skipped. With the forced JSON tool, that tool's input is the answer.
  */
 export function mapAnthropicMessage(
   message: Message,
@@ -15,11 +15,14 @@ export function mapAnthropicMessage(
   requestId: string | undefined,
 ): GenerateResult {
   let text = "";
+  let reasoning = "";
   const toolCalls: ToolCall[] = [];
   let answeredThroughJsonTool = false;
   for (const block of message.content) {
     if (block.type === "text") {
       text += block.text;
+    } else if (block.type === "thinking") {
+      reasoning += block.thinking;
     } else if (block.type === "tool_use") {
       if (request.jsonToolName !== undefined && block.name === request.jsonToolName) {
         text += JSON.stringify(block.input);
@@ -35,6 +38,7 @@ export function mapAnthropicMessage(
       : mapStopReason(message.stop_reason);
   return {
     text,
+    ...(reasoning ? { reasoning } : {}),
     toolCalls,
     finishReason,
     usage: mapAnthropicUsage(message.usage),

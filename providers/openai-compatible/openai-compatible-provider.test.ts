@@ -308,6 +308,103 @@ describe("openaiCompatibleAdapter", () => {
     expect(parts.at(-1)).toMatchObject({ type: "finish", usage: { inputTokens: 12, outputTokens: 1 } });
   });
 
+  describe("reasoning_content (DeepSeek, vLLM, llama.cpp)", () => {
+    /** A chunk of deepseek-reasoner's stream as the API sends it: content and reasoning_content, one of them null. */
+    const deepseekChunk = (delta: Record<string, unknown>, finish: string | null = null, usage?: object) => ({
+      id: "0b6e4d8c-2c43-4a43-9d8f-0d7a9a2e8f31",
+      object: "chat.completion.chunk",
+      created: 1738133284,
+      model: "deepseek-reasoner",
+      system_fingerprint: "fp_7e73fd9a08",
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      ...(usage ? { usage } : {}),
+    });
+    const deepseekUsage = {
+      prompt_tokens: 13,
+      completion_tokens: 21,
+      total_tokens: 34,
+      prompt_tokens_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 18 },
+      prompt_cache_hit_tokens: 0,
+      prompt_cache_miss_tokens: 13,
+    };
+
+    it("streams reasoning_content deltas as reasoning, before the answer's text", async () => {
+      server.use(
+        http.post(url, () =>
+          sseResponse([
+            sseData(deepseekChunk({ role: "assistant", content: null, reasoning_content: "" })),
+            sseData(deepseekChunk({ content: null, reasoning_content: "The user" })),
+            sseData(deepseekChunk({ content: null, reasoning_content: " says hi." })),
+            sseData(deepseekChunk({ content: "Hello", reasoning_content: null })),
+            sseData(deepseekChunk({ content: "!", reasoning_content: null })),
+            sseData(deepseekChunk({ content: "", reasoning_content: null }, "stop", deepseekUsage)),
+            sseDone,
+          ]),
+        ),
+      );
+      const { parts, error } = await collectStream(() =>
+        create().languageModel("deepseek-reasoner").doStream(options()),
+      );
+      expect(error).toBeUndefined();
+      expect(parts).toEqual([
+        { type: "reasoning-delta", text: "The user" },
+        { type: "reasoning-delta", text: " says hi." },
+        { type: "text-delta", text: "Hello" },
+        { type: "text-delta", text: "!" },
+        {
+          type: "finish",
+          finishReason: "stop",
+          usage: { inputTokens: 13, outputTokens: 21, reasoningTokens: 18 },
+        },
+      ]);
+    });
+
+    it("returns the message's reasoning_content as the result's reasoning", async () => {
+      server.use(
+        http.post(url, () =>
+          HttpResponse.json({
+            id: "0b6e4d8c-2c43-4a43-9d8f-0d7a9a2e8f31",
+            object: "chat.completion",
+            created: 1738133284,
+            model: "deepseek-reasoner",
+            choices: [
+              {
+                index: 0,
+                message: { role: "assistant", content: "Hello!", reasoning_content: "The user says hi." },
+                logprobs: null,
+                finish_reason: "stop",
+              },
+            ],
+            usage: deepseekUsage,
+            system_fingerprint: "fp_7e73fd9a08",
+          }),
+        ),
+      );
+      const result = await create().languageModel("deepseek-reasoner").doGenerate(options());
+      expect(result).toMatchObject({ text: "Hello!", reasoning: "The user says hi." });
+      expect(result.usage).toMatchObject({ reasoningTokens: 18 });
+    });
+
+    it("reads vLLM's newer `reasoning` delta field the same way", async () => {
+      server.use(
+        http.post(url, () =>
+          sseResponse([
+            sseData(chunk({ delta: { role: "assistant", content: "", reasoning: "Think." } })),
+            sseData(textChunk("ok")),
+            sseData(finishChunk("stop")),
+            sseDone,
+          ]),
+        ),
+      );
+      const { parts } = await collectStream(() => create().languageModel("m").doStream(options()));
+      expect(parts.slice(0, 2)).toEqual([
+        { type: "reasoning-delta", text: "Think." },
+        { type: "text-delta", text: "ok" },
+      ]);
+    });
+  });
+
   describe("llama.cpp server", () => {
     const propsURL = "http://compatible.test/props";
     /** `GET /props` of llama-server b6xxx started with --jinja, trimmed to the fields read. */

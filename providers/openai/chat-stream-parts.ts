@@ -2,6 +2,7 @@ import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { FinishReason, ProviderStreamPart, ToolCallPart, Usage } from "../../src/core/index.js";
 import { mapFinishReason } from "./map-finish-reason.js";
 import { mapLogprobs } from "./map-logprobs.js";
+import { reasoningOf } from "./map-reasoning.js";
 import { usageOf } from "./map-usage.js";
 
 interface PendingToolCall {
@@ -34,6 +35,8 @@ export class ChatStreamParts {
     const choice = chunk.choices?.[0];
     if (!choice) return;
     const delta = choice.delta ?? {};
+    const reasoning = reasoningOf(delta);
+    if (reasoning) yield { type: "reasoning-delta", text: reasoning };
     const text = (delta.content ?? "") + (delta.refusal ?? "");
     if (delta.refusal) this.refused = true;
     if (text) yield { type: "text-delta", text };

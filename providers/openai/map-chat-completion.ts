@@ -4,6 +4,7 @@ import { createProviderCallError } from "../shared/index.js";
 import type { ChatModelSettings } from "./chat-model-settings.js";
 import { mapFinishReason } from "./map-finish-reason.js";
 import { mapLogprobs } from "./map-logprobs.js";
+import { reasoningOf } from "./map-reasoning.js";
 import { usageOf } from "./map-usage.js";
 
 export interface CompletionContext {
@@ -39,9 +40,11 @@ export function mapChatCompletion(completion: ChatCompletion, context: Completio
   );
   const logprobs = topK === undefined ? undefined : mapLogprobs(choice);
   const usage = usageOf(completion);
+  const reasoning = reasoningOf(message);
   return {
     // A refusal (structured outputs) is the model's answer: surface it as text, flagged by the finish reason.
     text: (message.content ?? "") + (message.refusal ?? ""),
+    ...(reasoning ? { reasoning } : {}),
     toolCalls,
     finishReason: message.refusal ? "content-filter" : mapFinishReason(choice.finish_reason),
     ...(usage === undefined ? {} : { usage }),

@@ -177,6 +177,24 @@ describe("openaiAdapter", () => {
     expect(result.finishReason).toBe("length");
   });
 
+  it("reports a reasoning model's reasoning tokens from usage details, with no reasoning text", async () => {
+    const usage = wireUsage({ inputTokens: 40, outputTokens: 300 });
+    const details = usage.completion_tokens_details as Record<string, unknown>;
+    server.use(
+      http.post(url, () =>
+        HttpResponse.json(
+          completion(
+            { message: { content: "42" }, finish_reason: "stop" },
+            { ...usage, completion_tokens_details: { ...details, reasoning_tokens: 256 } },
+          ),
+        ),
+      ),
+    );
+    const result = await model().doGenerate(options());
+    expect(result.usage).toEqual({ inputTokens: 40, outputTokens: 300, reasoningTokens: 256 });
+    expect(result).not.toHaveProperty("reasoning");
+  });
+
   it("maps a refusal to its text with a content-filter finish reason", async () => {
     server.use(
       http.post(url, () =>

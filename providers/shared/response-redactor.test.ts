@@ -31,6 +31,7 @@ describe("ResponseRedactor", () => {
   it("redacts every string of a result: text, tool calls, request id, log-prob tokens", () => {
     const result = redactor().result({
       text: `echo ${key}`,
+      reasoning: `I should not repeat ${key}`,
       toolCalls: [{ id: `call_${key}`, name: `fn_${key}`, arguments: `{"k":"${key}"}` }],
       finishReason: "stop",
       usage: { inputTokens: 1, outputTokens: 1 },
@@ -40,12 +41,35 @@ describe("ResponseRedactor", () => {
     });
     expect(JSON.stringify(result)).not.toContain(key.slice(-12));
     expect(result.text).toBe("echo [REDACTED]");
+    expect(result.reasoning).toBe("I should not repeat [REDACTED]");
     expect(result.requestId).toBe("req-[REDACTED]");
     expect(result.toolCalls[0]).toEqual({
       id: "call_[REDACTED]",
       name: "fn_[REDACTED]",
       arguments: '{"k":"[REDACTED]"}',
     });
+  });
+
+  it("redacts a key split across reasoning deltas, delivering reasoning's tail before the answer", async () => {
+    const parts = await collect(
+      redactor().stream(
+        from([
+          { type: "reasoning-delta", text: `The user pasted ${key.slice(0, 11)}` },
+          { type: "reasoning-delta", text: `${key.slice(11)}; refuse. ${key.slice(0, 3)}` },
+          { type: "text-delta", text: "No." },
+          { type: "finish", finishReason: "stop" },
+        ]),
+      ),
+    );
+    const reasoning = parts.flatMap((part) => (part.type === "reasoning-delta" ? [part.text] : []));
+    expect(reasoning.join("")).toBe(`The user pasted [REDACTED]; refuse. ${key.slice(0, 3)}`);
+    expect(parts.map((part) => part.type)).toEqual([
+      "reasoning-delta",
+      "reasoning-delta",
+      "reasoning-delta",
+      "text-delta",
+      "finish",
+    ]);
   });
 
   it("redacts a key split across text and tool-argument deltas; joined deltas are the redacted whole", async () => {

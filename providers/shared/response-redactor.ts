@@ -62,6 +62,7 @@ export class ResponseRedactor implements SecretMatcher {
     return {
       ...result,
       text: redact(result.text),
+      ...(result.reasoning === undefined ? {} : { reasoning: redact(result.reasoning) }),
       toolCalls: result.toolCalls.map((call) => ({
         id: redact(call.id),
         name: redact(call.name),
@@ -74,16 +75,17 @@ export class ResponseRedactor implements SecretMatcher {
   }
 
   /**
-   * An adapter's stream with every part redacted. Text and each tool call's argument deltas go
-   * through a StreamRedactor: a secret split across deltas is replaced, a tail that may begin one
-   * waits for the next delta and is delivered before the call's `tool-call` part or before
-   * `finish`. Joined, the delivered deltas are the redacted whole. A delta held back whole still
+   * An adapter's stream with every part redacted. Text, reasoning and each tool call's argument
+   * deltas go through a StreamRedactor: a secret split across deltas is replaced, a tail that may
+   * begin one waits for the next delta and is delivered before the call's `tool-call` part or
+   * before `finish` (reasoning's before the next part of another kind). Joined, the delivered deltas are the redacted whole. A delta held back whole still
    * yields a part, with empty text, so that timers measuring the upstream's progress see it. A
    * stream that fails keeps its held tail: what may be the start of a key is never delivered.
    */
   async *stream(parts: AsyncIterable<ProviderStreamPart>): AsyncGenerator<ProviderStreamPart> {
     const { redact } = this;
     const text = this.textStream();
+    const reasoning = this.textStream();
     const toolArguments = new Map<number, StreamRedactor>();
     const flushArguments = function* (index: number): Generator<ProviderStreamPart> {
       const rest = toolArguments.get(index)?.flush();
@@ -96,11 +98,19 @@ export class ResponseRedactor implements SecretMatcher {
       for (const index of [...toolArguments.keys()].sort((a, b) => a - b)) yield* flushArguments(index);
     };
     for await (const part of parts) {
+      // Reasoning comes before the answer (or between its parts): its held tail goes out first.
+      if (part.type !== "reasoning-delta") {
+        const thought = reasoning.flush();
+        if (thought) yield { type: "reasoning-delta", text: thought };
+      }
       switch (part.type) {
         case "text-delta":
           // Empty when all of it is held: the router's first-token and idle timers still see the
           // upstream's progress (the router drops empty deltas before they reach the caller).
           yield { type: "text-delta", text: text.push(part.text) };
+          break;
+        case "reasoning-delta":
+          yield { type: "reasoning-delta", text: reasoning.push(part.text) };
           break;
         case "tool-call-delta": {
           let redactor = toolArguments.get(part.index);

@@ -50,8 +50,9 @@ export interface ResponseMetadata {
   modelId?: string;
 }
 
-/** The content Switchyard answers with: text and tool calls. */
+/** The content Switchyard answers with: reasoning, text and tool calls. */
 export type Content =
+  | { type: "reasoning"; text: string }
   | { type: "text"; text: string }
   | { type: "tool-call"; toolCallId: string; toolName: string; input: string };
 
@@ -70,6 +71,9 @@ export type StreamPart =
   | { type: "text-start"; id: string }
   | { type: "text-delta"; id: string; delta: string }
   | { type: "text-end"; id: string }
+  | { type: "reasoning-start"; id: string }
+  | { type: "reasoning-delta"; id: string; delta: string }
+  | { type: "reasoning-end"; id: string }
   | { type: "tool-input-start"; id: string; toolName: string }
   | { type: "tool-input-delta"; id: string; delta: string }
   | { type: "tool-input-end"; id: string }

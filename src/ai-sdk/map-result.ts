@@ -8,9 +8,13 @@ import type {
 } from "./ai-sdk-spec.js";
 import { plainJson } from "./plain-json.js";
 
-/** The router's usage in the AI SDK's shape: cached prompt tokens are `cacheRead`. */
+/**
+ * The router's usage in the AI SDK's shape: cached prompt tokens are `cacheRead`; where the
+ * provider reported reasoning tokens, they are `reasoning` and the rest of the output is `text`.
+ */
 export function toUsage(usage: Usage): AiSdkUsage {
   const cached = usage.cachedInputTokens;
+  const reasoning = usage.reasoningTokens;
   return {
     inputTokens: {
       total: usage.inputTokens,
@@ -18,7 +22,11 @@ export function toUsage(usage: Usage): AiSdkUsage {
       cacheRead: cached,
       cacheWrite: undefined,
     },
-    outputTokens: { total: usage.outputTokens, text: undefined, reasoning: undefined },
+    outputTokens: {
+      total: usage.outputTokens,
+      text: reasoning === undefined ? undefined : usage.outputTokens - reasoning,
+      reasoning,
+    },
   };
 }
 

@@ -44,6 +44,7 @@ export class SwitchyardLanguageModel<Version extends SpecificationVersion> {
       const request = await toChatRequest(this.modelId, options, warnings);
       const result = await this.#router.chat(request);
       const content: Content[] = [];
+      if (result.reasoning) content.push({ type: "reasoning", text: result.reasoning });
       if (result.text) content.push({ type: "text", text: result.text });
       for (const call of result.message.toolCalls ?? []) {
         content.push({ type: "tool-call", toolCallId: call.id, toolName: call.name, input: call.arguments });

@@ -4,13 +4,17 @@ import { toFinishReason, toProviderMetadata, toResponseMetadata, toUsage } from 
 
 /**
  * Turns the router's stream parts into the AI SDK's, one router part at a time: text in one text
- * block, tool calls as `tool-input-*` then `tool-call`, log-probs left out (the AI SDK has no part
+ * block, reasoning in a reasoning block that a part of any other kind closes (reasoning after it
+ * opens the next one, `reasoning-1`, …), tool calls as `tool-input-*` then `tool-call`, log-probs left out (the AI SDK has no part
  * for them), then response metadata and `finish` with usage and `providerMetadata.switchyard`.
  * The router's `error` part is not handled here (see `toAiSdkError`).
  */
 export class StreamPartMapper {
   readonly #textId = "text-0";
   #textOpen = false;
+  /** Reasoning blocks opened so far; the last one is open while `#reasoningOpen`. */
+  #reasoningBlocks = 0;
+  #reasoningOpen = false;
   /** The `tool-input-*` id of each tool call by its index, once its input started. */
   readonly #toolInputs = new Map<number, string>();
 
@@ -21,6 +25,31 @@ export class StreamPartMapper {
   }
 
   map(part: Exclude<StreamPart, { type: "error" }>): Part[] {
+    if (part.type === "reasoning-delta") return this.#reasoning(part.text);
+    const parts = this.#closeReasoning();
+    parts.push(...this.#answer(part));
+    return parts;
+  }
+
+  #reasoning(delta: string): Part[] {
+    const parts: Part[] = [];
+    const id = `reasoning-${this.#reasoningOpen ? this.#reasoningBlocks - 1 : this.#reasoningBlocks}`;
+    if (!this.#reasoningOpen) {
+      this.#reasoningOpen = true;
+      this.#reasoningBlocks += 1;
+      parts.push({ type: "reasoning-start", id });
+    }
+    parts.push({ type: "reasoning-delta", id, delta });
+    return parts;
+  }
+
+  #closeReasoning(): Part[] {
+    if (!this.#reasoningOpen) return [];
+    this.#reasoningOpen = false;
+    return [{ type: "reasoning-end", id: `reasoning-${this.#reasoningBlocks - 1}` }];
+  }
+
+  #answer(part: Exclude<StreamPart, { type: "error" | "reasoning-delta" }>): Part[] {
     switch (part.type) {
       case "text-delta": {
         const parts: Part[] = [];

@@ -80,6 +80,7 @@ export function parseAnswer(text: string): CachedAnswer | undefined {
     typeof answer === "object" &&
     answer !== null &&
     typeof answer.text === "string" &&
+    (answer.reasoning === undefined || typeof answer.reasoning === "string") &&
     typeof answer.finishReason === "string" &&
     typeof answer.message === "object" &&
     answer.message !== null &&

@@ -13,6 +13,8 @@ import type { Usage } from "./usage.js";
 
 export interface GenerateResult {
   text: string;
+  /** The model's reasoning, where the response carries it as text (see `ChatResult.reasoning`). */
+  reasoning?: string;
   toolCalls: ToolCall[];
   finishReason: FinishReason;
   /**

@@ -7,6 +7,12 @@ import type { Usage } from "./usage.js";
 
 export interface ChatResult {
   text: string;
+  /**
+   * The model's reasoning, where the provider returns it (Anthropic's thinking, `reasoning_content`
+   * of DeepSeek, vLLM and llama.cpp, an AI SDK provider's reasoning); absent otherwise. It is not in
+   * `text` nor in `message`, so it is never sent back in a later turn.
+   */
+  reasoning?: string;
   message: AssistantMessage;
   finishReason: FinishReason;
   /**

@@ -6,6 +6,13 @@ import type { Usage } from "./usage.js";
 
 export type TextDeltaPart = { type: "text-delta"; text: string };
 
+/**
+ * A fragment of the model's reasoning (Anthropic's thinking, `reasoning_content` of DeepSeek, vLLM
+ * and llama.cpp, an AI SDK provider's reasoning), streamed before or between the answer's parts.
+ * It is not part of the answer's text, and it is never sent back to a model.
+ */
+export type ReasoningDeltaPart = { type: "reasoning-delta"; text: string };
+
 /** A fragment of a tool call's arguments; `name` comes with the first fragment of each call. */
 export type ToolCallDeltaPart = {
   type: "tool-call-delta";
@@ -31,6 +38,7 @@ export type ProviderFinishPart = {
 /** Parts an adapter yields from `doStream`. Failures are thrown as typed errors, never yielded. */
 export type ProviderStreamPart =
   | TextDeltaPart
+  | ReasoningDeltaPart
   | ToolCallDeltaPart
   | ToolCallPart
   | LogprobsPart
@@ -44,6 +52,7 @@ export type ErrorPart = { type: "error"; error: SwitchyardError };
 /** Parts a caller reads from `router.stream()`. The last part is always `finish` or `error`. */
 export type StreamPart =
   | TextDeltaPart
+  | ReasoningDeltaPart
   | ToolCallDeltaPart
   | ToolCallPart
   | LogprobsPart

@@ -22,6 +22,8 @@ function parsedInput(text: string): unknown {
 /** A router result as Anthropic's `message` object; `model` is the route the caller named. */
 export function anthropicMessage(result: ChatResult, model: string): Record<string, unknown> {
   const content: Record<string, unknown>[] = [];
+  // Switchyard has no signature of Anthropic's to give: the block carries an empty one.
+  if (result.reasoning) content.push({ type: "thinking", thinking: result.reasoning, signature: "" });
   if (result.text) content.push({ type: "text", text: result.text });
   for (const call of result.message.toolCalls ?? []) {
     content.push({ type: "tool_use", id: call.id, name: call.name, input: parsedInput(call.arguments) });
@@ -63,16 +65,17 @@ function event(type: string, data: Record<string, unknown>): string {
 }
 
 /**
- * Stream parts as Anthropic's Messages events: message_start, one content block per text run or
- * tool call (start, deltas, stop), message_delta with the stop reason and usage, message_stop.
+ * Stream parts as Anthropic's Messages events: message_start, one content block per text run,
+ * reasoning run (a `thinking` block with an empty signature) or tool call (start, deltas, stop),
+ * message_delta with the stop reason and usage, message_stop.
  * A failure after the start is an `error` event, as Anthropic's API sends.
  */
 export function anthropicEncoder(model: string) {
   const id = `msg_${randomUUID().replaceAll("-", "")}`;
   let started = false;
   let blocks = 0;
-  /** The open block: "text", or the router's index of the tool call it streams. */
-  let open: "text" | number | undefined;
+  /** The open block: "text", "thinking", or the router's index of the tool call it streams. */
+  let open: "text" | "thinking" | number | undefined;
   /** Tool calls streamed in fragments: their complete `tool-call` part adds nothing. */
   const streamed = new Set<number>();
   const start = () => {
@@ -96,7 +99,7 @@ export function anthropicEncoder(model: string) {
     open = undefined;
     return event("content_block_stop", { index: blocks - 1 });
   };
-  const openBlock = (key: "text" | number, block: Record<string, unknown>) => {
+  const openBlock = (key: "text" | "thinking" | number, block: Record<string, unknown>) => {
     const out = close() + event("content_block_start", { index: blocks, content_block: block });
     open = key;
     blocks += 1;
@@ -114,6 +117,17 @@ export function anthropicEncoder(model: string) {
             event("content_block_delta", {
               index: blocks - 1,
               delta: { type: "text_delta", text: part.text },
+            })
+          );
+        case "reasoning-delta":
+          if (part.text.length === 0) return out;
+          if (open !== "thinking")
+            out += openBlock("thinking", { type: "thinking", thinking: "", signature: "" });
+          return (
+            out +
+            event("content_block_delta", {
+              index: blocks - 1,
+              delta: { type: "thinking_delta", thinking: part.text },
             })
           );
         case "tool-call-delta":

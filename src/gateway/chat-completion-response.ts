@@ -10,6 +10,9 @@ export function openaiUsage(usage: ChatResult["usage"]): Record<string, unknown>
     ...(usage.cachedInputTokens !== undefined
       ? { prompt_tokens_details: { cached_tokens: usage.cachedInputTokens } }
       : {}),
+    ...(usage.reasoningTokens !== undefined
+      ? { completion_tokens_details: { reasoning_tokens: usage.reasoningTokens } }
+      : {}),
   };
 }
 
@@ -32,6 +35,8 @@ export function chatCompletion(
           role: "assistant",
           content: toolCalls.length > 0 && result.text === "" ? null : result.text,
           refusal: null,
+          // As DeepSeek and vLLM answer it; OpenAI's own clients ignore the field.
+          ...(result.reasoning ? { reasoning_content: result.reasoning } : {}),
           ...(toolCalls.length > 0
             ? {
                 tool_calls: toolCalls.map((call) => ({

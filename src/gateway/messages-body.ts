@@ -35,8 +35,21 @@ const toolResultBlockSchema = z
   })
   .strict();
 
+/** A thinking block of an earlier turn, as Anthropic's clients send it back; it is not sent on. */
+const thinkingBlockSchema = z
+  .object({ type: z.literal("thinking"), thinking: z.string(), signature: z.string().optional() })
+  .strict();
+const redactedThinkingBlockSchema = z
+  .object({ type: z.literal("redacted_thinking"), data: z.string() })
+  .strict();
+
 const userBlockSchema = z.discriminatedUnion("type", [textBlockSchema, toolResultBlockSchema]);
-const assistantBlockSchema = z.discriminatedUnion("type", [textBlockSchema, toolUseBlockSchema]);
+const assistantBlockSchema = z.discriminatedUnion("type", [
+  textBlockSchema,
+  toolUseBlockSchema,
+  thinkingBlockSchema,
+  redactedThinkingBlockSchema,
+]);
 
 const messageSchema = z.discriminatedUnion("role", [
   z

@@ -162,6 +162,7 @@ function redactedCopy(error: Error, redact: (text: string) => string): Error {
 }
 
 async function* partsOf(result: GenerateResult): AsyncGenerator<ProviderStreamPart> {
+  if (result.reasoning) yield { type: "reasoning-delta", text: result.reasoning };
   if (result.text) yield { type: "text-delta", text: result.text };
   for (const [index, call] of result.toolCalls.entries()) {
     yield { type: "tool-call", index, id: call.id, name: call.name, arguments: call.arguments };

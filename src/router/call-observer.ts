@@ -53,6 +53,8 @@ export interface AttemptEnd {
   finishReason?: FinishReason;
   /** The answer's text and tool calls, when the attempt answered (only recorded when content capture is on). */
   text?: string;
+  /** The answer's reasoning, when the attempt answered with some (recorded like `text`). */
+  reasoning?: string;
 }
 
 /** Something that happened inside a call, between its start and its end. */

@@ -31,6 +31,8 @@ export class CallState {
   hedged = false;
   /** Text delivered by interrupted attempts that a later target continues. */
   continuation = "";
+  /** Reasoning those attempts delivered: the caller read it, so the result's reasoning starts with it. */
+  continuationReasoning = "";
   continuationUsage: Usage = { inputTokens: 0, outputTokens: 0 };
   readonly startedAt = performance.now();
   /** 429 pauses this call knows of (its plans' snapshots and its own 429s), until when (ms since epoch). */
@@ -101,6 +103,7 @@ export class CallState {
       usage?: Usage;
       finishReason?: FinishReason;
       text?: string;
+      reasoning?: string;
       hedge?: boolean;
     },
   ): Promise<void> {
@@ -129,6 +132,7 @@ export class CallState {
       ...(observed.usage ? { usage: observed.usage } : {}),
       ...(observed.finishReason ? { finishReason: observed.finishReason } : {}),
       ...(observed.text !== undefined ? { text: observed.text } : {}),
+      ...(observed.reasoning ? { reasoning: observed.reasoning } : {}),
     });
     const counts = record.outcome !== "aborted" && record.errorKind !== "aborted";
     // Tokens go to the ledger beside the cost (a free local target's too), for `router.usage()`.

@@ -93,6 +93,7 @@ export async function decideAfterFailure(
   if (lostHedge) return { type: "stop", error: signal.reason };
   if (!providerError) {
     state.continuation += collector.text;
+    state.continuationReasoning += collector.reasoning;
     addUsage(state, usage);
     return { type: "stop", error: callAborted ? signal.reason : error };
   }
@@ -108,6 +109,7 @@ export async function decideAfterFailure(
   if (collector.deliveredParts > 0) {
     if (route.continueOnInterrupt && !collector.hasToolCalls) {
       state.continuation += collector.text;
+      state.continuationReasoning += collector.reasoning;
       addUsage(state, usage);
       return { type: "next" };
     }

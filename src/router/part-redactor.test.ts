@@ -48,9 +48,26 @@ describe("PartRedactor", () => {
     expect(JSON.stringify(out)).not.toContain(key.slice(0, 9));
   });
 
+  it("replaces a key split across reasoning deltas and releases reasoning's tail before the answer", () => {
+    const out = run([
+      { type: "reasoning-delta", text: `the key is ${key.slice(0, 7)}` },
+      { type: "reasoning-delta", text: `${key.slice(7)}, so t` },
+      { type: "text-delta", text: "Done." },
+      { type: "finish", finishReason: "stop", usage },
+    ]);
+    expect(out).toEqual([
+      { type: "reasoning-delta", text: "the key is " },
+      { type: "reasoning-delta", text: "[REDACTED], so " },
+      { type: "reasoning-delta", text: "t" },
+      { type: "text-delta", text: "Done." },
+      { type: "finish", finishReason: "stop", usage },
+    ]);
+  });
+
   it("drops an adapter's empty deltas, with secrets or without", () => {
     const empty: ProviderStreamPart = { type: "text-delta", text: "" };
-    expect(run([empty])).toEqual([]);
-    expect(run([empty], [])).toEqual([]);
+    const emptyReasoning: ProviderStreamPart = { type: "reasoning-delta", text: "" };
+    expect(run([empty, emptyReasoning])).toEqual([]);
+    expect(run([empty, emptyReasoning], [])).toEqual([]);
   });
 });

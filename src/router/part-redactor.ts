@@ -4,20 +4,24 @@ import type { SecretRedactor } from "./secret-redactor.js";
 
 /**
  * Redacts one attempt's parts, every configured secret, before they reach the caller or the
- * result: text and tool-call argument deltas through StreamRedactor (a key split across deltas
- * is caught), ids, names, log-prob tokens and the request id whole. Held tails are delivered before
- * the call's `tool-call` part and before `finish`; an attempt that fails never delivers them. The
- * joined text deltas are therefore exactly the result's text. Empty deltas (an adapter's sign of
- * progress while it holds a tail back) are dropped. Synchronous, so it adds no await per part.
+ * result: text, reasoning and tool-call argument deltas through StreamRedactor (a key split across
+ * deltas is caught), ids, names, log-prob tokens and the request id whole. Held tails are delivered
+ * before the call's `tool-call` part and before `finish`, reasoning's before the next part of
+ * another kind; an attempt that fails never delivers them. The joined text deltas are therefore
+ * exactly the result's text, the joined reasoning deltas its reasoning. Empty deltas (an adapter's
+ * sign of progress while it holds a tail back) are dropped. Synchronous, so it adds no await per
+ * part.
  */
 export class PartRedactor {
   readonly #secrets: SecretRedactor;
   readonly #text: StreamRedactor;
+  readonly #reasoning: StreamRedactor;
   readonly #toolArguments = new Map<number, StreamRedactor>();
 
   constructor(secrets: SecretRedactor) {
     this.#secrets = secrets;
     this.#text = new StreamRedactor(secrets);
+    this.#reasoning = new StreamRedactor(secrets);
   }
 
   /** The parts to pass on for one part of the adapter's stream: none, it, or held tails and it. */
@@ -27,10 +31,20 @@ export class PartRedactor {
       return;
     }
     const redact = (text: string) => this.#secrets.redact(text);
+    // Reasoning comes before the answer (or between its parts): its held tail goes out first.
+    if (part.type !== "reasoning-delta") {
+      const thought = this.#reasoning.flush();
+      if (thought) yield { type: "reasoning-delta", text: thought };
+    }
     switch (part.type) {
       case "text-delta": {
         const safe = this.#text.push(part.text);
         if (safe) yield { type: "text-delta", text: safe };
+        break;
+      }
+      case "reasoning-delta": {
+        const safe = this.#reasoning.push(part.text);
+        if (safe) yield { type: "reasoning-delta", text: safe };
         break;
       }
       case "tool-call-delta": {
@@ -88,7 +102,7 @@ export class PartRedactor {
 /** A delta with nothing in it: it tells the attempt's timers that the upstream moves, nothing else. */
 function isEmptyDelta(part: ProviderStreamPart): boolean {
   return (
-    (part.type === "text-delta" && part.text === "") ||
+    ((part.type === "text-delta" || part.type === "reasoning-delta") && part.text === "") ||
     (part.type === "tool-call-delta" &&
       part.argumentsDelta === "" &&
       part.id === undefined &&

@@ -1,8 +1,9 @@
 import type { FinishReason, ProviderStreamPart, TokenLogprob, ToolCall, Usage } from "../core/index.js";
 
-/** Accumulates one attempt's parts into text, tool calls, log-probs, usage and finish reason. */
+/** Accumulates one attempt's parts into text, reasoning, tool calls, log-probs, usage and finish reason. */
 export class ResponseCollector {
   text = "";
+  reasoning = "";
   logprobs: TokenLogprob[] = [];
   usage: Usage | undefined;
   finishReason: FinishReason | undefined;
@@ -15,6 +16,9 @@ export class ResponseCollector {
     switch (part.type) {
       case "text-delta":
         this.text += part.text;
+        break;
+      case "reasoning-delta":
+        this.reasoning += part.text;
         break;
       case "tool-call-delta": {
         const call = this.#toolCalls.get(part.index) ?? { id: "", name: "", arguments: "" };

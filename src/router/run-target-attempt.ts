@@ -148,6 +148,7 @@ export async function runTargetAttempt(attempt: TargetAttempt): Promise<ChatResu
       usage,
       ...(collector.finishReason ? { finishReason: collector.finishReason } : {}),
       text: collector.text,
+      ...(collector.reasoning ? { reasoning: collector.reasoning } : {}),
     },
   );
   context.retryBudget.onSuccess();
@@ -184,18 +185,21 @@ function buildResult(
   usage: Usage,
 ): ChatResult {
   const text = state.continuation + collector.text;
+  const reasoning = state.continuationReasoning + collector.reasoning;
   const toolCalls = collector.toolCalls;
   state.trace.target = targetId;
   state.trace.provider = provider;
   state.trace.model = model;
   return {
     text,
+    ...(reasoning ? { reasoning } : {}),
     message: { role: "assistant", content: text, ...(toolCalls.length ? { toolCalls } : {}) },
     finishReason: collector.finishReason ?? "other",
     usage: {
       inputTokens: usage.inputTokens + state.continuationUsage.inputTokens,
       outputTokens: usage.outputTokens + state.continuationUsage.outputTokens,
       ...(usage.cachedInputTokens !== undefined ? { cachedInputTokens: usage.cachedInputTokens } : {}),
+      ...(usage.reasoningTokens !== undefined ? { reasoningTokens: usage.reasoningTokens } : {}),
     },
     costUsd: state.spentUsd,
     ...(collector.logprobs.length ? { logprobs: collector.logprobs } : {}),

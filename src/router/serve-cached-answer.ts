@@ -58,9 +58,13 @@ export async function serveHit(
   return { ...scrubbed, costUsd: 0, route: trace };
 }
 
-/** The answer as a stream would have brought it: text deltas, its log-probs, then its tool calls. */
+/**
+ * The answer as a stream would have brought it: its reasoning, text deltas, its log-probs, then its
+ * tool calls.
+ */
 function* replayParts(answer: Answer): Generator<ProviderStreamPart> {
   const { text } = answer;
+  if (answer.reasoning) yield { type: "reasoning-delta", text: answer.reasoning };
   for (let start = 0; start < text.length; ) {
     let end = Math.min(text.length, start + replayChunkChars);
     if (splitsSurrogatePair(text, end)) end -= 1;

@@ -7,8 +7,10 @@ import type { FinishReason, StreamPart, SwitchyardError, TokenLogprob } from "..
  * - `switchyard`: one event per part, named after it (`event: text-delta`), its data the part as
  *   JSON; `finish` carries the result with its route trace, `error` the error's `toJSON()`.
  * - `openai`: OpenAI's `chat.completion.chunk` objects, ending with `data: [DONE]`, so a client
- *   written for OpenAI's streaming API reads it unchanged. An error after the first chunk is one
- *   last `data: {"error": {...}}` event (the shape OpenAI's API sends), with no `[DONE]`.
+ *   written for OpenAI's streaming API reads it unchanged. Reasoning is `delta.reasoning_content`
+ *   (as DeepSeek and vLLM send it; OpenAI's own clients ignore the field). An error after the first
+ *   chunk is one last `data: {"error": {...}}` event (the shape OpenAI's API sends), with no
+ *   `[DONE]`.
  */
 export type SseFormat = "switchyard" | "openai";
 
@@ -84,6 +86,8 @@ function openaiEncoder(options: SseOptions): SseEncoder {
       switch (part.type) {
         case "text-delta":
           return chunk({ content: part.text });
+        case "reasoning-delta":
+          return chunk({ reasoning_content: part.text });
         case "tool-call-delta":
           streamedCalls.add(part.index);
           return chunk({
@@ -126,6 +130,9 @@ function openaiEncoder(options: SseOptions): SseEncoder {
                   prompt_tokens: part.usage.inputTokens,
                   completion_tokens: part.usage.outputTokens,
                   total_tokens: part.usage.inputTokens + part.usage.outputTokens,
+                  ...(part.usage.reasoningTokens === undefined
+                    ? {}
+                    : { completion_tokens_details: { reasoning_tokens: part.usage.reasoningTokens } }),
                 },
               }),
             );

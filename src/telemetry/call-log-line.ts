@@ -100,6 +100,8 @@ export const callLogLineSchema = z.object({
     .object({
       messages: z.array(z.unknown()),
       text: z.string().optional(),
+      /** The model's reasoning, where the provider returned it. */
+      reasoning: z.string().optional(),
     })
     .optional(),
 });

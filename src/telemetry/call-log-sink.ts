@@ -111,6 +111,9 @@ export function callLogSink(
                   content: {
                     messages: request.messages.map((message) => ({ ...message })),
                     ...(end.outcome === "success" ? { text: end.result.text } : {}),
+                    ...(end.outcome === "success" && end.result.reasoning
+                      ? { reasoning: end.result.reasoning }
+                      : {}),
                   },
                 }
               : {}),

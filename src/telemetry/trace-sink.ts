@@ -106,7 +106,7 @@ export function traceSink(
               firstSinceCallMs = performance.now() - began;
               attempt.setAttribute("gen_ai.response.time_to_first_chunk", ms / 1000);
             },
-            ended({ record, usage, finishReason, text }) {
+            ended({ record, usage, finishReason, text, reasoning }) {
               if (record.outcome === "success" && firstSinceCallMs !== undefined) {
                 answerFirstMs ??= firstSinceCallMs;
               }
@@ -125,7 +125,9 @@ export function traceSink(
                 ...(recordContent && text !== undefined
                   ? {
                       "gen_ai.output.messages": redact(
-                        JSON.stringify([{ role: "assistant", content: text }]),
+                        JSON.stringify([
+                          { role: "assistant", content: text, ...(reasoning ? { reasoning } : {}) },
+                        ]),
                       ),
                     }
                   : {}),

@@ -7,7 +7,7 @@ import { openaiShape } from "../faults/support/provider-shapes.js";
 import { answer, fail, hang } from "../faults/support/replies.js";
 import { Upstream } from "../faults/support/upstream.js";
 import { useMswServer } from "../support/msw-server.js";
-import { textReply, toolCallReply } from "./openai-replies.js";
+import { reasoningReply, textReply, toolCallReply } from "./openai-replies.js";
 
 type Ai = typeof import("ai");
 type LanguageModel = import("ai").LanguageModel;
@@ -93,6 +93,30 @@ function behavesAsAnAiSdkModel(name: string, load: () => Promise<Ai>, version: "
       expect(await result.finishReason).toBe("stop");
       const metadata = (await result.providerMetadata)?.switchyard as Record<string, unknown>;
       expect(metadata.target).toBe("primary");
+    });
+
+    it("gives the upstream's reasoning as reasoningText of generateText, with its reasoning tokens", async () => {
+      const router = await routerOver(
+        new Upstream("primary", openaiShape).replies(reasoningReply(["The user ", "greets."], "Hello!")),
+      );
+      const result = await ai.generateText({ model: model(router), prompt: "Hi", maxRetries: 0 });
+      expect(result.text).toBe("Hello!");
+      expect(result.reasoningText).toBe("The user greets.");
+      expect(result.usage.outputTokenDetails.reasoningTokens).toBe(32);
+    });
+
+    it("streams the upstream's reasoning as reasoning parts, so streamText has its reasoningText", async () => {
+      const router = await routerOver(
+        new Upstream("primary", openaiShape).replies(reasoningReply(["The user ", "greets."], "Hello!")),
+      );
+      const result = ai.streamText({ model: model(router), prompt: "Hi", maxRetries: 0 });
+      const types: string[] = [];
+      for await (const part of result.fullStream) types.push(part.type);
+      expect(await result.reasoningText).toBe("The user greets.");
+      expect(await result.text).toBe("Hello!");
+      const reasoning = types.filter((type) => type.startsWith("reasoning"));
+      expect(reasoning).toEqual(["reasoning-start", "reasoning-delta", "reasoning-delta", "reasoning-end"]);
+      expect(types.indexOf("reasoning-end")).toBeLessThan(types.indexOf("text-start"));
     });
 
     for (const streaming of [false, true]) {

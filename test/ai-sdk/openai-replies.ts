@@ -77,3 +77,31 @@ export function textReply(deltas: readonly string[], usage = { inputTokens: 21, 
           completion({ message: { content: deltas.join("") }, finish_reason: "stop" }, wireUsage(usage)),
         );
 }
+
+/**
+ * A reasoning model's answer as DeepSeek and vLLM send it: `reasoning_content` deltas before the
+ * text (a message field for `chat`), and the reasoning tokens in the usage details.
+ */
+export function reasoningReply(reasoning: readonly string[], text: string): Reply {
+  const usage = { inputTokens: 13, outputTokens: 40 };
+  const details = (wire: Record<string, unknown>) => ({
+    ...wire,
+    completion_tokens_details: { reasoning_tokens: 32 },
+  });
+  return (call) =>
+    call.stream
+      ? sseResponse([
+          sseData(chunk({ delta: { role: "assistant", content: null, reasoning_content: "" } })),
+          ...reasoning.map((delta) => sseData(chunk({ delta: { content: null, reasoning_content: delta } }))),
+          sseData(chunk({ delta: { content: text, reasoning_content: null } })),
+          sseData(finishChunk("stop")),
+          sseData(chunk(undefined, details(wireUsage(usage)))),
+          sseDone,
+        ])
+      : HttpResponse.json(
+          completion(
+            { message: { content: text, reasoning_content: reasoning.join("") }, finish_reason: "stop" },
+            details(wireUsage(usage)),
+          ),
+        );
+}

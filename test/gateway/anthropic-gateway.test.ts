@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Started, startGateway } from "./gateway-fixture.js";
-import { toolReply } from "./openai-upstream.js";
+import { reasoningReply, toolReply } from "./openai-upstream.js";
 
 let started: Started;
 let client: Anthropic;
@@ -59,6 +59,38 @@ describe("the Anthropic-compatible gateway", () => {
     expect(types).toContain("content_block_start");
     expect(types).toContain("content_block_delta");
     expect(types.slice(-3)).toEqual(["content_block_stop", "message_delta", "message_stop"]);
+  });
+
+  it("returns the upstream's reasoning as a thinking block, whole and streamed, and takes it back", async () => {
+    started.upstream.replies.push(
+      reasoningReply("The user greets.", "Hello!"),
+      reasoningReply("The user greets.", "Hello!"),
+    );
+    const answer = await client.messages.create({
+      model: "default",
+      max_tokens: 50,
+      messages: [{ role: "user", content: "Hi" }],
+    });
+    const thinking = { type: "thinking" as const, thinking: "The user greets.", signature: "" };
+    expect(answer.content).toEqual([thinking, { type: "text", text: "Hello!" }]);
+    const streamed = await client.messages
+      .stream({ model: "default", max_tokens: 50, messages: [{ role: "user", content: "Hi" }] })
+      .finalMessage();
+    expect(streamed.content).toEqual([thinking, { type: "text", text: "Hello!" }]);
+    await client.messages.create({
+      model: "default",
+      max_tokens: 50,
+      messages: [
+        { role: "user", content: "Hi" },
+        { role: "assistant", content: [thinking, { type: "text", text: "Hello!" }] },
+        { role: "user", content: "Bye" },
+      ],
+    });
+    expect(started.upstream.requests.at(-1)?.body.messages).toEqual([
+      { role: "user", content: "Hi" },
+      { role: "assistant", content: "Hello!" },
+      { role: "user", content: "Bye" },
+    ]);
   });
 
   it("returns tool_use blocks, whole and streamed, and sends tool results back as tool messages", async () => {

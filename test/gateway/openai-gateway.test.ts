@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Started, startGateway, upstreamKey } from "./gateway-fixture.js";
-import { hangingStreamReply, statusReply, textReply, toolReply } from "./openai-upstream.js";
+import { hangingStreamReply, reasoningReply, statusReply, textReply, toolReply } from "./openai-upstream.js";
 
 const execFileAsync = promisify(execFile);
 let started: Started;
@@ -63,6 +63,31 @@ describe("the OpenAI-compatible gateway", () => {
     expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe("stop");
     expect(chunks.at(-1)?.choices).toEqual([]);
     expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 3 });
+  });
+
+  it("returns the upstream's reasoning as reasoning_content, in the message and in stream deltas", async () => {
+    started.upstream.replies.push(
+      reasoningReply("The user greets.", "Hello!"),
+      reasoningReply("The user greets.", "Hello!"),
+    );
+    const answer = await raw("/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "default", messages: [{ role: "user", content: "Hi" }] }),
+    });
+    const [choice] = answer.body.choices as { message: Record<string, unknown> }[];
+    expect(choice?.message).toMatchObject({ content: "Hello!", reasoning_content: "The user greets." });
+    const stream = await client.chat.completions.create({
+      model: "default",
+      messages: [{ role: "user", content: "Hi" }],
+      stream: true,
+    });
+    const reasoning: string[] = [];
+    for await (const chunk of stream) {
+      const delta = chunk.choices[0]?.delta as { reasoning_content?: string } | undefined;
+      if (delta?.reasoning_content) reasoning.push(delta.reasoning_content);
+    }
+    expect(reasoning.join("")).toBe("The user greets.");
   });
 
   it("sends each stream's own call id in its headers, before the first token", async () => {

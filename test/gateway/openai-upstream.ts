@@ -84,6 +84,25 @@ function sse(response: ServerResponse, events: unknown[]): void {
   response.end("data: [DONE]\n\n");
 }
 
+/** A reasoning model's answer as DeepSeek sends it: `reasoning_content` before the text. */
+export function reasoningReply(reasoning: string, text: string): UpstreamReply {
+  return (request, response) => {
+    if (request.body.stream) {
+      sse(response, [
+        chunk({ role: "assistant", content: null, reasoning_content: reasoning }),
+        chunk({ content: text, reasoning_content: null }),
+        chunk({}, "stop"),
+        { ...chunk({}), choices: [], usage },
+      ]);
+      return;
+    }
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(
+      JSON.stringify(completion({ role: "assistant", content: text, reasoning_content: reasoning }, "stop")),
+    );
+  };
+}
+
 /** A text answer, streamed when the request asks for a stream, with log-probs when asked. */
 export function textReply(text: string): UpstreamReply {
   return (request, response) => {

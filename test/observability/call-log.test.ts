@@ -12,6 +12,7 @@ import {
 } from "../../index.js";
 import { functionCallLog, streamCallLog } from "../../src/telemetry/call-log-writer.js";
 import { RouterLogger } from "../../src/telemetry/router-logger.js";
+import { reasoningReply } from "../ai-sdk/openai-replies.js";
 import { startHarness } from "../faults/support/fault-harness.js";
 import { openaiShape } from "../faults/support/provider-shapes.js";
 import { answer, fail, hang, type Reply } from "../faults/support/replies.js";
@@ -202,6 +203,19 @@ describe("the call log", { timeout: 30_000 }, () => {
       text: "the answer",
     });
     expect(line?.metadata).toEqual({ team: "search" });
+  });
+
+  it("records the answer's reasoning next to its text when content is asked for", async () => {
+    const lines: string[] = [];
+    const a = new Upstream("a", openaiShape).replies(reasoningReply(["Think."], "Done."));
+    const { router } = await startHarness({
+      targets: { a },
+      router: { callLog: { write: (line) => void lines.push(line), content: true } },
+    });
+    await router.chat({ messages: [{ role: "user", content: "the question" }] });
+    await router.close();
+    const [line] = parsed(lines);
+    expect(line?.content).toMatchObject({ text: "Done.", reasoning: "Think." });
   });
 
   it("logs an invalid request too, with no route and no attempts", async () => {

@@ -12,6 +12,7 @@ import {
   type LocalProviderConfig,
   type ProviderFactory,
 } from "../../index.js";
+import { reasoningReply } from "../ai-sdk/openai-replies.js";
 import { startHarness } from "../faults/support/fault-harness.js";
 import { openaiShape } from "../faults/support/provider-shapes.js";
 import { replicatedProvider } from "../faults/support/replicated-provider.js";
@@ -327,6 +328,19 @@ describe("OpenTelemetry spans", () => {
     ]);
     expect(withContent?.attributes["switchyard.metadata.tenant"]).toBe("acme");
     expect(JSON.stringify(withContent?.attributes)).not.toContain("u-123");
+  });
+
+  it("records the answer's reasoning on the attempt span's output messages when recordContent is on", {
+    timeout: 30_000,
+  }, async () => {
+    const a = new Upstream("a", openaiShape).replies(reasoningReply(["Think."], "Done."));
+    const { router } = await startHarness({ targets: { a }, telemetry: { recordContent: true } });
+    await router.chat({ messages });
+    await router.close();
+    const [attempt] = attemptSpans(sdk.spans());
+    expect(JSON.parse(String(attempt?.attributes["gen_ai.output.messages"]))).toEqual([
+      { role: "assistant", content: "Done.", reasoning: "Think." },
+    ]);
   });
 
   it("makes no span when tracing is off, and none when no tracer provider is registered", async () => {

@@ -2,12 +2,14 @@ import fc from "fast-check";
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { type ChatResult, StreamInterruptedError, type StreamPart, SwitchyardError } from "../../index.js";
+import { chunk } from "../../providers/openai/fixtures/openai-wire.js";
 import { startHarness } from "../faults/support/fault-harness.js";
 import { anthropicShape, openaiShape } from "../faults/support/provider-shapes.js";
 import { defaultUsage, type Reply } from "../faults/support/replies.js";
 import { leakedSecrets } from "../faults/support/secret-scan.js";
 import { Upstream } from "../faults/support/upstream.js";
 import { mswServer, useMswServer } from "../support/msw-server.js";
+import { sseData } from "../support/sse-frames.js";
 import { sseResponse } from "../support/sse-response.js";
 
 useMswServer();
@@ -20,6 +22,8 @@ const filler = fc
 const scenarioArbitrary = fc.record({
   anthropic: fc.boolean(),
   streaming: fc.boolean(),
+  /** OpenAI shape only: the answer is also the model's reasoning (`reasoning_content`), sent first. */
+  reasoning: fc.boolean(),
   /** The answer: filler and echoes of the key (as sent, or base64 as in a basic-auth header). */
   segments: fc.array(
     fc.oneof(
@@ -43,6 +47,9 @@ function deltasOf(text: string, cuts: readonly number[]): string[] {
   return [0, ...points].map((start, index) => characters.slice(start, points[index] ?? undefined).join(""));
 }
 
+/** Whether the scenario's answer comes with the same text as reasoning (an OpenAI-shaped host). */
+const withReasoning = (scenario: Scenario) => scenario.reasoning && !scenario.anthropic;
+
 function replyFor(scenario: Scenario, key: string, text: string): Reply {
   const headers = { "x-request-id": `req-${key}`, "request-id": `req-${key}` };
   const echo = `upstream saw ${key} (${Buffer.from(key).toString("base64")})`;
@@ -56,9 +63,14 @@ function replyFor(scenario: Scenario, key: string, text: string): Reply {
       });
     }
     if (!call.stream) {
-      return HttpResponse.json(shape.answer(text, defaultUsage) as Record<string, unknown>, { headers });
+      const body = shape.answer(text, defaultUsage) as { choices: { message: Record<string, unknown> }[] };
+      if (withReasoning(scenario) && body.choices[0]) body.choices[0].message.reasoning_content = text;
+      return HttpResponse.json(body as unknown as Record<string, unknown>, { headers });
     }
-    const opening = shape.opening(deltasOf(text, scenario.cuts));
+    const reasoning = withReasoning(scenario)
+      ? deltasOf(text, scenario.cuts).map((delta) => sseData(chunk({ delta: { reasoning_content: delta } })))
+      : [];
+    const opening = [...reasoning, ...shape.opening(deltasOf(text, scenario.cuts))];
     const ending = scenario.ending === "finish" ? shape.closing(defaultUsage) : [shape.errorEvent(echo)];
     return sseResponse([...opening, ...ending], { headers });
   };
@@ -103,12 +115,15 @@ async function checkScenario(scenario: Scenario): Promise<void> {
     expect(leakedSecrets({ result, error, parts, events }, [key])).toEqual([]);
 
     const delivered = parts.map((part) => (part.type === "text-delta" ? part.text : "")).join("");
+    const thought = parts.map((part) => (part.type === "reasoning-delta" ? part.text : "")).join("");
     const expectedText = redacted(text || ".", key);
     const succeeds =
       scenario.ending === "finish" || (!scenario.streaming && scenario.ending === "error-event");
     if (succeeds) {
       expect(error).toBeUndefined();
       expect(result?.text).toBe(expectedText);
+      expect(result?.reasoning).toBe(withReasoning(scenario) ? expectedText : undefined);
+      if (scenario.streaming && withReasoning(scenario)) expect(thought).toBe(result?.reasoning);
       expect(result?.route.attempts.at(-1)?.requestId).toBe("req-[REDACTED]");
       if (scenario.streaming) expect(delivered).toBe(result?.text);
     } else {
@@ -116,6 +131,7 @@ async function checkScenario(scenario: Scenario): Promise<void> {
       // What was delivered before the failure is a redacted start of the answer, and the error's
       // partial text is exactly what was delivered.
       expect(expectedText.startsWith(delivered)).toBe(true);
+      expect(expectedText.startsWith(thought)).toBe(true);
       if (StreamInterruptedError.isInstance(error)) expect(error.partialText).toBe(delivered);
     }
   } finally {
@@ -124,7 +140,7 @@ async function checkScenario(scenario: Scenario): Promise<void> {
 }
 
 describe("property: whatever the upstream echoes, no configured secret reaches the caller", () => {
-  it("holds for answers, split deltas, id headers, status lines, error bodies and stream errors", async () => {
+  it("holds for answers and reasoning, split deltas, id headers, status lines, error bodies and stream errors", async () => {
     await fc.assert(fc.asyncProperty(scenarioArbitrary, checkScenario), { numRuns: 120 });
   }, 120_000);
 });

@@ -112,6 +112,13 @@ describe("the public types", () => {
     expectTypeOf<"invalid_output">().toExtend<FailureCondition>();
   });
 
+  it("type reasoning as its own stream part, result field and usage count", () => {
+    expectTypeOf<{ type: "reasoning-delta"; text: string }>().toExtend<switchyard.StreamPart>();
+    expectTypeOf<switchyard.ReasoningDeltaPart>().toExtend<switchyard.ProviderStreamPart>();
+    expectTypeOf<ChatResult["reasoning"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<ChatResult["usage"]["reasoningTokens"]>().toEqualTypeOf<number | undefined>();
+  });
+
   it("type the logger, the usage report and the call log", () => {
     expectTypeOf<CreateRouterOptions["logger"]>().toEqualTypeOf<Logger | undefined>();
     expectTypeOf<CreateRouterOptions["logLevel"]>().toEqualTypeOf<LogLevel | undefined>();
