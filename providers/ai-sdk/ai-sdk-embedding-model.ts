@@ -1,6 +1,6 @@
 import type { EmbeddingModelV3, EmbeddingModelV4 } from "@ai-sdk/provider";
 import type { EmbedCallOptions, EmbedCallResult, EmbeddingModel } from "../../src/core/index.js";
-import { SwitchyardError } from "../../src/core/index.js";
+import { maxEmbedInputs, SwitchyardError } from "../../src/core/index.js";
 import {
   createProviderCallError,
   describeCause,
@@ -24,7 +24,7 @@ export interface AiSdkEmbeddingSettings {
  * A model without a limit (`maxEmbeddingsPerCall` undefined or `Infinity`) takes every input of a
  * call at once: the router's own bound per call.
  */
-const unlimited = 100_000;
+const unlimited = maxEmbedInputs;
 
 /**
  * An embedding model of an AI SDK provider package as a router target. The router sends batches of
