@@ -1,6 +1,7 @@
 import { type EmbedRequest, type EmbedResult, maxEmbedInputs } from "../core/index.js";
 import type { Router } from "../router/router.js";
 import type { ProviderMetadata, SpecificationVersion, Warning } from "./ai-sdk-spec.js";
+import { headersWarning } from "./headers-warning.js";
 import { plainJson } from "./plain-json.js";
 import { parseEmbedOptions } from "./switchyard-embed-options.js";
 import { toAiSdkError } from "./to-ai-sdk-error.js";
@@ -55,17 +56,8 @@ export class SwitchyardEmbeddingModel<Version extends SpecificationVersion> {
       const request: EmbedRequest = { route: this.modelId, input: options.values, ...routing };
       if (options.dimensions !== undefined) request.dimensions = options.dimensions;
       if (options.abortSignal) request.signal = options.abortSignal;
-      // `ai` sends its own user agent with every call: only the caller's headers are worth a warning.
-      const headers = Object.keys(options.headers ?? {}).filter(
-        (name) => name.toLowerCase() !== "user-agent",
-      );
-      if (headers.length > 0) {
-        warnings.push({
-          type: "unsupported",
-          feature: "headers",
-          details: "set provider headers in the policy's providers.<id>.headers",
-        });
-      }
+      const headers = headersWarning(options.headers);
+      if (headers) warnings.push(headers);
       const result = await this.#router.embed(request);
       return {
         embeddings: result.embeddings,

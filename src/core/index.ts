@@ -60,6 +60,7 @@ export type {
   UserContentPart,
   UserMessage,
 } from "./messages.js";
+export { imageMediaTypes } from "./messages.js";
 export type {
   BudgetBreach,
   CallLimits,
