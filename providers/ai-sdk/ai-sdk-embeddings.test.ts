@@ -58,7 +58,8 @@ afterEach(async () => {
 
 const texts = (count: number) => Array.from({ length: count }, (_, index) => `text number ${index}`);
 
-describe("router.embed over an AI SDK embedding model (@ai-sdk/mistral)", () => {
+// The first call of the file loads the router and the package: slow on a busy machine.
+describe("router.embed over an AI SDK embedding model (@ai-sdk/mistral)", { timeout: 30_000 }, () => {
   it("sends batches of the model's maxEmbeddingsPerCall (32), in order, with usage and cost summed", async () => {
     const received: { body: EmbeddingsRequest; authorization: string | null }[] = [];
     mswServer.use(mistralEmbeddings(received));
@@ -206,29 +207,35 @@ describe("router.embed over an AI SDK embedding model (@ai-sdk/mistral)", () => 
   });
 });
 
-describe.skipIf(nodeMajor < 22)("router.embed over @ai-sdk/mistral 4 (specification v4, Node ≥ 22)", () => {
-  it("passes dimensions as Mistral's output_dimension and checks the vectors' length", async () => {
-    const received: { body: EmbeddingsRequest; authorization: string | null }[] = [];
-    mswServer.use(mistralEmbeddings(received));
-    router = await createRouter({ policy: policy("@ai-sdk/mistral4") });
-    const result = await router.embed({ input: ["alpha", "beta"], dimensions: 2 });
-    expect(received[0]?.body).toMatchObject({ model: "mistral-embed", output_dimension: 2 });
-    expect(result.embeddings).toEqual([vectorOf("alpha", 2), vectorOf("beta", 2)]);
-  });
+describe.skipIf(nodeMajor < 22)(
+  "router.embed over @ai-sdk/mistral 4 (specification v4, Node ≥ 22)",
+  { timeout: 30_000 },
+  () => {
+    it("passes dimensions as Mistral's output_dimension and checks the vectors' length", async () => {
+      const received: { body: EmbeddingsRequest; authorization: string | null }[] = [];
+      mswServer.use(mistralEmbeddings(received));
+      router = await createRouter({ policy: policy("@ai-sdk/mistral4") });
+      const result = await router.embed({ input: ["alpha", "beta"], dimensions: 2 });
+      expect(received[0]?.body).toMatchObject({ model: "mistral-embed", output_dimension: 2 });
+      expect(result.embeddings).toEqual([vectorOf("alpha", 2), vectorOf("beta", 2)]);
+    });
 
-  it("fails an answer that ignored dimensions rather than returning vectors of another length", async () => {
-    mswServer.use(
-      http.post(mistralEmbeddingsURL, async ({ request }) => {
-        const body = (await request.json()) as EmbeddingsRequest;
-        return HttpResponse.json(embeddingsBody({ ...body, output_dimension: 4 }), {
-          headers: mistralHeaders,
-        });
-      }),
-    );
-    router = await createRouter({ policy: policy("@ai-sdk/mistral4") });
-    const error = await router.embed({ input: ["alpha"], dimensions: 2 }).catch((caught: unknown) => caught);
-    expect((error as AllTargetsFailedError).errors[0]?.message).toMatch(
-      /asked for 2 dimensions, got a vector of 4/,
-    );
-  });
-});
+    it("fails an answer that ignored dimensions rather than returning vectors of another length", async () => {
+      mswServer.use(
+        http.post(mistralEmbeddingsURL, async ({ request }) => {
+          const body = (await request.json()) as EmbeddingsRequest;
+          return HttpResponse.json(embeddingsBody({ ...body, output_dimension: 4 }), {
+            headers: mistralHeaders,
+          });
+        }),
+      );
+      router = await createRouter({ policy: policy("@ai-sdk/mistral4") });
+      const error = await router
+        .embed({ input: ["alpha"], dimensions: 2 })
+        .catch((caught: unknown) => caught);
+      expect((error as AllTargetsFailedError).errors[0]?.message).toMatch(
+        /asked for 2 dimensions, got a vector of 4/,
+      );
+    });
+  },
+);
