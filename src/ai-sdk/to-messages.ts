@@ -95,6 +95,6 @@ async function toolResultText(output: ToolResultOutput): Promise<string> {
 async function unsupported(functionality: string): Promise<never> {
   const { UnsupportedFunctionalityError } = await aiSdkErrors();
   throw new UnsupportedFunctionalityError({
-    functionality: `${functionality} (Switchyard routes text, tool calls and tool results)`,
+    functionality: `${functionality} (Switchyard routes text, images in user messages, tool calls and tool results)`,
   });
 }
