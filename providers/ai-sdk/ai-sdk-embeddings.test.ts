@@ -207,6 +207,43 @@ describe("router.embed over an AI SDK embedding model (@ai-sdk/mistral)", { time
   });
 });
 
+describe("AI SDK embedding models named the older way, with a limit given as a promise", () => {
+  it("uses textEmbeddingModel and splits each call by the limit once it is known", async () => {
+    const batches: string[][] = [];
+    const older = aiSdkProviderType("older", () => ({
+      languageModel: () => ({ specificationVersion: "v3" }),
+      textEmbeddingModel: (modelId: string) => ({
+        specificationVersion: "v3",
+        provider: "older.embedding",
+        modelId,
+        maxEmbeddingsPerCall: Promise.resolve(2),
+        supportsParallelCalls: false,
+        doEmbed: async ({ values }: { values: string[] }) => {
+          batches.push(values);
+          return {
+            embeddings: values.map((text) => vectorOf(text)),
+            usage: { tokens: values.length * 2 },
+            warnings: [],
+          };
+        },
+      }),
+    }));
+    router = await createRouter({
+      providers: [older],
+      policy: {
+        providers: { older: { type: "older" } },
+        targets: { e: { provider: "older", model: "embed-1", price: { input: 1, output: 0 } } },
+        routes: { default: { targets: ["e"] } },
+      },
+    });
+    const input = texts(5);
+    const result = await router.embed({ input });
+    expect(batches.map((batch) => batch.length)).toEqual([2, 2, 1]);
+    expect(result.embeddings).toEqual(input.map((text) => vectorOf(text)));
+    expect(result.usage).toEqual({ inputTokens: 10 });
+  });
+});
+
 describe.skipIf(nodeMajor < 22)(
   "router.embed over @ai-sdk/mistral 4 (specification v4, Node ≥ 22)",
   { timeout: 30_000 },
