@@ -1,14 +1,15 @@
 /**
  * The Vercel AI SDK in both directions: the router's targets include Mistral through its AI SDK
  * package (`type: ai-sdk` in examples/ai-sdk.yaml), and the router's routes are AI SDK models for
- * `generateText`, `streamText`, tool loops and structured output. The test runs this file against
+ * `generateText`, `streamText`, tool loops, structured output, and `embed`/`embedMany` (over
+ * Mistral's embedding model, a target too). The test runs this file against
  * a loopback Mistral.
  *
  *   MISTRAL_API_KEY=… node dist/examples/ai-sdk.js
  */
 
 import { fileURLToPath } from "node:url";
-import { generateText, Output, stepCountIs, streamText, tool } from "ai";
+import { embed, embedMany, generateText, Output, stepCountIs, streamText, tool } from "ai";
 import { z } from "zod";
 import { createRouter, type Environment } from "../index.js";
 import { createSwitchyard } from "../src/ai-sdk/index.js"; // in an application: "switchyard-ai/ai-sdk"
@@ -22,6 +23,10 @@ export interface AiSdkExampleResult {
   toolAnswer: string;
   steps: number;
   output: { city: string; temperatureC: number };
+  /** `embed`'s vector, `embedMany`'s count, and what the embedding cost (`providerMetadata.switchyard`). */
+  embedding: number[];
+  embeddings: number;
+  embeddingCostUsd: unknown;
 }
 
 export async function runAiSdkExample(
@@ -64,6 +69,19 @@ export async function runAiSdkExample(
       maxRetries: 0,
     });
 
+    // A route of embedding targets is an embedding model too: the router batches, retries and falls back.
+    const embeddingModel = switchyard.embeddingModel("embeddings");
+    const { embedding, providerMetadata: embedMetadata } = await embed({
+      model: embeddingModel,
+      value: "sunny day at the beach",
+      maxRetries: 0,
+    });
+    const { embeddings } = await embedMany({
+      model: embeddingModel,
+      values: ["sunny day at the beach", "rainy afternoon in the city"],
+      maxRetries: 0,
+    });
+
     return {
       text,
       target: trace?.target,
@@ -72,6 +90,9 @@ export async function runAiSdkExample(
       toolAnswer: weather.text,
       steps: weather.steps.length,
       output,
+      embedding,
+      embeddings: embeddings.length,
+      embeddingCostUsd: embedMetadata?.switchyard?.costUsd,
     };
   } finally {
     await router.close();

@@ -1,12 +1,14 @@
 import type { Capabilities, LanguageModel, Provider, ProviderContext } from "../../src/core/index.js";
 import { ResponseRedactor } from "../shared/index.js";
 import { type AiSdkTypeConfig, aiSdkSecretOptions } from "./ai-sdk-config-schema.js";
+import { AiSdkEmbeddingModel } from "./ai-sdk-embedding-model.js";
 import { AiSdkLanguageModel } from "./ai-sdk-language-model.js";
 import type {
   AiSdkProviderFactory,
   AiSdkProviderInstance,
   AiSdkLanguageModel as WrappedModel,
 } from "./ai-sdk-types.js";
+import { embeddingFactoryOf } from "./embedding-factory-of.js";
 
 /**
  * Builds the AI SDK provider of one entry with its `options`, the entry's `baseURL` and `headers`
@@ -38,6 +40,7 @@ export function createAiSdkProvider(
   }
   const local = config.local ?? false;
   const capabilities: Partial<Capabilities> = { local, noTraining: config.noTraining ?? false };
+  const embeddingFactory = embeddingFactoryOf(instance, id);
   return {
     id,
     type,
@@ -51,6 +54,13 @@ export function createAiSdkProvider(
         capabilities,
       });
     },
+    // Only a package with embedding models has an embeddings API: the router rejects the others' targets.
+    ...(embeddingFactory
+      ? {
+          embeddingModel: (model: string) =>
+            new AiSdkEmbeddingModel({ provider: id, model, wrapped: embeddingFactory(model), redactor }),
+        }
+      : {}),
   };
 }
 

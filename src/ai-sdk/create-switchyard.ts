@@ -1,5 +1,6 @@
 import type { Router } from "../router/router.js";
 import type { SpecificationVersion } from "./ai-sdk-spec.js";
+import { SwitchyardEmbeddingModel } from "./switchyard-embedding-model.js";
 import { SwitchyardLanguageModel } from "./switchyard-language-model.js";
 
 export interface SwitchyardProviderOptions<Version extends SpecificationVersion = "v3"> {
@@ -20,6 +21,10 @@ export interface SwitchyardProviderOptions<Version extends SpecificationVersion 
 export interface SwitchyardProvider<Version extends SpecificationVersion = "v3"> {
   (route: string): SwitchyardLanguageModel<Version>;
   languageModel(route: string): SwitchyardLanguageModel<Version>;
+  /** The route as an embedding model, for `embed` and `embedMany`: each call is one `router.embed`. */
+  embeddingModel(route: string): SwitchyardEmbeddingModel<Version>;
+  /** `embeddingModel` by the name of the AI SDK's v2 specification and of `ai` 5's calls. */
+  textEmbeddingModel(route: string): SwitchyardEmbeddingModel<Version>;
 }
 
 /**
@@ -30,11 +35,13 @@ export interface SwitchyardProvider<Version extends SpecificationVersion = "v3">
  * @example
  * const switchyard = createSwitchyard({ router });
  * const { text } = await generateText({ model: switchyard("default"), prompt: "Hi", maxRetries: 0 });
+ * const { embedding } = await embed({ model: switchyard.embeddingModel("embeddings"), value: "Hi", maxRetries: 0 });
  */
 export function createSwitchyard<Version extends SpecificationVersion = "v3">(
   options: SwitchyardProviderOptions<Version>,
 ): SwitchyardProvider<Version> {
   const version = (options.specificationVersion ?? "v3") as Version;
   const languageModel = (route: string) => new SwitchyardLanguageModel(options.router, route, version);
-  return Object.assign(languageModel, { languageModel });
+  const embeddingModel = (route: string) => new SwitchyardEmbeddingModel(options.router, route, version);
+  return Object.assign(languageModel, { languageModel, embeddingModel, textEmbeddingModel: embeddingModel });
 }

@@ -9,4 +9,6 @@ export {
   type SwitchyardProviderOptions,
 } from "./create-switchyard.js";
 export type { SwitchyardCallOptions } from "./switchyard-call-options.js";
+export type { SwitchyardEmbedOptions } from "./switchyard-embed-options.js";
+export type { SwitchyardEmbeddingModel } from "./switchyard-embedding-model.js";
 export type { SwitchyardLanguageModel } from "./switchyard-language-model.js";

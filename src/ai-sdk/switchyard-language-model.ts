@@ -28,8 +28,11 @@ export class SwitchyardLanguageModel<Version extends SpecificationVersion> {
   readonly specificationVersion: Version;
   readonly provider = "switchyard";
   readonly modelId: string;
-  /** No URL is passed through: the AI SDK downloads what a prompt links to (and the router refuses files). */
-  readonly supportedUrls: Record<string, RegExp[]> = {};
+  /**
+   * Image URLs go to the router as they are (the target's provider fetches them, as for any image
+   * part); the AI SDK downloads every other URL a prompt links to.
+   */
+  readonly supportedUrls: Record<string, RegExp[]> = { "image/*": [/^https?:\/\//i] };
   readonly #router: Router;
 
   constructor(router: Router, route: string, specificationVersion: Version) {

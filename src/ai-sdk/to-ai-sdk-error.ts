@@ -14,6 +14,8 @@ export interface ErrorContext {
   route: string;
   /** The AI SDK's abort signal of the call. */
   abortSignal: AbortSignal | undefined;
+  /** What kind of model the route stands for, as `NoSuchModelError` names it. @default "languageModel" */
+  modelType?: "languageModel" | "embeddingModel";
 }
 
 /**
@@ -35,7 +37,7 @@ export async function toAiSdkError(error: unknown, context: ErrorContext): Promi
     if (error.field === "route") {
       return new errors.NoSuchModelError({
         modelId: context.route,
-        modelType: "languageModel",
+        modelType: context.modelType ?? "languageModel",
         message: error.message,
       });
     }

@@ -1,6 +1,7 @@
 import type { ChatRequest, JsonSchema, ResponseFormat, ToolChoice, ToolDefinition } from "../core/index.js";
 import { aiSdkErrors } from "./ai-sdk-errors.js";
 import type { AnyCallOptions, Warning } from "./ai-sdk-spec.js";
+import { headersWarning } from "./headers-warning.js";
 import { type SwitchyardCallOptions, switchyardCallOptionsSchema } from "./switchyard-call-options.js";
 import { toMessages } from "./to-messages.js";
 
@@ -33,13 +34,8 @@ export async function toChatRequest(
   for (const setting of unsupportedSettings) {
     if (options[setting] !== undefined) warnings.push({ type: "unsupported", feature: setting });
   }
-  if (options.headers && Object.keys(options.headers).length > 0) {
-    warnings.push({
-      type: "unsupported",
-      feature: "headers",
-      details: "set provider headers in the policy's providers.<id>.headers",
-    });
-  }
+  const headers = headersWarning(options.headers);
+  if (headers) warnings.push(headers);
   if ("reasoning" in options && options.reasoning !== undefined && options.reasoning !== "provider-default") {
     warnings.push({ type: "unsupported", feature: "reasoning" });
   }

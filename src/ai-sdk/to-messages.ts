@@ -1,6 +1,7 @@
-import type { Message, ToolCall } from "../core/index.js";
+import type { Message, ToolCall, UserContentPart } from "../core/index.js";
 import { aiSdkErrors } from "./ai-sdk-errors.js";
 import type { AnyPrompt, Warning } from "./ai-sdk-spec.js";
+import { toImagePart } from "./to-image-part.js";
 
 type PromptMessage = AnyPrompt[number];
 type ToolResultOutput = Extract<
@@ -9,25 +10,31 @@ type ToolResultOutput = Extract<
 >["output"];
 
 /**
- * The AI SDK's prompt as router messages. Text is taken as it is; reasoning of earlier assistant
- * turns is left out (with a warning: no target takes it back); anything the router cannot send
- * (files, images, provider-executed tool results) is an `UnsupportedFunctionalityError`, never a
- * silent drop.
+ * The AI SDK's prompt as router messages. Text is taken as it is; image files of user messages
+ * become image parts (see `toImagePart`); reasoning of earlier assistant turns is left out (with a
+ * warning: no target takes it back); anything the router cannot send (other files, files in
+ * assistant turns and tool results, provider-executed tool results) is an
+ * `UnsupportedFunctionalityError`, never a silent drop.
  */
 export async function toMessages(prompt: AnyPrompt, warnings: Warning[]): Promise<Message[]> {
   const messages: Message[] = [];
   let droppedReasoning = false;
-  for (const message of prompt) {
+  for (const [index, message] of prompt.entries()) {
     switch (message.role) {
       case "system":
         messages.push({ role: "system", content: message.content });
         break;
       case "user": {
-        let content = "";
-        for (const part of message.content) {
-          if (part.type !== "text") return unsupported(`${part.type} parts in user messages`);
-          content += part.text;
+        const parts: UserContentPart[] = [];
+        for (const [position, part] of message.content.entries()) {
+          if (part.type === "text") parts.push({ type: "text", text: part.text });
+          else if (part.type === "file")
+            parts.push(await toImagePart(part, `prompt[${index}].content[${position}]`));
+          else return unsupported(`${(part as { type: string }).type} parts in user messages`);
         }
+        // Text alone stays one string, as before images were taken.
+        const textOnly = parts.every((part) => part.type === "text");
+        const content = textOnly ? parts.map((part) => part.text).join("") : parts;
         messages.push({ role: "user", content });
         break;
       }
@@ -88,6 +95,6 @@ async function toolResultText(output: ToolResultOutput): Promise<string> {
 async function unsupported(functionality: string): Promise<never> {
   const { UnsupportedFunctionalityError } = await aiSdkErrors();
   throw new UnsupportedFunctionalityError({
-    functionality: `${functionality} (Switchyard routes text, tool calls and tool results)`,
+    functionality: `${functionality} (Switchyard routes text, images in user messages, tool calls and tool results)`,
   });
 }

@@ -1,6 +1,12 @@
 import type { PrivacyClass } from "./request.js";
 import type { RouteTrace } from "./route-trace.js";
 
+/**
+ * The most inputs one `router.embed()` call takes; the router sends them to each provider in
+ * batches of its own limit, so this is also the batch of a model that states no limit.
+ */
+export const maxEmbedInputs = 100_000;
+
 /** What a caller sends to `router.embed()`. */
 export interface EmbedRequest {
   /** A route whose targets are embedding models. @default the policy's default route */

@@ -7,6 +7,7 @@ export type {
   EmbedRequest,
   EmbedResult,
 } from "./embedding.js";
+export { maxEmbedInputs } from "./embedding.js";
 export { AbortedError } from "./errors/aborted-error.js";
 export { AllTargetsFailedError } from "./errors/all-targets-failed-error.js";
 export { BudgetExceededError } from "./errors/budget-exceeded-error.js";
@@ -59,6 +60,7 @@ export type {
   UserContentPart,
   UserMessage,
 } from "./messages.js";
+export { imageMediaTypes } from "./messages.js";
 export type {
   BudgetBreach,
   CallLimits,

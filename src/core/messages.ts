@@ -19,6 +19,14 @@ export interface TextPart {
 /** The image formats every vision-capable provider takes (OpenAI, Anthropic, vLLM, …). */
 export type ImageMediaType = "image/png" | "image/jpeg" | "image/gif" | "image/webp";
 
+/** Every `ImageMediaType`, in the order error messages list them. */
+export const imageMediaTypes: readonly ImageMediaType[] = [
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "image/webp",
+];
+
 /** An image sent inline: the file's bytes in standard base64 (no `data:` prefix). */
 export interface InlineImage {
   data: string;

@@ -1,5 +1,11 @@
 import { suggestion } from "../config/did-you-mean.js";
-import type { ImageMediaType, ImagePart, InlineImage, UserContentPart } from "../core/index.js";
+import {
+  type ImageMediaType,
+  type ImagePart,
+  type InlineImage,
+  imageMediaTypes,
+  type UserContentPart,
+} from "../core/index.js";
 import { readImageHeader } from "../estimate/index.js";
 import { hasVisibleText, pieceLength } from "./check-text.js";
 import type { FieldPath } from "./field-path.js";
@@ -15,13 +21,6 @@ export const imageLimits = {
   /** Characters of an http(s) image URL. @default 8192 */
   urlLength: 8192,
 } as const;
-
-export const imageMediaTypes: readonly ImageMediaType[] = [
-  "image/png",
-  "image/jpeg",
-  "image/gif",
-  "image/webp",
-];
 
 /** Work a part costs besides its text, in the WorkMeter's units (as a message does). */
 const partUnits = 128;

@@ -1,11 +1,9 @@
 import { didYouMean } from "../config/did-you-mean.js";
-import { type ChatRequest, type EmbedRequest, InvalidRequestError } from "../core/index.js";
+import { type ChatRequest, type EmbedRequest, InvalidRequestError, maxEmbedInputs } from "../core/index.js";
 import type { EmbedCall } from "./execute-embed.js";
 import type { RoutingContext } from "./routing-context.js";
 import { validateCall } from "./validate-request.js";
 
-/** The most inputs one `embed()` call may carry (batched to each provider's own limit). */
-export const maxEmbedInputs = 100_000;
 /** The largest `dimensions` accepted. */
 const maxDimensions = 65_536;
 

@@ -237,7 +237,7 @@ function behavesAsAnAiSdkModel(name: string, load: () => Promise<Ai>, version: "
       ).rejects.toThrow(/providerOptions\.switchyard: Unrecognized key: "tag"/);
     });
 
-    it("answers an unknown route with NoSuchModelError and a file part with UnsupportedFunctionalityError", async () => {
+    it("answers an unknown route with NoSuchModelError and a PDF file part with UnsupportedFunctionalityError", async () => {
       const router = await routerOver(new Upstream("primary", openaiShape).replies(answer("Hi")));
       const unknown = await ai
         .generateText({ model: model(router, "defualt"), prompt: "Hi", maxRetries: 0 })
@@ -259,7 +259,9 @@ function behavesAsAnAiSdkModel(name: string, load: () => Promise<Ai>, version: "
         })
         .catch((error: unknown) => error);
       expect(ai.UnsupportedFunctionalityError.isInstance(file)).toBe(true);
-      expect((file as Error).message).toMatch(/file parts in user messages/);
+      expect((file as Error).message).toMatch(
+        /file parts of media type application\/pdf \(prompt\[0\]\.content\[0\]/,
+      );
     });
   });
 }

@@ -63,6 +63,24 @@ const mistral = http.post("https://api.mistral.ai/v1/chat/completions", async ({
   return HttpResponse.json(completion({ content: "Hello!" }, "stop"));
 });
 
+/** Mistral's embeddings endpoint, as recorded answers of mistral-embed look. */
+const mistralEmbed = http.post("https://api.mistral.ai/v1/embeddings", async ({ request }) => {
+  if (request.headers.get("authorization") !== `Bearer ${apiKey}`)
+    return HttpResponse.json({ message: "Unauthorized" }, { status: 401 });
+  const body = (await request.json()) as { model: string; input: string[] };
+  return HttpResponse.json({
+    id: "e8a3c1d4b2f04a6c9e7d5b3a1c0f2e4d",
+    object: "list",
+    data: body.input.map((text, index) => ({ object: "embedding", embedding: [text.length, 0.5], index })),
+    model: body.model,
+    usage: {
+      prompt_tokens: body.input.length * 6,
+      total_tokens: body.input.length * 6,
+      completion_tokens: 0,
+    },
+  });
+});
+
 let example: Example;
 
 beforeAll(async () => {
@@ -72,8 +90,8 @@ beforeAll(async () => {
 }, 180_000);
 
 describe("examples/ai-sdk.ts", () => {
-  it("routes generateText, streamText, a tool loop and structured output through a Mistral target", async () => {
-    server.use(mistral);
+  it("routes generateText, streamText, a tool loop, structured output, embed and embedMany through Mistral targets", async () => {
+    server.use(mistral, mistralEmbed);
     const result = await example.runAiSdkExample(policy, { MISTRAL_API_KEY: apiKey });
     expect(result).toEqual({
       text: "Hello!",
@@ -83,16 +101,18 @@ describe("examples/ai-sdk.ts", () => {
       toolAnswer: "It is 21 °C in Paris.",
       steps: 2,
       output: { city: "Paris", temperatureC: 21 },
+      embedding: ["sunny day at the beach".length, 0.5],
+      embeddings: 2,
+      embeddingCostUsd: expect.closeTo((6 * 0.1) / 1e6, 12),
     });
   });
 
-  it("shows in the README's AI SDK section only lines the example runs", () => {
+  it("shows in the README's AI SDK section only lines the example runs (every ts block)", () => {
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-    const section = readme.slice(readme.indexOf("## AI SDK\n"));
-    const block = section.slice(
-      section.indexOf("```ts\n") + 6,
-      section.indexOf("```\n", section.indexOf("```ts\n") + 6),
-    );
+    const start = readme.indexOf("## AI SDK\n");
+    const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+    // Every TypeScript block of the section.
+    const block = [...section.matchAll(/```ts\n([\s\S]*?)```\n/g)].map((match) => match[1]).join("\n");
     const exampleLines = new Set(
       readFileSync(new URL("../../examples/ai-sdk.ts", import.meta.url), "utf8")
         .split("\n")
@@ -103,7 +123,7 @@ describe("examples/ai-sdk.ts", () => {
       .split("\n")
       .map((line) => line.trim())
       .filter((line) => line && !line.startsWith("import ") && !line.startsWith("const router = "));
-    expect(shown.length).toBeGreaterThan(8);
+    expect(shown.length).toBeGreaterThan(16);
     expect(shown.filter((line) => !exampleLines.has(line))).toEqual([]);
   });
 });
