@@ -122,6 +122,7 @@ export function planLoad(addon: NativeAddon, options: LocalEngineOptions): LoadP
     "logitsPerSamplingThread",
     LOGITS_PER_SAMPLING_THREAD,
   );
+  const embeddings = planEmbeddings(options, threads);
   const estimate = estimateMemory(metadata, {
     fileBytes,
     slots,
@@ -147,6 +148,40 @@ export function planLoad(addon: NativeAddon, options: LocalEngineOptions): LoadP
       kvUnified: options.kvUnified ?? false,
       samplingThreads,
       logitsPerSamplingThread,
+      embeddings,
     },
+  };
+}
+
+function planEmbeddings(options: LocalEngineOptions, threads: number): NativeEngineOptions["embeddings"] {
+  const requested = options.embeddings ?? {};
+  const mode = requested.mode ?? "auto";
+  if (mode !== "auto" && mode !== "on" && mode !== "off") {
+    throw new EngineError("INVALID_ARGUMENT", `embeddings.mode must be auto, on or off, got ${String(mode)}`);
+  }
+  const pooling = requested.pooling;
+  if (pooling !== undefined && pooling !== "mean" && pooling !== "cls" && pooling !== "last") {
+    throw new EngineError(
+      "INVALID_ARGUMENT",
+      `embeddings.pooling must be mean, cls or last, got ${String(pooling)}`,
+    );
+  }
+  const queueLimit = requested.queueLimit ?? 1024;
+  if (!Number.isInteger(queueLimit) || queueLimit < 0 || queueLimit > 2 ** 24) {
+    throw new EngineError(
+      "INVALID_ARGUMENT",
+      `embeddings.queueLimit must be an integer from 0 to ${2 ** 24}, got ${queueLimit}`,
+    );
+  }
+  return {
+    mode,
+    ...(pooling !== undefined ? { pooling } : {}),
+    batchTokens: positiveInteger(requested.batchTokens, "embeddings.batchTokens", 2048, {
+      min: 16,
+      max: 2 ** 20,
+    }),
+    sequences: positiveInteger(requested.sequences, "embeddings.sequences", 16, { max: 256 }),
+    queueLimit,
+    threads,
   };
 }

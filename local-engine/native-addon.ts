@@ -41,6 +41,34 @@ export interface NativeEngineOptions {
   kvUnified: boolean;
   samplingThreads: number;
   logitsPerSamplingThread: number;
+  embeddings: {
+    mode: "auto" | "on" | "off";
+    pooling?: "mean" | "cls" | "last";
+    batchTokens: number;
+    sequences: number;
+    queueLimit: number;
+    threads: number;
+  };
+}
+
+export interface NativeEmbeddingInfo {
+  dimensions: number;
+  pooling: "mean" | "cls" | "last";
+  maxTokens: number;
+  batchTokens: number;
+  sequences: number;
+  maxInputBytes: number;
+}
+
+/** One text's outcome: a unit vector, or a code (ABORTED, CLOSED, DECODE) and why. */
+export interface NativeEmbedResult {
+  id: number;
+  tokens: number;
+  queuedMs: number;
+  decodeMs: number;
+  vector?: Float32Array;
+  code?: string;
+  error?: string;
 }
 
 export interface NativeReadyInfo {
@@ -135,6 +163,10 @@ export interface NativeEngine {
     phaseMicros: StepPhaseMicros;
     phaseSteps: number;
   };
+  /** Queues one text for the embedding thread; returns its token count. */
+  embed(id: number, text: string): number;
+  cancelEmbed(id: number): void;
+  embeddingInfo(): NativeEmbeddingInfo | null;
   close(): Promise<void>;
 }
 
@@ -148,6 +180,7 @@ export interface NativeAddon {
   Engine: new (
     options: NativeEngineOptions,
     onEvent: (kind: NativeEvent["kind"], payload: unknown) => void,
+    onEmbeddings?: (results: NativeEmbedResult[]) => void,
   ) => NativeEngine;
 }
 
