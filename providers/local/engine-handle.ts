@@ -51,7 +51,8 @@ export interface EngineHandle {
   /**
    * One unit vector per text from the engine's embedding context (`info.embeddings` says whether
    * there is one); rejects with an EngineError (CONTEXT_LENGTH, NOT_EMBEDDING, ABORTED, …) or
-   * QueueFullError. Absent where the engine cannot embed (a child process, for now).
+   * QueueFullError. An engine handle of your own may leave it out (the provider then answers
+   * embeddings with a bad_request).
    */
   embed?(values: readonly string[], signal?: AbortSignal): Promise<EmbedOutput>;
   /** The latest figures; for a child process, as of its last report (at most ~100 ms old). */

@@ -36,7 +36,7 @@ export class LocalEmbeddingModel implements EmbeddingModel {
     if (engine.embed === undefined || served === undefined) {
       throw this.#badRequest(
         engine.embed === undefined
-          ? "this engine (isolation: process) serves no embeddings; use isolation: none"
+          ? "this engine serves no embeddings"
           : "the model serves no embeddings: its GGUF metadata names no pooling (set embeddings: on to pool a generative model)",
       );
     }

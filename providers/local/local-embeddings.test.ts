@@ -43,16 +43,19 @@ describe("the local engine as an embedding target", () => {
             embeddings: "on",
             pooling: "last",
           },
+          isolated: { type: "local", model: embedModel, slots: 1, threads: 1, isolation: "process" },
         },
         targets: {
           "tiny-embed": { provider: "embedder", model: "tiny-embed", price: { input: 0, output: 0 } },
           "tiny-chat": { provider: "chat", model: "tiny-llama" },
           "tiny-pooled": { provider: "pooled", model: "tiny-llama" },
+          "tiny-isolated": { provider: "isolated", model: "tiny-embed" },
         },
         routes: {
           default: { targets: ["tiny-chat"] },
           embeddings: { targets: ["tiny-chat", "tiny-embed"] },
           pooled: { targets: ["tiny-pooled"] },
+          isolated: { targets: ["tiny-isolated"] },
         },
       },
     });
@@ -83,6 +86,15 @@ describe("the local engine as an embedding target", () => {
     const refused = result.route.attempts.find((attempt) => attempt.target === "tiny-chat");
     expect(refused?.outcome).not.toBe("success");
     expect(JSON.stringify(refused)).toMatch(/GGUF metadata names no pooling/);
+  });
+
+  it("embeds in an engine process the same vectors as in this process", { timeout: 60_000 }, async () => {
+    const input = ["first text", "second text"];
+    const here = await router.embed({ input });
+    const there = await router.embed({ route: "isolated", input });
+    expect(there.route.target).toBe("tiny-isolated");
+    expect(there.usage).toEqual(here.usage);
+    expect(there.embeddings).toEqual(here.embeddings);
   });
 
   it("pools a generative model when its provider turns embeddings on", { timeout: 60_000 }, async () => {
