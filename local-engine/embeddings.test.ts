@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureLlamaModel } from "./gguf/index.js";
-import { EngineError, LocalEngine, QueueFullError } from "./index.js";
+import { EngineError, LocalEngine, MemoryFitError, QueueFullError } from "./index.js";
 import { hasNodeLlamaCpp, testGpu, testLibraryDir, tinyModelPath } from "./test/engine-test-env.js";
 import { buildLlamaEmbedding, cosine, llamaEmbeddingVectors } from "./test/llama-embedding-reference.js";
 
@@ -165,6 +165,41 @@ describe.skipIf(!hasNodeLlamaCpp)("local embeddings on generated embedding GGUFs
     } finally {
       await full.close();
     }
+  });
+});
+
+describe.skipIf(!hasNodeLlamaCpp)("the memory-fit check with an embedding context", () => {
+  async function estimate(modelPath: string, embeddings?: { mode: "on" | "off" }) {
+    const error = await LocalEngine.load({
+      ...base,
+      modelPath,
+      availableMemoryBytes: 1,
+      ...(embeddings ? { embeddings } : {}),
+    }).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    if (!(error instanceof MemoryFitError)) throw new Error(`expected MemoryFitError, got ${String(error)}`);
+    return error;
+  }
+
+  it("counts the embedding context exactly when the engine would open one", { timeout: 60_000 }, async () => {
+    await ensureLlamaModel({ path: meanModel, pooling: "mean" });
+    await ensureLlamaModel({ path: tinyModelPath });
+    const embedding = await estimate(meanModel);
+    expect(embedding.estimate.embeddingBytes).toBeGreaterThan(0);
+    expect(embedding.message).toMatch(/ \+ embedding context \d/);
+    expect(embedding.estimate.totalBytes).toBe(
+      embedding.estimate.weightsBytes +
+        embedding.estimate.kvBytes +
+        embedding.estimate.computeBytes +
+        embedding.estimate.embeddingBytes,
+    );
+    expect((await estimate(meanModel, { mode: "off" })).estimate.embeddingBytes).toBe(0);
+    expect((await estimate(tinyModelPath)).estimate.embeddingBytes).toBe(0);
+    expect((await estimate(tinyModelPath, { mode: "on" })).estimate.embeddingBytes).toBe(
+      embedding.estimate.embeddingBytes,
+    );
   });
 });
 

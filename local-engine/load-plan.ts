@@ -128,6 +128,9 @@ export function planLoad(addon: NativeAddon, options: LocalEngineOptions): LoadP
     slots,
     contextPerSlot,
     batchSize: prefillChunk + slots,
+    embeddingTokens: opensEmbeddingContext(embeddings.mode, metadata.poolingType)
+      ? embeddings.batchTokens
+      : 0,
   });
   const available = options.availableMemoryBytes ?? (onGpu ? library.device.freeBytes : availableRamBytes());
   checkMemoryFit(estimate, available, onGpu ? "VRAM" : "RAM");
@@ -151,6 +154,15 @@ export function planLoad(addon: NativeAddon, options: LocalEngineOptions): LoadP
       embeddings,
     },
   };
+}
+
+/** As the addon decides (native/src/embedder.cpp): auto opens one for mean, cls or last pooling only. */
+function opensEmbeddingContext(
+  mode: NativeEngineOptions["embeddings"]["mode"],
+  poolingType: number,
+): boolean {
+  if (mode === "off") return false;
+  return mode === "on" || (poolingType >= 1 && poolingType <= 3);
 }
 
 function planEmbeddings(options: LocalEngineOptions, threads: number): NativeEngineOptions["embeddings"] {

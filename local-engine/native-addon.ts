@@ -26,6 +26,8 @@ export interface NativeModelMetadata {
   valueLength: number;
   contextLength: number;
   vocabSize: number;
+  /** `<arch>.pooling_type` (llama.cpp's enum: 1 mean, 2 cls, 3 last, 4 rank), -1 when the file names none. */
+  poolingType: number;
 }
 
 export interface NativeEngineOptions {
