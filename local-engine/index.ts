@@ -15,6 +15,10 @@ export {
 } from "./tool-call-parser.js";
 export type {
   ChatTemplateMessage,
+  EmbeddingInfo,
+  EmbeddingPooling,
+  EmbedOptions,
+  EmbedOutput,
   EngineBackend,
   EngineCompletion,
   EngineEvent,
@@ -27,6 +31,7 @@ export type {
   GenerateRequest,
   GpuChoice,
   GpuDevice,
+  LocalEmbeddingOptions,
   LocalEngineOptions,
   StepPhaseMicros,
   TokenAlternative,

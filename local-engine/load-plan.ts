@@ -122,11 +122,15 @@ export function planLoad(addon: NativeAddon, options: LocalEngineOptions): LoadP
     "logitsPerSamplingThread",
     LOGITS_PER_SAMPLING_THREAD,
   );
+  const embeddings = planEmbeddings(options, threads);
   const estimate = estimateMemory(metadata, {
     fileBytes,
     slots,
     contextPerSlot,
     batchSize: prefillChunk + slots,
+    embeddingTokens: opensEmbeddingContext(embeddings.mode, metadata.poolingType)
+      ? embeddings.batchTokens
+      : 0,
   });
   const available = options.availableMemoryBytes ?? (onGpu ? library.device.freeBytes : availableRamBytes());
   checkMemoryFit(estimate, available, onGpu ? "VRAM" : "RAM");
@@ -147,6 +151,49 @@ export function planLoad(addon: NativeAddon, options: LocalEngineOptions): LoadP
       kvUnified: options.kvUnified ?? false,
       samplingThreads,
       logitsPerSamplingThread,
+      embeddings,
     },
+  };
+}
+
+/** As the addon decides (native/src/embedder.cpp): auto opens one for mean, cls or last pooling only. */
+function opensEmbeddingContext(
+  mode: NativeEngineOptions["embeddings"]["mode"],
+  poolingType: number,
+): boolean {
+  if (mode === "off") return false;
+  return mode === "on" || (poolingType >= 1 && poolingType <= 3);
+}
+
+function planEmbeddings(options: LocalEngineOptions, threads: number): NativeEngineOptions["embeddings"] {
+  const requested = options.embeddings ?? {};
+  const mode = requested.mode ?? "auto";
+  if (mode !== "auto" && mode !== "on" && mode !== "off") {
+    throw new EngineError("INVALID_ARGUMENT", `embeddings.mode must be auto, on or off, got ${String(mode)}`);
+  }
+  const pooling = requested.pooling;
+  if (pooling !== undefined && pooling !== "mean" && pooling !== "cls" && pooling !== "last") {
+    throw new EngineError(
+      "INVALID_ARGUMENT",
+      `embeddings.pooling must be mean, cls or last, got ${String(pooling)}`,
+    );
+  }
+  const queueLimit = requested.queueLimit ?? 1024;
+  if (!Number.isInteger(queueLimit) || queueLimit < 0 || queueLimit > 2 ** 24) {
+    throw new EngineError(
+      "INVALID_ARGUMENT",
+      `embeddings.queueLimit must be an integer from 0 to ${2 ** 24}, got ${queueLimit}`,
+    );
+  }
+  return {
+    mode,
+    ...(pooling !== undefined ? { pooling } : {}),
+    batchTokens: positiveInteger(requested.batchTokens, "embeddings.batchTokens", 2048, {
+      min: 16,
+      max: 2 ** 20,
+    }),
+    sequences: positiveInteger(requested.sequences, "embeddings.sequences", 16, { max: 256 }),
+    queueLimit,
+    threads,
   };
 }

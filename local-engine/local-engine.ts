@@ -1,9 +1,11 @@
 import { type ChatTemplate, prepareChatTemplate } from "./chat-template.js";
+import { EmbedRequests } from "./embed-requests.js";
 import { EngineError } from "./engine-error.js";
 import { Generation } from "./generation.js";
 import { type LoadPlan, planLoad } from "./load-plan.js";
 import {
   loadNativeAddon,
+  type NativeEmbedResult,
   type NativeEngine,
   type NativeEvent,
   type NativeReadyInfo,
@@ -13,6 +15,8 @@ import {
 import { QueueFullError } from "./queue-full-error.js";
 import type {
   ChatTemplateMessage,
+  EmbedOptions,
+  EmbedOutput,
   EngineInfo,
   EngineMetrics,
   EngineTool,
@@ -32,14 +36,17 @@ export class LocalEngine {
   private readonly generations = new Map<number, Generation>();
   private nextId = 1;
   private closing: Promise<void> | undefined;
+  private readonly embedRequests: EmbedRequests | undefined;
 
   private constructor(
     private readonly native: NativeEngine,
     info: EngineInfo,
     private readonly queueLimit: number,
     private readonly chatTemplate: ChatTemplate | undefined,
+    embedQueueLimit: number,
   ) {
     this.info = info;
+    this.embedRequests = info.embeddings && new EmbedRequests(native, embedQueueLimit);
   }
 
   /** Checks that the model fits, loads it (off the main thread) and starts the scheduler. */
@@ -49,13 +56,17 @@ export class LocalEngine {
     let engine: LocalEngine | undefined;
     let native: NativeEngine | undefined;
     const ready = new Promise<NativeReadyInfo>((resolve, reject) => {
-      native = new addon.Engine(plan.native, (kind, payload) => {
-        const event = { kind, payload } as NativeEvent;
-        if (event.kind === "step") engine?.dispatch(event.payload);
-        else if (event.kind === "progress") reportProgress(options.onProgress, event.payload);
-        else if (event.kind === "ready") resolve(event.payload);
-        else if (event.kind === "loadFailed") reject(new EngineError("MODEL_LOAD", event.payload));
-      });
+      native = new addon.Engine(
+        plan.native,
+        (kind, payload) => {
+          const event = { kind, payload } as NativeEvent;
+          if (event.kind === "step") engine?.dispatch(event.payload);
+          else if (event.kind === "progress") reportProgress(options.onProgress, event.payload);
+          else if (event.kind === "ready") resolve(event.payload);
+          else if (event.kind === "loadFailed") reject(new EngineError("MODEL_LOAD", event.payload));
+        },
+        (results: NativeEmbedResult[]) => engine?.embedRequests?.deliver(results),
+      );
     });
     const info = await ready;
     if (native === undefined) throw new EngineError("MODEL_LOAD", "the engine did not start");
@@ -77,8 +88,15 @@ export class LocalEngine {
         cause: error,
       });
     }
+    const embeddings = loaded.embeddingInfo() ?? undefined;
     const described = LocalEngine.describe(plan, info, chatTemplate?.toolCallFormat);
-    engine = new LocalEngine(loaded, described, plan.native.queueLimit, chatTemplate);
+    engine = new LocalEngine(
+      loaded,
+      embeddings ? { ...described, embeddings } : described,
+      plan.native.queueLimit,
+      chatTemplate,
+      plan.native.embeddings.queueLimit,
+    );
     return engine;
   }
 
@@ -170,6 +188,26 @@ export class LocalEngine {
       if (update.finish !== undefined) this.generations.delete(update.id);
       generation.receive(update);
     }
+  }
+
+  /**
+   * One unit-length vector per text, pooled as the model's metadata says (see `info.embeddings`),
+   * from the engine's embedding context: texts of concurrent calls are decoded together, beside
+   * generation rather than in its steps. Throws EngineError NOT_EMBEDDING when the engine serves no
+   * embeddings, CONTEXT_LENGTH (naming the input) for a text longer than `info.embeddings.maxTokens`,
+   * QueueFullError, ABORTED when `signal` aborts.
+   */
+  embed(inputs: readonly string[], options: EmbedOptions = {}): Promise<EmbedOutput> {
+    if (this.closing) return Promise.reject(new EngineError("CLOSED", "the local engine is closed"));
+    if (!this.embedRequests) {
+      return Promise.reject(
+        new EngineError(
+          "NOT_EMBEDDING",
+          "this engine serves no embeddings: the model's GGUF metadata names no pooling (set embeddings.mode to on to pool a generative model)",
+        ),
+      );
+    }
+    return this.embedRequests.embed(inputs, options);
   }
 
   /** Token ids of `text`; by default with BOS (if the model adds one) and special tokens parsed. */

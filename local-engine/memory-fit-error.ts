@@ -20,5 +20,7 @@ export interface MemoryEstimate {
   kvBytesPerSlot: number;
   /** Activations, logits and llama.cpp's graph buffers: an upper-end estimate. */
   computeBytes: number;
+  /** KV and compute buffers of the embedding context (0 when the engine opens none). */
+  embeddingBytes: number;
   totalBytes: number;
 }

@@ -11,6 +11,8 @@ export interface MemoryLayout {
   slots: number;
   contextPerSlot: number;
   batchSize: number;
+  /** The embedding context's size in tokens (its `batchTokens`), 0 when there is none. */
+  embeddingTokens: number;
 }
 
 const MiB = 1024 ** 2;
@@ -24,13 +26,23 @@ export function estimateMemory(meta: NativeModelMetadata, layout: MemoryLayout):
   const attention = 4 * layout.batchSize * layout.contextPerSlot * meta.heads;
   const logits = 4 * meta.vocabSize * layout.slots;
   const computeBytes = activations + attention + logits + 16 * MiB;
+  const embeddingBytes = embeddingContextBytes(meta, layout.embeddingTokens, kvPerToken);
   return {
     weightsBytes: layout.fileBytes,
     kvBytes,
     kvBytesPerSlot,
     computeBytes,
-    totalBytes: layout.fileBytes + kvBytes + computeBytes,
+    embeddingBytes,
+    totalBytes: layout.fileBytes + kvBytes + computeBytes + embeddingBytes,
   };
+}
+
+/** The embedding context: KV for its tokens, and one batch of them through the graph (every token an output). */
+function embeddingContextBytes(meta: NativeModelMetadata, tokens: number, kvPerToken: number): number {
+  if (tokens === 0) return 0;
+  const activations = 4 * tokens * (3 * meta.embedding + 2 * meta.feedForward + meta.vocabSize);
+  const attention = 4 * tokens * tokens * meta.heads;
+  return kvPerToken * tokens + activations + attention + 16 * MiB;
 }
 
 export function formatBytes(bytes: number): string {
@@ -55,7 +67,7 @@ export function checkMemoryFit(
   where: "RAM" | "VRAM",
 ): void {
   if (estimate.totalBytes <= availableBytes) return;
-  const parts = `weights ${formatBytes(estimate.weightsBytes)} + KV ${formatBytes(estimate.kvBytes)} + compute ${formatBytes(estimate.computeBytes)}`;
+  const parts = `weights ${formatBytes(estimate.weightsBytes)} + KV ${formatBytes(estimate.kvBytes)} + compute ${formatBytes(estimate.computeBytes)}${estimate.embeddingBytes > 0 ? ` + embedding context ${formatBytes(estimate.embeddingBytes)}` : ""}`;
   throw new MemoryFitError(
     `model needs ${formatBytes(estimate.totalBytes)} (${parts}) but only ${formatBytes(availableBytes)} ${where} is available`,
     estimate,

@@ -26,6 +26,8 @@ export interface NativeModelMetadata {
   valueLength: number;
   contextLength: number;
   vocabSize: number;
+  /** `<arch>.pooling_type` (llama.cpp's enum: 1 mean, 2 cls, 3 last, 4 rank), -1 when the file names none. */
+  poolingType: number;
 }
 
 export interface NativeEngineOptions {
@@ -41,6 +43,34 @@ export interface NativeEngineOptions {
   kvUnified: boolean;
   samplingThreads: number;
   logitsPerSamplingThread: number;
+  embeddings: {
+    mode: "auto" | "on" | "off";
+    pooling?: "mean" | "cls" | "last";
+    batchTokens: number;
+    sequences: number;
+    queueLimit: number;
+    threads: number;
+  };
+}
+
+export interface NativeEmbeddingInfo {
+  dimensions: number;
+  pooling: "mean" | "cls" | "last";
+  maxTokens: number;
+  batchTokens: number;
+  sequences: number;
+  maxInputBytes: number;
+}
+
+/** One text's outcome: a unit vector, or a code (ABORTED, CLOSED, DECODE) and why. */
+export interface NativeEmbedResult {
+  id: number;
+  tokens: number;
+  queuedMs: number;
+  decodeMs: number;
+  vector?: Float32Array;
+  code?: string;
+  error?: string;
 }
 
 export interface NativeReadyInfo {
@@ -135,6 +165,10 @@ export interface NativeEngine {
     phaseMicros: StepPhaseMicros;
     phaseSteps: number;
   };
+  /** Queues one text for the embedding thread; returns its token count. */
+  embed(id: number, text: string): number;
+  cancelEmbed(id: number): void;
+  embeddingInfo(): NativeEmbeddingInfo | null;
   close(): Promise<void>;
 }
 
@@ -148,6 +182,7 @@ export interface NativeAddon {
   Engine: new (
     options: NativeEngineOptions,
     onEvent: (kind: NativeEvent["kind"], payload: unknown) => void,
+    onEmbeddings?: (results: NativeEmbedResult[]) => void,
   ) => NativeEngine;
 }
 

@@ -49,6 +49,8 @@ export interface LocalEngineOptions {
    * @default 0 (the first GPU)
    */
   device?: number;
+  /** Embeddings (`LocalEngine.embed`) from a second context over the same model. */
+  embeddings?: LocalEmbeddingOptions;
   /** Model load progress in [0, 1], throttled. */
   onProgress?: (fraction: number) => void;
   /** Memory the fit check compares against, instead of what the system reports. */
@@ -59,6 +61,51 @@ export interface LocalEngineOptions {
    * in RAM. @default the `SWITCHYARD_LLAMA_LIBRARY_DIR` environment variable, if set
    */
   libraryDir?: string;
+}
+
+export type EmbeddingPooling = "mean" | "cls" | "last";
+
+export interface LocalEmbeddingOptions {
+  /**
+   * `auto`: serve embeddings when the GGUF metadata names a pooling (`<arch>.pooling_type`, as
+   * embedding models converted by llama.cpp do); `on`: always (a generative model's hidden states
+   * pooled by `pooling`); `off`: never (no second context is created).
+   * @default "auto"
+   */
+  mode?: "auto" | "on" | "off";
+  /** How a text's token states become one vector. @default the model's, else "mean" */
+  pooling?: EmbeddingPooling;
+  /** Tokens per embedding decode; also the longest text, capped by the training context. @default 2048 */
+  batchTokens?: number;
+  /** Texts decoded together in one embedding decode. @default 16 */
+  sequences?: number;
+  /** Texts that may wait for an embedding decode before `embed` throws QueueFullError. @default 1024 */
+  queueLimit?: number;
+}
+
+/** What the engine's embedding context serves (`EngineInfo.embeddings`). */
+export interface EmbeddingInfo {
+  /** Length of every vector. */
+  dimensions: number;
+  pooling: EmbeddingPooling;
+  /** The longest text, in tokens (added BOS/EOS included). */
+  maxTokens: number;
+  batchTokens: number;
+  sequences: number;
+  /** Longer texts (UTF-8 bytes) are refused before they are tokenized: they cannot fit `maxTokens`. */
+  maxInputBytes: number;
+}
+
+export interface EmbedOptions {
+  signal?: AbortSignal;
+}
+
+export interface EmbedOutput {
+  /** One unit-length (L2) vector per input, in order. */
+  embeddings: Float32Array[];
+  /** Tokens of each input, added BOS/EOS included. */
+  tokens: number[];
+  inputTokens: number;
 }
 
 export interface EngineInfo {
@@ -91,6 +138,8 @@ export interface EngineInfo {
   bosToken: number;
   eosToken: number;
   eogTokens: number[];
+  /** Present when the engine serves embeddings (see `LocalEngineOptions.embeddings`). */
+  embeddings?: EmbeddingInfo;
 }
 
 export interface GenerateRequest {

@@ -44,6 +44,7 @@ export {
   LLAMA_MODEL_GENERATOR_VERSION,
   type LlamaChatTemplateName,
   type LlamaModelFile,
+  type LlamaPoolingName,
   type MakeLlamaModelOptions,
   makeLlamaModel,
 } from "./make-llama-model.js";

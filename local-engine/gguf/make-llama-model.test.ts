@@ -123,6 +123,27 @@ describe("the tiny llama model", () => {
   });
 });
 
+describe("an embedding variant", () => {
+  it("names its pooling in the metadata and the fingerprint, and no other bytes change", async () => {
+    const path = join(directory, "tiny-embed-cls.gguf");
+    const made = await makeLlamaModel({ path, preset: "tiny", pooling: "cls" });
+    const file = await readGgufMetadata(path);
+    expect(file.metadata.get("llama.pooling_type")).toMatchObject({ value: 2 });
+    expect(made.description).toBe(`${describeLlamaModel({ path: modelPath, preset: "tiny" })}, pooling cls`);
+    const generative = await readGgufMetadata(modelPath);
+    expect(generative.metadata.has("llama.pooling_type")).toBe(false);
+    expect(file.tensors.map((tensor) => tensor.name)).toEqual(
+      generative.tensors.map((tensor) => tensor.name),
+    );
+  });
+
+  it("refuses a pooling llama.cpp does not embed with", async () => {
+    await expect(
+      makeLlamaModel({ path: join(directory, "x.gguf"), pooling: "rank" as unknown as "mean" }),
+    ).rejects.toThrow('unknown pooling "rank"');
+  });
+});
+
 describe("ensureLlamaModel", () => {
   it("keeps a model made with the same options and remakes one made with others", async () => {
     const path = join(directory, "ensured.gguf");

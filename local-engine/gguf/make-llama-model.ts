@@ -30,6 +30,13 @@ export interface MakeLlamaModelOptions {
    * @default "chatml"
    */
   template?: LlamaChatTemplateName;
+  /**
+   * Makes it an embedding model: `llama.pooling_type` in the metadata, which llama.cpp reads to pool
+   * the last layer's hidden states per sequence (mean of all tokens, the first token's, or the last
+   * token's). Attention stays causal, as in llama-based embedding models (e5-mistral, gte-Qwen).
+   * @default none (a generative model)
+   */
+  pooling?: LlamaPoolingName;
 }
 
 export type LlamaChatTemplateName = "chatml" | "hermes";
@@ -48,6 +55,10 @@ export interface LlamaModelFile {
   description: string;
 }
 
+export type LlamaPoolingName = "mean" | "cls" | "last";
+// llama.cpp `enum llama_pooling_type`.
+const poolingTypes: Record<LlamaPoolingName, number> = { mean: 1, cls: 2, last: 3 };
+
 const ggmlTypes: Record<LlamaWeightType, EncodableGgmlType> = {
   f32: GgmlType.F32,
   f16: GgmlType.F16,
@@ -63,6 +74,7 @@ interface ResolvedOptions {
   weightType: LlamaWeightType;
   seed: number;
   template: LlamaChatTemplateName;
+  pooling: LlamaPoolingName | undefined;
 }
 
 function resolve(options: MakeLlamaModelOptions): ResolvedOptions {
@@ -70,6 +82,10 @@ function resolve(options: MakeLlamaModelOptions): ResolvedOptions {
   const shape = llamaModelPresets[preset];
   const template = options.template ?? "chatml";
   if (!Object.hasOwn(chatTemplates, template)) throw new RangeError(`unknown chat template "${template}"`);
+  const pooling = options.pooling;
+  if (pooling !== undefined && !Object.hasOwn(poolingTypes, pooling)) {
+    throw new RangeError(`unknown pooling "${pooling}"`);
+  }
   return {
     path: options.path,
     preset,
@@ -77,15 +93,17 @@ function resolve(options: MakeLlamaModelOptions): ResolvedOptions {
     weightType: options.weightType ?? shape.weightType,
     seed: options.seed ?? 0,
     template,
+    pooling,
   };
 }
 
 /** The fingerprint stored in general.description; equal fingerprints mean byte-identical files. */
 export function describeLlamaModel(options: MakeLlamaModelOptions): string {
-  const { preset, weightType, seed, template } = resolve(options);
-  // ChatML files keep the fingerprint they had before templates were an option.
+  const { preset, weightType, seed, template, pooling } = resolve(options);
+  // ChatML files keep the fingerprint they had before templates were an option, generative ones before pooling.
   const withTemplate = template === "chatml" ? "" : `, template ${template}`;
-  return `switchyard random-weight llama, generator ${LLAMA_MODEL_GENERATOR_VERSION}, preset ${preset}, ${weightType}, seed ${seed}${withTemplate}`;
+  const withPooling = pooling === undefined ? "" : `, pooling ${pooling}`;
+  return `switchyard random-weight llama, generator ${LLAMA_MODEL_GENERATOR_VERSION}, preset ${preset}, ${weightType}, seed ${seed}${withTemplate}${withPooling}`;
 }
 
 function llamaMetadata(resolved: ResolvedOptions, description: string): [string, GgufMetadataValue][] {
@@ -122,6 +140,9 @@ function llamaMetadata(resolved: ResolvedOptions, description: string): [string,
     // no BOS precedes it, so text would round-trip differently with and without BOS. Without it, always exact.
     ["tokenizer.ggml.add_space_prefix", bool(false)],
     ["tokenizer.chat_template", string(template.source)],
+    ...(resolved.pooling === undefined
+      ? []
+      : [["llama.pooling_type", uint32(poolingTypes[resolved.pooling])] as [string, GgufMetadataValue]]),
   ];
 }
 

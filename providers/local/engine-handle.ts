@@ -1,4 +1,5 @@
 import type {
+  EmbedOutput,
   EngineCompletion,
   EngineEvent,
   EngineInfo,
@@ -47,6 +48,13 @@ export interface EngineHandle {
    * bounds the prompt by its UTF-8 length.
    */
   countChatPrompt?(request: ChatCountRequest, signal?: AbortSignal): Promise<number>;
+  /**
+   * One unit vector per text from the engine's embedding context (`info.embeddings` says whether
+   * there is one); rejects with an EngineError (CONTEXT_LENGTH, NOT_EMBEDDING, ABORTED, …) or
+   * QueueFullError. An engine handle of your own may leave it out (the provider then answers
+   * embeddings with a bad_request).
+   */
+  embed?(values: readonly string[], signal?: AbortSignal): Promise<EmbedOutput>;
   /** The latest figures; for a child process, as of its last report (at most ~100 ms old). */
   metrics(): EngineMetrics;
   /** Why the engine cannot serve right now (its process exited and is restarting), or undefined. */

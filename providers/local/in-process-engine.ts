@@ -1,4 +1,4 @@
-import type { EngineCompletion, EngineMetrics, LocalEngine } from "../../local-engine/index.js";
+import type { EmbedOutput, EngineCompletion, EngineMetrics, LocalEngine } from "../../local-engine/index.js";
 import { chatPromptTokens } from "./chat-prompt-tokens.js";
 import { countChatPromptTokens } from "./count-chat-prompt-tokens.js";
 import type { ChatCountRequest, ChatGenerateRequest, EngineHandle, EngineRun } from "./engine-handle.js";
@@ -36,6 +36,10 @@ export class InProcessEngine implements EngineHandle {
       ...(signal ? { signal } : {}),
       exactTokens: this.engine.info.contextPerSlot,
     });
+  }
+
+  embed(values: readonly string[], signal?: AbortSignal): Promise<EmbedOutput> {
+    return this.engine.embed(values, signal ? { signal } : {});
   }
 
   metrics(): EngineMetrics {

@@ -2,6 +2,7 @@ export type { ChatCountRequest, ChatGenerateRequest, EngineHandle, EngineRun } f
 export { InProcessEngine } from "./in-process-engine.js";
 export { LocalChatModel } from "./local-chat-model.js";
 export { type LocalGpu, type LocalProviderConfig, localConfigSchema } from "./local-config-schema.js";
+export { LocalEmbeddingModel, localMaxEmbeddingInputs } from "./local-embedding-model.js";
 export { createLocalProvider, localProvider } from "./local-factory.js";
 export {
   type EngineStart,

@@ -39,6 +39,16 @@ export const localConfigSchema = z
       .max(1_000_000)
       .optional()
       .describe("Requests allowed to wait for a slot. Default 64."),
+    embeddings: z
+      .enum(["auto", "on", "off"])
+      .optional()
+      .describe(
+        'Whether the engine serves router.embed from a second llama context over the same model: "auto" when the GGUF metadata names a pooling (an embedding model), "on" always (a generative model pooled by `pooling`), "off" never. Default "auto".',
+      ),
+    pooling: z
+      .enum(["mean", "cls", "last"])
+      .optional()
+      .describe("How a text's token states become one vector. Default: the model's, else mean."),
     libraryDir: z
       .string()
       .min(1)

@@ -11,6 +11,7 @@ import type { EngineHandle } from "./engine-handle.js";
 import { InProcessEngine } from "./in-process-engine.js";
 import { LocalChatModel } from "./local-chat-model.js";
 import type { LocalProviderConfig } from "./local-config-schema.js";
+import { LocalEmbeddingModel } from "./local-embedding-model.js";
 
 type EngineModule = typeof import("../../local-engine/index.js");
 type LoadedEngine = { engine: EngineHandle; module: EngineModule };
@@ -91,6 +92,14 @@ export function createLocalAdapter(providerOptions: LocalProviderOptions = {}) {
           ...(config.queueLimit !== undefined ? { queueLimit: config.queueLimit } : {}),
           ...(config.libraryDir ? { libraryDir: config.libraryDir } : {}),
           ...(device !== undefined ? { device } : {}),
+          ...(config.embeddings !== undefined || config.pooling !== undefined
+            ? {
+                embeddings: {
+                  ...(config.embeddings !== undefined ? { mode: config.embeddings } : {}),
+                  ...(config.pooling !== undefined ? { pooling: config.pooling } : {}),
+                },
+              }
+            : {}),
         };
         try {
           const engine = await startEngine({
@@ -128,6 +137,17 @@ export function createLocalAdapter(providerOptions: LocalProviderOptions = {}) {
             redact: context.redact,
           });
         },
+        // Offered unless turned off: whether the model embeds is known once it loaded (its metadata),
+        // and a model that does not answers with a bad_request the router fails over on.
+        ...(config.embeddings === "off"
+          ? {}
+          : {
+              embeddingModel(model: string, replica?: string) {
+                const engine = load(replica);
+                engine.catch(() => {});
+                return new LocalEmbeddingModel({ provider: id, model, engine, redact: context.redact });
+              },
+            }),
         async describe(_model, replica): Promise<Partial<Capabilities>> {
           const { engine } = await load(replica);
           return localCapabilities(engine.info.contextPerSlot, engine.info.toolCallFormat !== undefined);

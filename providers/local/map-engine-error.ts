@@ -15,6 +15,7 @@ export function mapEngineError(
   const kinds: Record<string, { kind: ProviderCallError["kind"]; retryable: boolean }> = {
     CONTEXT_LENGTH: { kind: "context_length", retryable: false },
     GRAMMAR: { kind: "bad_request", retryable: false },
+    NOT_EMBEDDING: { kind: "bad_request", retryable: false },
     INVALID_ARGUMENT: { kind: "bad_request", retryable: false },
     CLOSED: { kind: "server", retryable: false },
     MODEL_LOAD: { kind: "server", retryable: false },

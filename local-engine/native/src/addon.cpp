@@ -80,6 +80,7 @@ Napi::Value readModelMetadataJs(const Napi::CallbackInfo& info) {
   result.Set("valueLength", static_cast<double>(meta.valueLength));
   result.Set("contextLength", static_cast<double>(meta.contextLength));
   result.Set("vocabSize", static_cast<double>(meta.vocabSize));
+  result.Set("poolingType", static_cast<double>(meta.poolingType));
   return result;
 }
 

@@ -75,7 +75,10 @@ Napi::Function Engine::define(Napi::Env env) {
                       InstanceMethod<&Engine::tokenize>("tokenize"),
                       InstanceMethod<&Engine::detokenize>("detokenize"),
                       InstanceMethod<&Engine::applyChatTemplate>("applyChatTemplate"),
-                      InstanceMethod<&Engine::metrics>("metrics"), InstanceMethod<&Engine::close>("close")});
+                      InstanceMethod<&Engine::metrics>("metrics"), InstanceMethod<&Engine::embed>("embed"),
+                      InstanceMethod<&Engine::cancelEmbed>("cancelEmbed"),
+                      InstanceMethod<&Engine::embeddingInfo>("embeddingInfo"),
+                      InstanceMethod<&Engine::close>("close")});
 }
 
 Engine::Engine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Engine>(info) {
@@ -112,21 +115,28 @@ Engine::Engine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Engine>(info) 
                      "logitsPerSamplingThread or gpuDevice out of range");
   }
 
+  const EmbedOptions embedOptions = embedOptionsFrom(env, options);
   core_ = std::make_shared<EngineCore>(std::move(engineOptions));
   EngineCore* core = core_.get();
+  attachEmbeddings(env, core_, embedOptions, info.Length() > 2 ? info[2] : env.Undefined());
   auto owner = std::make_unique<std::shared_ptr<EngineCore>>(core_);
   napi_status status = napi_create_threadsafe_function(env, info[1], nullptr, Napi::String::New(env, "switchyard.engine"),
                                                        0, 1, owner.get(), onEventsFinalized, core, callJs,
                                                        &core->events.handle);
-  if (status != napi_ok) throw codedError(env, "INTERNAL", "cannot create the engine's event function");
+  if (status != napi_ok) {
+    releaseEmbeddings(*core);
+    throw codedError(env, "INTERNAL", "cannot create the engine's event function");
+  }
   owner.release();  // freed by onEventsFinalized
   if (napi_add_env_cleanup_hook(env, onEnvironmentCleanup, core) == napi_ok) core->cleanupHookRegistered = true;
   try {
     core->thread = std::thread([core] {
       core->scheduler.run();
+      releaseEmbeddings(*core);
       core->events.release();
     });
   } catch (const std::system_error& error) {
+    releaseEmbeddings(*core);
     core->events.release();  // nothing will run: let the event function finalize
     throw codedError(env, "INTERNAL", std::string("cannot start the scheduler thread: ") + error.what());
   }

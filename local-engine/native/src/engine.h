@@ -12,6 +12,7 @@
 #include <memory>
 #include <thread>
 
+#include "embedder.h"
 #include "scheduler.h"
 
 namespace switchyard {
@@ -56,7 +57,25 @@ struct EngineCore {
   std::unique_ptr<Napi::Promise::Deferred> closed;
 
   void updateReference(Napi::Env env);
+
+  // Embeddings (engine_embed.cpp): the embedding thread, and its own thread-safe function,
+  // referenced only while embeddings are owed to JavaScript.
+  std::unique_ptr<Embedder> embedder;
+  napi_threadsafe_function embedEvents = nullptr;
+  int64_t outstandingEmbeds = 0;
+  bool embedReferenced = true;
+  bool embedFinalized = false;
+  void updateEmbedReference(Napi::Env env);
 };
+
+// engine_embed.cpp: options.embeddings, checked (throws INVALID_ARGUMENT)...
+EmbedOptions embedOptionsFrom(Napi::Env env, const Napi::Object& options);
+// ...then, when onEmbeddings is a function, the embedder and its event function (JavaScript
+// thread, before the scheduler thread starts)...
+void attachEmbeddings(Napi::Env env, const std::shared_ptr<EngineCore>& core, const EmbedOptions& options,
+                      const Napi::Value& onEmbeddings);
+// ...and lets that event function go once the scheduler thread is done (scheduler thread).
+void releaseEmbeddings(EngineCore& core);
 
 class Engine : public Napi::ObjectWrap<Engine> {
  public:
@@ -70,6 +89,9 @@ class Engine : public Napi::ObjectWrap<Engine> {
   Napi::Value detokenize(const Napi::CallbackInfo& info);
   Napi::Value applyChatTemplate(const Napi::CallbackInfo& info);
   Napi::Value metrics(const Napi::CallbackInfo& info);
+  Napi::Value embed(const Napi::CallbackInfo& info);
+  Napi::Value cancelEmbed(const Napi::CallbackInfo& info);
+  Napi::Value embeddingInfo(const Napi::CallbackInfo& info);
   Napi::Value close(const Napi::CallbackInfo& info);
   const llama_vocab* usableVocab(Napi::Env env) const;
 

@@ -30,6 +30,11 @@
   X(llama_batch_free)                                                                                  \
   X(llama_decode)                                                                                      \
   X(llama_get_logits_ith)                                                                              \
+  X(llama_get_embeddings_seq)                                                                          \
+  X(llama_pooling_type)                                                                                \
+  X(llama_memory_clear)                                                                                \
+  X(llama_model_n_embd_out)                                                                            \
+  X(llama_model_meta_val_str)                                                                          \
   X(llama_vocab_n_tokens)                                                                              \
   X(llama_vocab_is_eog)                                                                                \
   X(llama_vocab_bos)                                                                                   \

@@ -88,6 +88,9 @@ ModelMetadata readModelMetadata(const std::string& path) {
   meta.contextLength = integer(context.get(), arch + ".context_length");
   meta.vocabSize = static_cast<int64_t>(arrayLength(context.get(), "tokenizer.ggml.tokens"));
   if (meta.vocabSize == 0) meta.vocabSize = integer(context.get(), arch + ".vocab_size");
+  if (api().gguf_find_key(context.get(), (arch + ".pooling_type").c_str()) >= 0) {
+    meta.poolingType = integer(context.get(), arch + ".pooling_type");
+  }
   return meta;
 }
 

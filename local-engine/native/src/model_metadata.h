@@ -20,6 +20,7 @@ struct ModelMetadata {
   int64_t valueLength = 0;  // per head
   int64_t contextLength = 0;
   int64_t vocabSize = 0;
+  int64_t poolingType = -1;  // `<arch>.pooling_type` (llama_pooling_type), -1 when the file names none
 };
 
 // Throws std::runtime_error when the file is missing or not a GGUF model.

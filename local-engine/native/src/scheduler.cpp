@@ -11,7 +11,7 @@ Scheduler::~Scheduler() { unload(); }
 
 void Scheduler::run() {
   std::string error;
-  if (load(error)) {
+  if (load(error) && (!onModelLoaded || (error = onModelLoaded(model_.get())).empty())) {
     ready_ = true;
     postMessage(MessageKind::Ready, 1.0f, "");
     loop();
@@ -21,6 +21,7 @@ void Scheduler::run() {
   auto buffer = pool_.acquire();
   abortEverything(*buffer);
   flush(buffer);
+  if (onModelUnloading) onModelUnloading();
   unload();
   postMessage(MessageKind::Closed, 0.0f, "");
 }

@@ -86,6 +86,11 @@ class Scheduler {
   MetricsSnapshot metrics() const;
   StepBufferPool& pool() { return pool_; }
 
+  // Scheduler thread, set before run(): called right after the model loaded (a non-empty answer
+  // fails the load with it) and right before the model is freed (embedder.h hangs off these).
+  std::function<std::string(llama_model*)> onModelLoaded;
+  std::function<void()> onModelUnloading;
+
  private:
   struct ModelDeleter {
     void operator()(llama_model* model) const { api().llama_model_free(model); }

@@ -129,6 +129,27 @@ function count(id: number, request: ChatCountRequest): void {
     .finally(() => cancels.delete(id));
 }
 
+/** Embeds in this process's engine; the vectors go back in the next batch. */
+function embed(id: number, values: string[]): void {
+  if (engine === undefined || closing) {
+    post({
+      type: "embedFailed",
+      id,
+      error: toWireError(new EngineError("CLOSED", "the local engine is closed")),
+    });
+    return;
+  }
+  const cancel = new AbortController();
+  cancels.set(id, cancel);
+  engine
+    .embed(values, { signal: cancel.signal })
+    .then(
+      (output) => post({ type: "embedded", id, output }),
+      (error: unknown) => post({ type: "embedFailed", id, error: toWireError(error) }),
+    )
+    .finally(() => cancels.delete(id));
+}
+
 async function relay(id: number, generation: Generation): Promise<void> {
   void generation.admission.then((admitted) => {
     if (admitted) post({ type: "admitted", id });
@@ -173,6 +194,9 @@ process.on("message", (message: ParentMessage) => {
       break;
     case "count":
       count(message.id, message.request);
+      break;
+    case "embed":
+      embed(message.id, message.values);
       break;
     case "cancel":
       cancels.get(message.id)?.abort();

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import {
+  type EmbedOutput,
   type EngineCompletion,
   EngineError,
   type EngineEvent,
@@ -69,6 +70,11 @@ export class ProcessEngine implements EngineHandle {
   readonly #counts = new Map<
     number,
     { resolve: (tokens: number) => void; reject: (error: unknown) => void }
+  >();
+  /** Embeddings sent to the child and not answered yet. */
+  readonly #embeds = new Map<
+    number,
+    { resolve: (output: EmbedOutput) => void; reject: (error: unknown) => void }
   >();
   #nextId = 1;
   #metrics: EngineMetrics = idleMetrics(0);
@@ -179,6 +185,45 @@ export class ProcessEngine implements EngineHandle {
     });
   }
 
+  /** Embedded in the child, over the same IPC channel; an abort drops its texts there. */
+  embed(values: readonly string[], signal?: AbortSignal): Promise<EmbedOutput> {
+    if (signal?.aborted) return Promise.reject(new EngineError("ABORTED", "the embedding call was aborted"));
+    const down = this.#closing !== undefined ? `the engine for ${this.#label} is closed` : this.#unavailable;
+    if (down !== undefined) return Promise.reject(new EngineError("ENGINE_EXITED", down));
+    const id = this.#nextId++;
+    return new Promise<EmbedOutput>((resolve, reject) => {
+      const onAbort = () => {
+        settle();
+        this.#send({ type: "cancel", id });
+        reject(new EngineError("ABORTED", "the embedding call was aborted", { cause: signal?.reason }));
+      };
+      const settle = () => {
+        this.#embeds.delete(id);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      this.#embeds.set(id, {
+        resolve: (output) => {
+          settle();
+          resolve(output);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      });
+      signal?.addEventListener("abort", onAbort, { once: true });
+      try {
+        this.#send({ type: "embed", id, values: [...values] });
+      } catch (error) {
+        this.#embeds
+          .get(id)
+          ?.reject(
+            new EngineError("INVALID_ARGUMENT", `the texts cannot be sent to the engine process: ${error}`),
+          );
+      }
+    });
+  }
+
   metrics(): EngineMetrics {
     return this.#metrics;
   }
@@ -282,6 +327,12 @@ export class ProcessEngine implements EngineHandle {
         case "countFailed":
           this.#counts.get(message.id)?.reject(fromWireError(message.error));
           break;
+        case "embedded":
+          this.#embeds.get(message.id)?.resolve(message.output);
+          break;
+        case "embedFailed":
+          this.#embeds.get(message.id)?.reject(fromWireError(message.error));
+          break;
         case "refused":
           this.#runs.get(message.id)?.fail(fromWireError(message.error));
           this.#runs.delete(message.id);
@@ -354,6 +405,7 @@ export class ProcessEngine implements EngineHandle {
     for (const run of this.#runs.values()) run.fail(error, finishReason);
     this.#runs.clear();
     for (const pending of [...this.#counts.values()]) pending.reject(error);
+    for (const pending of [...this.#embeds.values()]) pending.reject(error);
   }
 
   #cancel(id: number): void {

@@ -1,4 +1,5 @@
 import {
+  type EmbedOutput,
   type EngineCompletion,
   EngineError,
   type EngineInfo,
@@ -19,6 +20,8 @@ export type ParentMessage =
   | { type: "generate"; id: number; request: Omit<ChatGenerateRequest, "signal"> }
   /** Count a prompt's tokens (answered with `counted` or `countFailed`); `cancel` stops it. */
   | { type: "count"; id: number; request: ChatCountRequest }
+  /** Embed texts (answered with `embedded` or `embedFailed`); `cancel` drops the queued ones. */
+  | { type: "embed"; id: number; values: string[] }
   | { type: "cancel"; id: number }
   | { type: "close" }
   /** Instead of a load: list the build's GPUs, answer, exit (the parent never binds CUDA itself). */
@@ -41,6 +44,9 @@ export type ChildMessage =
   | { type: "done"; id: number; completion: Omit<EngineCompletion, "text"> }
   | { type: "counted"; id: number; tokens: number }
   | { type: "countFailed"; id: number; error: WireError }
+  /** Float32Arrays cross as they are: the channel uses the structured-clone ("advanced") serialization. */
+  | { type: "embedded"; id: number; output: EmbedOutput }
+  | { type: "embedFailed"; id: number; error: WireError }
   | { type: "metrics"; metrics: EngineMetrics }
   | { type: "devices"; devices: GpuDevice[] }
   | { type: "listFailed"; error: WireError }
