@@ -4,7 +4,9 @@
 // contender alike.
 // Usage: npm run bench:overhead [-- --calls 3000 --concurrency 64 --rounds 5 --baseline <dist dir>]
 // `--baseline` adds a router built from another build (a copy of dist made before a change) as a
-// contender, so a change is measured against its predecessor in the same run.
+// contender, so a change is measured against its predecessor in the same run. `--limited` adds a
+// router whose target has rate limits it never comes near (rpm, tpm, maxConcurrent), to measure
+// what admission costs a call (`npm run bench:limits`).
 import { createServer } from "node:http";
 import { loadavg } from "node:os";
 import { resolve as resolvePath } from "node:path";
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "64" },
     rounds: { type: "string", default: "5" },
     baseline: { type: "string" },
+    limited: { type: "boolean", default: false },
   },
 });
 const calls = Number(values.calls);
@@ -70,6 +73,19 @@ const baselineRouter = values.baseline
       policy,
     })
   : undefined;
+const limitedRouter = values.limited
+  ? await createRouter({
+      policy: {
+        ...policy,
+        targets: {
+          mini: {
+            ...policy.targets.mini,
+            limits: { rpm: 10_000_000, tpm: 1_000_000_000, maxConcurrent: 10_000 },
+          },
+        },
+      },
+    })
+  : undefined;
 const mistral = createMistral({ apiKey, baseURL });
 const aiSdkModel = mistral("mistral-small-latest");
 
@@ -96,6 +112,9 @@ const contenders = {
   // The AI SDK's defaults (its own retry wrapper included), as an application calls it.
   "AI SDK generateText": () => generateText({ model: aiSdkModel, messages, maxOutputTokens: 16 }),
   "router.chat(), OTel tracer registered": routed,
+  ...(limitedRouter
+    ? { "router.chat(), limited target": () => limitedRouter.chat({ messages, maxTokens: 16 }) }
+    : {}),
   ...(baselineRouter
     ? { "router.chat(), baseline build": () => baselineRouter.chat({ messages, maxTokens: 16 }) }
     : {}),
@@ -177,5 +196,6 @@ for (const name of Object.keys(contenders)) {
 }
 await router.close();
 await baselineRouter?.close();
+await limitedRouter?.close();
 await tracerProvider.shutdown();
 server.close();
