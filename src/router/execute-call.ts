@@ -22,7 +22,7 @@ import type { CallObserver } from "./call-observer.js";
 import { CallState } from "./call-state.js";
 import { effectiveLimits } from "./effective-limits.js";
 import { type HedgeLane, planHedge, raceWithHedge } from "./hedge-race.js";
-import { linkSignals } from "./link-signals.js";
+import { type LinkedSignal, linkSignals } from "./link-signals.js";
 import type { PartSink } from "./part-sink.js";
 import { planRoute } from "./plan-route.js";
 import type { RoutingContext } from "./routing-context.js";
@@ -39,7 +39,13 @@ export async function executeCall(
   request: ChatRequest,
   streaming: boolean,
   sink: PartSink,
-  call: { callId: string; observer: CallObserver; selection?: RouteSelection },
+  call: {
+    callId: string;
+    observer: CallObserver;
+    selection?: RouteSelection;
+    /** The link `request.signal` comes from, when the caller owns one: the deadline aborts it too. */
+    link?: LinkedSignal;
+  },
 ): Promise<ChatResult> {
   let route: Route | undefined = resolveRoute(context, request.route);
   const state = new CallState(
@@ -52,12 +58,16 @@ export async function executeCall(
   );
   if (call.selection) state.trace.selection = call.selection;
   const { timeoutMs } = state.limits;
-  // One controller for the caller's signal and the deadline: one fewer AbortSignal per call.
-  const linked = linkSignals([request.signal]);
+  // One controller for the caller's signal and the deadline: the router's own link for the call
+  // when it passed one (no AbortSignal is made here then), else one linked to the request's.
+  const shared = call.link !== undefined && call.link.signal === request.signal;
+  const linked = shared && call.link ? call.link : linkSignals([request.signal]);
   // `allowFallbacks: false`: the first-ranked target (and its retries) is the whole chain.
   const allowFallbacks = request.targets?.allowFallbacks !== false;
+  /** Set only when the deadline is what aborted the call (not the caller, nor `close` before it). */
   let deadlinePassed = false;
   const deadlineTimer = setTimeout(() => {
+    if (linked.signal.aborted) return;
     deadlinePassed = true;
     linked.abort(new Error("deadline"));
   }, timeoutMs);
@@ -190,6 +200,7 @@ export async function executeCall(
     }
     throw chainError(state);
   } catch (error) {
+    if (deadlinePassed) throw new DeadlineExceededError(timeoutMs, state.trace, state.errors.at(-1));
     if (request.signal?.aborted) {
       throw new AbortedError({
         reason: request.signal.reason,
@@ -198,11 +209,11 @@ export async function executeCall(
         trace: state.trace,
       });
     }
-    if (deadlinePassed) throw new DeadlineExceededError(timeoutMs, state.trace, state.errors.at(-1));
     throw error;
   } finally {
     clearTimeout(deadlineTimer);
-    linked.dispose();
+    // The router disposes its own link once the call has ended.
+    if (!shared) linked.dispose();
     state.releaseHold();
   }
 }

@@ -1,6 +1,11 @@
 export interface LinkedSignal {
   signal: AbortSignal;
   abort(reason: unknown): void;
+  /**
+   * Adds a parent after the link was made (aborting at once if it already has), so one link can
+   * serve a call whose caller's signal is known only once the request is validated.
+   */
+  follow(parent: AbortSignal | undefined): void;
   /** Removes every listener this link added to its parents. */
   dispose(): void;
 }
@@ -15,11 +20,12 @@ export function linkSignals(parents: ReadonlyArray<AbortSignal | undefined>): Li
   const dispose = () => {
     for (const cleanup of cleanups.splice(0)) cleanup();
   };
-  for (const parent of parents) {
-    if (!parent) continue;
+  const follow = (parent: AbortSignal | undefined) => {
+    if (!parent || controller.signal.aborted) return;
     if (parent.aborted) {
       controller.abort(parent.reason);
-      break;
+      dispose();
+      return;
     }
     const onAbort = () => {
       controller.abort(parent.reason);
@@ -27,14 +33,15 @@ export function linkSignals(parents: ReadonlyArray<AbortSignal | undefined>): Li
     };
     parent.addEventListener("abort", onAbort, { once: true });
     cleanups.push(() => parent.removeEventListener("abort", onAbort));
-  }
-  if (controller.signal.aborted) dispose();
+  };
+  for (const parent of parents) follow(parent);
   return {
     signal: controller.signal,
     abort: (reason) => {
       controller.abort(reason);
       dispose();
     },
+    follow,
     dispose,
   };
 }

@@ -233,10 +233,12 @@ export class Router {
       ({ callId, observer, link }) =>
         untilClosed(validateCall(context, request), link.signal, this.#closedReason).then(
           ({ request: valid, route, selection }) => {
-            const call = linkSignals([valid.signal, link.signal]);
-            const routed = { ...valid, route: route.name, signal: call.signal };
+            // The call runs under the link `close` aborts, now also following the caller's signal:
+            // one AbortSignal for the whole call, whose deadline `executeCall` sets on it too.
+            link.follow(valid.signal);
+            const routed = { ...valid, route: route.name, signal: link.signal };
             observer.started({ request: routed, route, ...(selection ? { selection } : {}) });
-            const calling = { callId, observer, ...(selection ? { selection } : {}) };
+            const calling = { callId, observer, link, ...(selection ? { selection } : {}) };
             return cachedCall(
               {
                 context,
@@ -248,9 +250,7 @@ export class Router {
                 ...(selection ? { selection } : {}),
               },
               (sent) => executeCall(context, sent, streaming, sink, calling),
-            )
-              .finally(() => call.dispose())
-              .then((value) => context.secrets.scrub(value));
+            ).then((value) => context.secrets.scrub(value));
           },
         ),
       (result) => result,
