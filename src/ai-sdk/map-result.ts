@@ -38,9 +38,11 @@ export function toFinishReason(reason: FinishReason): FinishReasonPart {
 /**
  * `providerMetadata.switchyard`: what the router did for the call — its id, the target that
  * answered, the cost of every billed attempt, the router's warnings (a stream has no other place
- * for them) and the whole route trace (as `result.route`).
+ * for them) and the whole route trace (as `result.route`). An embedding has no warnings.
  */
-export function toProviderMetadata(result: ChatResult): ProviderMetadata {
+export function toProviderMetadata(
+  result: Pick<ChatResult, "route" | "costUsd"> & { warnings?: string[] },
+): ProviderMetadata {
   return {
     switchyard: plainJson({
       callId: result.route.callId,

@@ -1,8 +1,8 @@
-import { type EmbedRequest, type EmbedResult, maxEmbedInputs } from "../core/index.js";
+import { type EmbedRequest, maxEmbedInputs } from "../core/index.js";
 import type { Router } from "../router/router.js";
 import type { ProviderMetadata, SpecificationVersion, Warning } from "./ai-sdk-spec.js";
 import { headersWarning } from "./headers-warning.js";
-import { plainJson } from "./plain-json.js";
+import { toProviderMetadata } from "./map-result.js";
 import { parseEmbedOptions } from "./switchyard-embed-options.js";
 import { toAiSdkError } from "./to-ai-sdk-error.js";
 
@@ -62,7 +62,7 @@ export class SwitchyardEmbeddingModel<Version extends SpecificationVersion> {
       return {
         embeddings: result.embeddings,
         usage: { tokens: result.usage.inputTokens },
-        providerMetadata: toEmbedMetadata(result),
+        providerMetadata: toProviderMetadata(result),
         warnings,
       };
     } catch (error) {
@@ -73,18 +73,4 @@ export class SwitchyardEmbeddingModel<Version extends SpecificationVersion> {
       });
     }
   }
-}
-
-/** `providerMetadata.switchyard` of an embedding: the call id, the target that answered, the cost and the trace. */
-function toEmbedMetadata(result: EmbedResult): ProviderMetadata {
-  return {
-    switchyard: plainJson({
-      callId: result.route.callId,
-      target: result.route.target,
-      provider: result.route.provider,
-      model: result.route.model,
-      costUsd: result.costUsd,
-      route: result.route,
-    }),
-  };
 }

@@ -47,6 +47,12 @@ const MAX_LOG_LINE = 4096;
 const STABLE_MS = 60_000;
 const CLOSE_TIMEOUT_MS = 5_000;
 
+/** A question sent to the child and not answered yet. */
+interface Pending<T> {
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * A `LocalEngine` in a child process of its own (`isolation: process`): a crash or an out-of-memory
  * abort inside llama.cpp ends the child, its in-flight runs finish with "error", and the engine
@@ -67,15 +73,9 @@ export class ProcessEngine implements EngineHandle {
   #failure: EngineError | undefined;
   readonly #runs = new Map<number, ProcessRun>();
   /** Counts sent to the child and not answered yet. */
-  readonly #counts = new Map<
-    number,
-    { resolve: (tokens: number) => void; reject: (error: unknown) => void }
-  >();
+  readonly #counts = new Map<number, Pending<number>>();
   /** Embeddings sent to the child and not answered yet. */
-  readonly #embeds = new Map<
-    number,
-    { resolve: (output: EmbedOutput) => void; reject: (error: unknown) => void }
-  >();
+  readonly #embeds = new Map<number, Pending<EmbedOutput>>();
   #nextId = 1;
   #metrics: EngineMetrics = idleMetrics(0);
   #unavailable: string | undefined;
@@ -148,63 +148,48 @@ export class ProcessEngine implements EngineHandle {
 
   /** Counted in the child (see `countChatPromptTokens`), over the same IPC channel as generations. */
   countChatPrompt(request: ChatCountRequest, signal?: AbortSignal): Promise<number> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    const down = this.#closing !== undefined ? `the engine for ${this.#label} is closed` : this.#unavailable;
-    if (down !== undefined) return Promise.reject(new EngineError("ENGINE_EXITED", down));
-    const id = this.#nextId++;
-    return new Promise<number>((resolve, reject) => {
-      const onAbort = () => {
-        settle();
-        this.#send({ type: "cancel", id });
-        reject(signal?.reason);
-      };
-      const settle = () => {
-        this.#counts.delete(id);
-        signal?.removeEventListener("abort", onAbort);
-      };
-      this.#counts.set(id, {
-        resolve: (tokens) => {
-          settle();
-          resolve(tokens);
-        },
-        reject: (error) => {
-          settle();
-          reject(error);
-        },
-      });
-      signal?.addEventListener("abort", onAbort, { once: true });
-      try {
-        this.#send({ type: "count", id, request });
-      } catch (error) {
-        this.#counts
-          .get(id)
-          ?.reject(
-            new EngineError("INVALID_ARGUMENT", `the prompt cannot be sent to the engine process: ${error}`),
-          );
-      }
+    return this.#ask(this.#counts, signal, (id) => ({ type: "count", id, request }), {
+      aborted: () => signal?.reason,
+      unsent: "the prompt",
     });
   }
 
   /** Embedded in the child, over the same IPC channel; an abort drops its texts there. */
   embed(values: readonly string[], signal?: AbortSignal): Promise<EmbedOutput> {
-    if (signal?.aborted) return Promise.reject(new EngineError("ABORTED", "the embedding call was aborted"));
+    return this.#ask(this.#embeds, signal, (id) => ({ type: "embed", id, values: [...values] }), {
+      aborted: () => new EngineError("ABORTED", "the embedding call was aborted", { cause: signal?.reason }),
+      unsent: "the texts",
+    });
+  }
+
+  /**
+   * One question to the child that one message answers: kept in `pending` under a fresh id until
+   * the answer, the child's exit or the caller's abort (which also cancels it in the child).
+   */
+  #ask<T>(
+    pending: Map<number, Pending<T>>,
+    signal: AbortSignal | undefined,
+    message: (id: number) => ParentMessage,
+    describe: { aborted: () => unknown; unsent: string },
+  ): Promise<T> {
+    if (signal?.aborted) return Promise.reject(describe.aborted());
     const down = this.#closing !== undefined ? `the engine for ${this.#label} is closed` : this.#unavailable;
     if (down !== undefined) return Promise.reject(new EngineError("ENGINE_EXITED", down));
     const id = this.#nextId++;
-    return new Promise<EmbedOutput>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const onAbort = () => {
         settle();
         this.#send({ type: "cancel", id });
-        reject(new EngineError("ABORTED", "the embedding call was aborted", { cause: signal?.reason }));
+        reject(describe.aborted());
       };
       const settle = () => {
-        this.#embeds.delete(id);
+        pending.delete(id);
         signal?.removeEventListener("abort", onAbort);
       };
-      this.#embeds.set(id, {
-        resolve: (output) => {
+      pending.set(id, {
+        resolve: (value) => {
           settle();
-          resolve(output);
+          resolve(value);
         },
         reject: (error) => {
           settle();
@@ -213,12 +198,15 @@ export class ProcessEngine implements EngineHandle {
       });
       signal?.addEventListener("abort", onAbort, { once: true });
       try {
-        this.#send({ type: "embed", id, values: [...values] });
+        this.#send(message(id));
       } catch (error) {
-        this.#embeds
+        pending
           .get(id)
           ?.reject(
-            new EngineError("INVALID_ARGUMENT", `the texts cannot be sent to the engine process: ${error}`),
+            new EngineError(
+              "INVALID_ARGUMENT",
+              `${describe.unsent} cannot be sent to the engine process: ${error}`,
+            ),
           );
       }
     });
