@@ -1,5 +1,5 @@
 import { HttpResponse, http } from "msw";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   AllTargetsFailedError,
   BudgetExceededError,
@@ -13,6 +13,17 @@ import {
 import { mswServer, useMswServer } from "../support/msw-server.js";
 
 useMswServer();
+
+/** vLLM's `/tokenize`, which the router asks to count a priced vLLM target's prompt as vLLM bills it. */
+beforeEach(() => {
+  mswServer.use(
+    http.post("http://vllm.test:8000/tokenize", async ({ request }) => {
+      const body = (await request.json()) as { messages: { content: string }[] };
+      const tokens = body.messages.flatMap((message) => message.content.split(" ").map((_, index) => index));
+      return HttpResponse.json({ count: tokens.length, max_model_len: 8192, tokens });
+    }),
+  );
+});
 
 const openaiURL = "https://api.openai.test/v1";
 const vllmURL = "http://vllm.test:8000/v1";
