@@ -115,6 +115,10 @@ export async function policyJsonSchema(
 
 export type { JsonSchemaNode, SchemaValue } from "./local-engine/json-schema-grammar.js";
 export type {
+  EmbeddingInfo,
+  EmbeddingPooling,
+  EmbedOptions as LocalEmbedOptions,
+  EmbedOutput,
   EngineBackend,
   EngineCompletion,
   EngineEvent,
@@ -126,6 +130,7 @@ export type {
   GeneratedToken,
   GenerateRequest,
   GpuChoice,
+  LocalEmbeddingOptions,
   LocalEngineOptions,
   StepPhaseMicros,
   TokenAlternative,
